@@ -1,0 +1,21 @@
+/*
+ * cli.h - the subcommands of the `levcal` command and what they share.
+ */
+#ifndef LC_CLI_H
+#define LC_CLI_H
+
+#include "levcal/levcal.h"
+
+#define LC_EXIT_OK 0
+#define LC_EXIT_INTERNAL 1
+#define LC_EXIT_USAGE 2
+#define LC_EXIT_INPUT 2
+
+int lc_cli_dispatch(int argc, char **argv);
+int lc_cmd_eval(int argc, char **argv);
+int lc_cmd_check(int argc, char **argv);
+
+/* Prints the diagnostics, then maps "rc" to an exit status. */
+int lc_cli_fail(lc_status rc, lc_diags *d);
+
+#endif

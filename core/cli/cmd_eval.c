@@ -1,0 +1,157 @@
+/*
+ * cmd_eval.c - `levcal eval` and `levcal check`.
+ *
+ * Nothing reaches standard output until the whole evaluation has succeeded: on bad input
+ * the caller gets diagnostics on standard error, exit status 2, and an empty stdout.
+ */
+#include "../src/lc_prefix.h"
+
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char eval_usage[] =
+    "usage: levcal eval --policy FILE --portfolio FILE [--format json|table]\n"
+    "\n"
+    "Evaluates every account of the portfolio under the policy: per position its tier,\n"
+    "maintenance and initial margin, unrealised PnL and liquidation price; per account\n"
+    "equity, margin ratio, leverage and status (ok, over_limit, liquidate) with the reason.\n"
+    "\n"
+    "options:\n"
+    "  -p, --policy FILE      policy file (YAML, format 'levcal: 1')\n"
+    "  -f, --portfolio FILE   portfolio file (YAML or JSON); '-' reads standard input\n"
+    "      --format FMT       json (default; see docs/report.md) or table\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "exit status: 0 evaluated, 1 internal error, 2 bad usage or invalid input\n";
+
+static const char check_usage[] =
+    "usage: levcal check POLICY...\n"
+    "\n"
+    "Validates each policy file and reports every problem found; prints nothing else.\n"
+    "\n"
+    "exit status: 0 all valid, 1 internal error, 2 a policy is invalid\n";
+
+int lc_cli_fail(lc_status rc, lc_diags *d)
+{
+    lc_diags_print(d, stderr);
+    if (rc == LC_ENOMEM) {
+        fputs("levcal: error: out of memory\n", stderr);
+        return LC_EXIT_INTERNAL;
+    }
+    return rc == LC_EINPUT || rc == LC_EIO ? LC_EXIT_INPUT : LC_EXIT_INTERNAL;
+}
+
+int lc_cmd_eval(int argc, char **argv)
+{
+    static const struct option opts[] = {{"policy", required_argument, NULL, 'p'},
+                                         {"portfolio", required_argument, NULL, 'f'},
+                                         {"format", required_argument, NULL, 'F'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *policy = NULL, *portfolio = NULL;
+    lc_format fmt = LC_FORMAT_JSON;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":p:f:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            policy = optarg;
+            break;
+        case 'f':
+            portfolio = optarg;
+            break;
+        case 'F':
+            if (strcmp(optarg, "json") == 0) {
+                fmt = LC_FORMAT_JSON;
+            } else if (strcmp(optarg, "table") == 0) {
+                fmt = LC_FORMAT_TABLE;
+            } else {
+                fprintf(stderr, "levcal eval: unknown format '%s'; expected json or table\n",
+                        optarg);
+                return LC_EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            fputs(eval_usage, stdout);
+            return LC_EXIT_OK;
+        case ':':
+            fprintf(stderr, "levcal eval: option '%s' needs a value\n", argv[optind - 1]);
+            return LC_EXIT_USAGE;
+        default:
+            fprintf(stderr, "levcal eval: unknown option '%s'\n%s", argv[optind - 1], eval_usage);
+            return LC_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "levcal eval: unexpected argument '%s'\n%s", argv[optind], eval_usage);
+        return LC_EXIT_USAGE;
+    }
+    if (!policy || !portfolio) {
+        fprintf(stderr, "levcal eval: %s is required\n%s",
+                !policy ? "--policy" : "--portfolio", eval_usage);
+        return LC_EXIT_USAGE;
+    }
+
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_policy *pol = NULL;
+    lc_portfolio *pf = NULL;
+    lc_report *rep = NULL;
+    int code;
+    lc_status rc = lc_policy_load(policy, &pol, &d);
+    if (rc == LC_OK)
+        rc = lc_portfolio_load(pol, portfolio, &pf, &d);
+    if (rc == LC_OK)
+        rc = lc_evaluate(pol, pf, &rep);
+    if (rc != LC_OK) {
+        code = lc_cli_fail(rc, &d);
+        goto out;
+    }
+    lc_diags_print(&d, stderr); /* warnings */
+    rc = lc_report_write(rep, fmt, stdout);
+    if (rc == LC_EIO) {
+        fputs("levcal: error: could not write the report to standard output\n", stderr);
+        code = LC_EXIT_INTERNAL;
+    } else {
+        code = rc == LC_OK ? LC_EXIT_OK : lc_cli_fail(rc, &d);
+    }
+out:
+    lc_report_free(rep);
+    lc_portfolio_free(pf);
+    lc_policy_free(pol);
+    lc_diags_free(&d);
+    return code;
+}
+
+int lc_cmd_check(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(check_usage, stderr);
+        return LC_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(check_usage, stdout);
+        return LC_EXIT_OK;
+    }
+    int code = LC_EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        lc_diags d;
+        lc_diags_init(&d);
+        lc_policy *pol = NULL;
+        lc_status rc = lc_policy_load(argv[i], &pol, &d);
+        if (rc != LC_OK) {
+            int c = lc_cli_fail(rc, &d);
+            if (c > code || code == LC_EXIT_OK)
+                code = c;
+        } else {
+            lc_diags_print(&d, stderr);
+        }
+        lc_policy_free(pol);
+        lc_diags_free(&d);
+    }
+    return code;
+}

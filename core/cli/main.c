@@ -1,0 +1,59 @@
+/*
+ * main.c - the `levcal` command: subcommand dispatch, help and version.
+ *
+ * The command uses the public API only, like any embedder. Exit codes: 0 done, 1 an
+ * internal failure (out of memory, output could not be written), 2 bad usage or input.
+ */
+#include "../src/lc_prefix.h"
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage_text[] =
+    "usage: levcal [--help] [--version] <command> [<args>]\n"
+    "\n"
+    "Evaluates tiered leverage and margin policies against portfolios.\n"
+    "\n"
+    "commands:\n"
+    "  eval      evaluate a portfolio under a policy and print the report\n"
+    "  check     validate a policy file and exit\n"
+    "\n"
+    "Run 'levcal <command> --help' for a command's options.\n"
+    "\n"
+    "exit status: 0 done, 1 internal error, 2 bad usage or invalid input\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return LC_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        if (strcmp(cmd, "help") == 0 && argc > 2) {
+            static char help_flag[] = "--help";
+            char *sub[] = {argv[2], help_flag, NULL};
+            return lc_cli_dispatch(2, sub);
+        }
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("levcal %s\n", lc_version());
+        return 0;
+    }
+    return lc_cli_dispatch(argc - 1, argv + 1);
+}
+
+int lc_cli_dispatch(int argc, char **argv)
+{
+    if (strcmp(argv[0], "eval") == 0)
+        return lc_cmd_eval(argc, argv);
+    if (strcmp(argv[0], "check") == 0)
+        return lc_cmd_check(argc, argv);
+    fprintf(stderr, "levcal: unknown command '%s'\n", argv[0]);
+    fputs(usage_text, stderr);
+    return LC_EXIT_USAGE;
+}

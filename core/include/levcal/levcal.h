@@ -1,0 +1,300 @@
+/*
+ * levcal.h - the public interface of the levcal leverage-policy engine.
+ *
+ * An embedder loads a policy (tiered leverage and margin rules), loads a portfolio
+ * (accounts, positions and mark prices) against it, evaluates, and reads or writes the
+ * report. Every handle is opaque; every function that takes user input fills an
+ * lc_diags list with file:line:col records instead of printing.
+ *
+ * Ownership, in short: lc_x_new/lc_x_load give the caller a handle to release with the
+ * matching lc_x_free, which accepts NULL. Pointers returned by accessors are borrowed
+ * from the handle they came from and stay valid until that handle is freed.
+ */
+#ifndef LEVCAL_H
+#define LEVCAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(LC_BUILDING) && defined(__GNUC__)
+#define LC_API __attribute__((visibility("default")))
+#else
+#define LC_API
+#endif
+
+#define LC_VERSION_MAJOR 0
+#define LC_VERSION_MINOR 1
+#define LC_VERSION_PATCH 0
+#define LC_VERSION_STRING "0.1.0"
+
+/** @brief Status codes returned by every fallible function; LC_OK is zero. */
+typedef enum lc_status {
+    LC_OK = 0,
+    LC_ENOMEM,  /**< an allocation failed */
+    LC_EIO,     /**< a file could not be read or written (see the diagnostics) */
+    LC_EINPUT,  /**< the input is invalid; the diagnostics say where and why */
+    LC_EINVAL   /**< the API was misused (NULL handle, wrong argument) */
+} lc_status;
+
+/** @brief A static, human-readable name for @p rc. */
+LC_API const char *lc_strerror(lc_status rc);
+
+/** @brief The library version as "MAJOR.MINOR.PATCH". */
+LC_API const char *lc_version(void);
+
+/* ==== Diagnostics ======================================================= */
+
+typedef enum lc_severity { LC_SEV_ERROR = 0, LC_SEV_WARNING, LC_SEV_NOTE } lc_severity;
+
+/**
+ * @brief One problem found in user input, located 1-based in its file.
+ *
+ * `line` and `col` are 0 when the problem has no position (a file that cannot be
+ * opened). `file` and `msg` are owned by the list the record is in.
+ */
+typedef struct lc_diag {
+    lc_severity severity;
+    char *file;            /* path as given by the caller */
+    unsigned line;         /* 1-based, 0 if none */
+    unsigned col;          /* 1-based, 0 if none */
+    char *msg;             /* lowercase, no trailing period or newline */
+    struct lc_diag *next;  /* next record, in the order found */
+} lc_diag;
+
+/** @brief A list of diagnostics; zero-initialise or call lc_diags_init. */
+typedef struct lc_diags {
+    lc_diag *head;
+    lc_diag *tail;
+    unsigned n_errors;
+    unsigned n_warnings;
+} lc_diags;
+
+/** @brief Makes @p d an empty list. */
+LC_API void lc_diags_init(lc_diags *d);
+
+/** @brief Frees every record of @p d and leaves it empty; NULL is a no-op. */
+LC_API void lc_diags_free(lc_diags *d);
+
+/**
+ * @brief Prints each record GNU-style ("file:line:col: error: msg") to @p out.
+ * @return the number of records printed
+ */
+LC_API unsigned lc_diags_print(const lc_diags *d, FILE *out);
+
+/* ==== Allocation ======================================================== */
+
+/**
+ * @brief The allocator every levcal allocation goes through, realloc-shaped like lua_Alloc:
+ * (ud, ptr, 0) frees, (ud, NULL, n) allocates, otherwise resizes. Must return NULL on
+ * failure and leave @p ptr untouched.
+ */
+typedef void *(*lc_alloc_fn)(void *ud, void *ptr, size_t size);
+
+/**
+ * @brief Replaces the allocator process-wide. Call before any other levcal function and
+ * never while handles are alive; NULL restores the C library's.
+ */
+LC_API void lc_set_allocator(lc_alloc_fn fn, void *ud);
+
+/* ==== Policy ============================================================ */
+
+typedef struct lc_policy lc_policy;
+
+/**
+ * @brief Loads and validates a policy file (format `levcal: 1`).
+ *
+ * Every problem of the file is appended to @p diags, not just the first.
+ * @param[in]  path  the YAML file
+ * @param[out] pp    on LC_OK, a policy the caller owns (free with lc_policy_free);
+ *                   otherwise set to NULL
+ * @param[in,out] diags  receives errors and warnings; may be NULL
+ * @return LC_OK, LC_EIO, LC_EINPUT or LC_ENOMEM
+ */
+LC_API lc_status lc_policy_load(const char *path, lc_policy **pp, lc_diags *diags);
+
+/**
+ * @brief As lc_policy_load, from memory. @p name labels diagnostics and is the base for
+ * relative paths inside the policy; @p buf is borrowed for the duration of the call.
+ */
+LC_API lc_status lc_policy_load_buffer(const char *name, const char *buf, size_t len,
+                                       lc_policy **pp, lc_diags *diags);
+
+/** @brief Frees @p p; NULL is a no-op. */
+LC_API void lc_policy_free(lc_policy *p);
+
+/** @brief The policy's `policy.id`; borrowed from @p p. */
+LC_API const char *lc_policy_id(const lc_policy *p);
+
+/** @brief The policy's `policy.version`. */
+LC_API int64_t lc_policy_version(const lc_policy *p);
+
+/** @brief The number of markets the policy defines. */
+LC_API size_t lc_policy_market_count(const lc_policy *p);
+
+/** @brief The name of market @p i (0-based, in file order); borrowed from @p p. */
+LC_API const char *lc_policy_market_name(const lc_policy *p, size_t i);
+
+/** @brief One notional bracket of a market, as loaded (cum derived when omitted). */
+typedef struct lc_tier {
+    double cap;                /* exclusive upper bound of the bracket's notional */
+    double max_leverage;       /* highest leverage the bracket allows */
+    double mmr;                /* maintenance-margin rate */
+    double maintenance_amount; /* Binance's "cum": maintenance_margin = N * mmr - cum */
+} lc_tier;
+
+/**
+ * @brief The tiers of market @p i; @p n receives their count. Borrowed from @p p.
+ * @return NULL if @p i is out of range
+ */
+LC_API const lc_tier *lc_policy_tiers(const lc_policy *p, size_t i, size_t *n);
+
+/**
+ * @brief The 0-based index of the tier holding notional @p notional: the first whose cap
+ * is above it. A notional at or above the last cap gets the last tier and sets
+ * *@p over_limit (may be NULL).
+ */
+LC_API size_t lc_tier_find(const lc_tier *tiers, size_t n, double notional, int *over_limit);
+
+/* ==== Portfolio ========================================================= */
+
+typedef struct lc_portfolio lc_portfolio;
+
+/**
+ * @brief Loads a portfolio (YAML, or JSON of the same structure) against policy @p pol,
+ * which resolves its market names; @p pol must outlive the portfolio.
+ * @param[in]  path  the file, or "-" for standard input
+ * @param[out] pp    on LC_OK, a portfolio the caller owns (lc_portfolio_free); else NULL
+ * @return LC_OK, LC_EIO, LC_EINPUT or LC_ENOMEM
+ */
+LC_API lc_status lc_portfolio_load(const lc_policy *pol, const char *path, lc_portfolio **pp,
+                                   lc_diags *diags);
+
+/** @brief As lc_portfolio_load, from memory; @p buf is borrowed for the call only. */
+LC_API lc_status lc_portfolio_load_buffer(const lc_policy *pol, const char *name,
+                                          const char *buf, size_t len, lc_portfolio **pp,
+                                          lc_diags *diags);
+
+/** @brief Frees @p pf; NULL is a no-op. */
+LC_API void lc_portfolio_free(lc_portfolio *pf);
+
+/** @brief Number of accounts, and of positions over all accounts. */
+LC_API size_t lc_portfolio_account_count(const lc_portfolio *pf);
+LC_API size_t lc_portfolio_position_count(const lc_portfolio *pf);
+
+/* ==== Evaluation and report ============================================= */
+
+/** @brief Severity-ordered verdicts: a higher value is more severe. */
+typedef enum lc_verdict {
+    LC_STATUS_OK = 0,         /* within every limit */
+    LC_STATUS_OVER_LIMIT = 1, /* no new exposure may be opened */
+    LC_STATUS_LIQUIDATE = 2   /* maintenance margin is not covered */
+} lc_verdict;
+
+/** @brief The name used in reports: "ok", "over_limit", "liquidate". */
+LC_API const char *lc_verdict_name(lc_verdict v);
+
+/** @brief Which rule set a verdict; the report spells it out with the figures. */
+typedef enum lc_reason {
+    LC_REASON_NONE = 0,          /* status ok */
+    LC_REASON_NO_EQUITY,         /* equity <= 0 */
+    LC_REASON_MARGIN_RATIO,      /* maintenance margin >= equity */
+    LC_REASON_NO_AVAILABLE,      /* initial margin > equity */
+    LC_REASON_POSITION_LIMIT,    /* a notional at or above its market's last cap */
+    LC_REASON_ISOLATED           /* one of the account's isolated positions */
+} lc_reason;
+
+/**
+ * @brief The evaluation of one position. Fields that have no value (a liquidation price
+ * that does not exist, the margin ratio of a position with no equity) are NaN and print
+ * as null. `isolated` is 0 for cross positions, whose equity, margin_ratio and status
+ * are NaN/ok and belong to the account instead.
+ */
+typedef struct lc_position_result {
+    const char *market;        /* borrowed from the policy */
+    double qty;                /* signed: + long, - short */
+    double entry;
+    double mark;
+    double notional;           /* |qty| * mark */
+    unsigned tier;             /* 1-based */
+    int over_limit;            /* notional at or above the market's last cap */
+    double max_leverage;
+    double mmr;
+    double maintenance_amount;
+    double maintenance_margin; /* notional * mmr - maintenance_amount */
+    double initial_margin;     /* notional / max_leverage */
+    double upnl;               /* qty * (mark - entry) */
+    double liquidation_price;  /* NaN when there is none */
+    int isolated;
+    double isolated_margin;    /* isolated positions only */
+    double equity;             /* isolated positions only */
+    double margin_ratio;       /* isolated positions only */
+    lc_verdict status;         /* isolated positions only */
+    lc_reason reason;          /* isolated positions only */
+} lc_position_result;
+
+/** @brief The evaluation of one account; the sums run over its cross positions only. */
+typedef struct lc_account_result {
+    const char *id;            /* borrowed from the portfolio */
+    lc_verdict status;         /* most severe of the cross part and each isolated position */
+    lc_reason reason;          /* why, when not ok */
+    size_t reason_position;    /* the position (report index) the reason is about, if any */
+    double collateral;
+    double equity;             /* collateral + cross upnl */
+    double upnl;
+    double notional;
+    double maintenance_margin;
+    double initial_margin;
+    double available;          /* equity - initial_margin */
+    double margin_ratio;       /* maintenance_margin / equity; NaN when equity <= 0 */
+    double leverage;           /* notional / equity; NaN when equity <= 0 */
+    size_t first_position;     /* index of its first position in the report */
+    size_t n_positions;
+} lc_account_result;
+
+typedef struct lc_report lc_report;
+
+/**
+ * @brief Evaluates every account of @p pf under @p pol.
+ *
+ * Allocates the whole result up front; the per-position work allocates nothing.
+ * @param[out] pp  on LC_OK, a report the caller owns (lc_report_free); it borrows
+ *                 strings from @p pol and @p pf, which must outlive it
+ * @return LC_OK, LC_EINVAL or LC_ENOMEM
+ */
+LC_API lc_status lc_evaluate(const lc_policy *pol, const lc_portfolio *pf, lc_report **pp);
+
+/**
+ * @brief Evaluates again into an existing report of the same portfolio, allocating
+ * nothing. @return LC_EINVAL if @p r was made for another portfolio size.
+ */
+LC_API lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, lc_report *r);
+
+/** @brief Frees @p r; NULL is a no-op. */
+LC_API void lc_report_free(lc_report *r);
+
+/** @brief Accounts in @p r, and account @p i (borrowed; NULL if out of range). */
+LC_API size_t lc_report_account_count(const lc_report *r);
+LC_API const lc_account_result *lc_report_account(const lc_report *r, size_t i);
+
+/** @brief Positions in @p r, and position @p i (borrowed; NULL if out of range). */
+LC_API size_t lc_report_position_count(const lc_report *r);
+LC_API const lc_position_result *lc_report_position(const lc_report *r, size_t i);
+
+typedef enum lc_format { LC_FORMAT_JSON = 0, LC_FORMAT_TABLE } lc_format;
+
+/**
+ * @brief Writes @p r to @p out: JSON (the machine contract, docs/report.md) or an aligned
+ * table for people.
+ * @return LC_OK, or LC_EIO if writing failed
+ */
+LC_API lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LEVCAL_H */

@@ -1,0 +1,233 @@
+/*
+ * eval.c - evaluation of a portfolio under a policy: per-position tier, margins and
+ * liquidation price, per-account sums and status.
+ *
+ * The result arrays are allocated once, sized from the portfolio; the loop over positions
+ * reads the flat position array in order and allocates nothing, so its cost is a few
+ * dozen floating-point operations per position.
+ */
+#include "lc_prefix.h"
+
+#include "policy_int.h"
+#include "portfolio_int.h"
+#include "report_int.h"
+
+#include <math.h>
+#include <string.h>
+
+const char *lc_verdict_name(lc_verdict v)
+{
+    switch (v) {
+    case LC_STATUS_OK:
+        return "ok";
+    case LC_STATUS_OVER_LIMIT:
+        return "over_limit";
+    case LC_STATUS_LIQUIDATE:
+        return "liquidate";
+    }
+    return "unknown";
+}
+
+/* The status rules of the core issue, shared by accounts and isolated positions. */
+static lc_verdict judge(double equity, double mm, double available, bool over_limit,
+                        lc_reason *why)
+{
+    if (!(equity > 0)) {
+        *why = LC_REASON_NO_EQUITY;
+        return LC_STATUS_LIQUIDATE;
+    }
+    if (mm >= equity) { /* margin_ratio >= 1 */
+        *why = LC_REASON_MARGIN_RATIO;
+        return LC_STATUS_LIQUIDATE;
+    }
+    if (available < 0) {
+        *why = LC_REASON_NO_AVAILABLE;
+        return LC_STATUS_OVER_LIMIT;
+    }
+    if (over_limit) {
+        *why = LC_REASON_POSITION_LIMIT;
+        return LC_STATUS_OVER_LIMIT;
+    }
+    *why = LC_REASON_NONE;
+    return LC_STATUS_OK;
+}
+
+static void eval_account(const lc_policy *pol, const lc_portfolio *pf, const lc__acct *in,
+                         lc_account_result *a, lc_position_result *out)
+{
+    const lc__pos *pos = pf->pos + in->first;
+    double upnl = 0, mm = 0, im = 0, notional = 0;
+    size_t n_cross = 0, first_over = SIZE_MAX;
+    lc_verdict worst_iso = LC_STATUS_OK;
+    size_t worst_iso_at = 0;
+
+    for (size_t i = 0; i < in->n; i++) {
+        const lc__pos *p = &pos[i];
+        const lc__market *mk = &pol->markets[p->market];
+        lc_position_result *r = &out[i];
+        double mark = pf->marks[p->market];
+        double q = fabs(p->qty);
+        double n = q * mark;
+        int over;
+        size_t t = lc_tier_find(mk->tiers, mk->n_tiers, n, &over);
+        const lc_tier *tr = &mk->tiers[t];
+
+        r->market = mk->name;
+        r->qty = p->qty;
+        r->entry = p->entry;
+        r->mark = mark;
+        r->notional = n;
+        r->tier = (unsigned)t + 1;
+        r->over_limit = over;
+        r->max_leverage = tr->max_leverage;
+        r->mmr = tr->mmr;
+        r->maintenance_amount = tr->maintenance_amount;
+        r->maintenance_margin = lc__tier_mm(tr, n);
+        r->initial_margin = n / tr->max_leverage;
+        r->upnl = p->qty * (mark - p->entry);
+
+        if (isnan(p->iso_margin)) {
+            r->isolated = 0;
+            r->isolated_margin = r->equity = r->margin_ratio = NAN;
+            r->status = LC_STATUS_OK;
+            r->reason = LC_REASON_NONE;
+            upnl += r->upnl;
+            mm += r->maintenance_margin;
+            im += r->initial_margin;
+            notional += n;
+            n_cross++;
+            if (over && first_over == SIZE_MAX)
+                first_over = i;
+            continue;
+        }
+        /* Isolated: its own margin pool, judged alone. */
+        double eq = p->iso_margin + r->upnl;
+        r->isolated = 1;
+        r->isolated_margin = p->iso_margin;
+        r->equity = eq;
+        r->margin_ratio = eq > 0 ? r->maintenance_margin / eq : (double)NAN;
+        r->status = judge(eq, r->maintenance_margin, eq - r->initial_margin, over, &r->reason);
+        r->liquidation_price = lc__liquidation_price(mk->tiers, mk->n_tiers, t, p->iso_margin,
+                                                     q, p->qty > 0 ? 1.0 : -1.0, p->entry);
+        if (r->status > worst_iso) {
+            worst_iso = r->status;
+            worst_iso_at = i;
+        }
+    }
+
+    /* Cross liquidation prices need the other cross positions' totals, known only now. */
+    for (size_t i = 0; i < in->n; i++) {
+        lc_position_result *r = &out[i];
+        if (r->isolated)
+            continue;
+        const lc__pos *p = &pos[i];
+        const lc__market *mk = &pol->markets[p->market];
+        double base = in->collateral - (mm - r->maintenance_margin) + (upnl - r->upnl);
+        r->liquidation_price = lc__liquidation_price(mk->tiers, mk->n_tiers, r->tier - 1, base,
+                                                     fabs(p->qty), p->qty > 0 ? 1.0 : -1.0,
+                                                     p->entry);
+    }
+
+    double equity = in->collateral + upnl;
+    a->id = in->id;
+    a->collateral = in->collateral;
+    a->equity = equity;
+    a->upnl = upnl;
+    a->notional = notional;
+    a->maintenance_margin = mm;
+    a->initial_margin = im;
+    a->available = equity - im;
+    a->margin_ratio = equity > 0 ? mm / equity : (double)NAN;
+    a->leverage = equity > 0 ? notional / equity : (double)NAN;
+    a->n_positions = in->n;
+    a->reason_position = SIZE_MAX;
+
+    /* With no cross position there is nothing to liquidate: only a negative balance,
+     * which leaves no margin for new exposure, stands against the account. */
+    if (n_cross) {
+        a->status = judge(equity, mm, a->available, first_over != SIZE_MAX, &a->reason);
+    } else if (a->available < 0) {
+        a->status = LC_STATUS_OVER_LIMIT;
+        a->reason = LC_REASON_NO_AVAILABLE;
+    } else {
+        a->status = LC_STATUS_OK;
+        a->reason = LC_REASON_NONE;
+    }
+    if (a->reason == LC_REASON_POSITION_LIMIT)
+        a->reason_position = a->first_position + first_over;
+    if (worst_iso > a->status) {
+        a->status = worst_iso;
+        a->reason = LC_REASON_ISOLATED;
+        a->reason_position = a->first_position + worst_iso_at;
+    }
+}
+
+lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, lc_report *r)
+{
+    if (!pol || !pf || !r || pf->pol != pol || r->n_acc != pf->n_accts || r->n_pos != pf->n_pos)
+        return LC_EINVAL;
+    r->pol = pol;
+    r->pf = pf;
+    for (size_t i = 0; i < pf->n_accts; i++) {
+        const lc__acct *in = &pf->accts[i];
+        r->acc[i].first_position = in->first;
+        eval_account(pol, pf, in, &r->acc[i], r->pos + in->first);
+    }
+    return LC_OK;
+}
+
+lc_status lc_evaluate(const lc_policy *pol, const lc_portfolio *pf, lc_report **pp)
+{
+    if (!pp)
+        return LC_EINVAL;
+    *pp = NULL;
+    if (!pol || !pf || pf->pol != pol)
+        return LC_EINVAL;
+    lc_report *r = lc__calloc(1, sizeof(*r));
+    if (!r)
+        return LC_ENOMEM;
+    r->n_acc = pf->n_accts;
+    r->n_pos = pf->n_pos;
+    r->acc = lc__malloc((r->n_acc ? r->n_acc : 1) * sizeof(*r->acc));
+    r->pos = lc__malloc((r->n_pos ? r->n_pos : 1) * sizeof(*r->pos));
+    if (!r->acc || !r->pos) {
+        lc_report_free(r);
+        return LC_ENOMEM;
+    }
+    lc_status rc = lc_evaluate_into(pol, pf, r);
+    if (rc) {
+        lc_report_free(r);
+        return rc;
+    }
+    *pp = r;
+    return LC_OK;
+}
+
+void lc_report_free(lc_report *r)
+{
+    if (!r)
+        return;
+    lc__free(r->acc);
+    lc__free(r->pos);
+    lc__free(r);
+}
+
+size_t lc_report_account_count(const lc_report *r)
+{
+    return r->n_acc;
+}
+
+const lc_account_result *lc_report_account(const lc_report *r, size_t i)
+{
+    return i < r->n_acc ? &r->acc[i] : NULL;
+}
+
+size_t lc_report_position_count(const lc_report *r)
+{
+    return r->n_pos;
+}
+
+const lc_position_result *lc_report_position(const lc_report *r, size_t i)
+{
+    return i < r->n_pos ? &r->pos[i] : NULL;
+}

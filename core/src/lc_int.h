@@ -1,0 +1,125 @@
+/*
+ * lc_int.h - declarations shared by the library's source files but not exported.
+ *
+ * Internal functions carry the lc__ prefix. They are hidden from the shared library's
+ * symbol table but linked into the unit tests through the core object library.
+ */
+#ifndef LC_INT_H
+#define LC_INT_H
+
+#include "levcal/levcal.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define LC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define LC_PRINTF(f, a)
+#endif
+
+#ifdef NDEBUG
+#define lc_assert(c) ((void)0)
+#else
+#include <assert.h>
+#define lc_assert(c) assert(c)
+#endif
+
+#define LC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ==== Allocation (alloc.c) ============================================== */
+
+/* All allocation goes through these, so tests can replace the allocator and fail the
+ * Nth call. Sizes of zero are legal and return a unique pointer or NULL. */
+void *lc__malloc(size_t n);
+void *lc__calloc(size_t count, size_t size);
+void *lc__realloc(void *p, size_t n);
+void lc__free(void *p);
+char *lc__strndup(const char *s, size_t n);
+char *lc__strdup(const char *s);
+
+/* ==== Diagnostics (diag.c) ============================================== */
+
+/* Appends a record to "d" (which may be NULL: the record is then dropped). Returns
+ * LC_ENOMEM if the record could not be stored, LC_OK otherwise. */
+lc_status lc__diag_add(lc_diags *d, lc_severity sev, const char *file, unsigned line,
+                       unsigned col, const char *fmt, ...) LC_PRINTF(6, 7);
+lc_status lc__diag_vadd(lc_diags *d, lc_severity sev, const char *file, unsigned line,
+                        unsigned col, const char *fmt, va_list ap) LC_PRINTF(6, 0);
+
+/* The candidate closest to "word" by edit distance if it is a plausible typo of it
+ * (distance at most 2, and less than half the word), else NULL. */
+const char *lc__did_you_mean(const char *word, const char *const *cands, size_t n);
+
+/* ==== Arena (arena.c) =================================================== */
+
+/* A bump allocator for data that lives and dies together (a policy's strings, a
+ * portfolio's account ids). Blocks are chained; nothing is freed until lc__arena_free. */
+typedef struct lc__arena_block lc__arena_block;
+typedef struct lc__arena {
+    lc__arena_block *head; /* newest block, allocation happens here */
+    size_t block_size;     /* size of the next ordinary block */
+} lc__arena;
+
+void lc__arena_init(lc__arena *a, size_t block_size);
+void *lc__arena_alloc(lc__arena *a, size_t n); /* 8-byte aligned; NULL on OOM */
+char *lc__arena_strndup(lc__arena *a, const char *s, size_t n);
+void lc__arena_free(lc__arena *a);
+
+/* ==== Files (file.c) ==================================================== */
+
+/* Reads "path" ("-": standard input) whole into a NUL-terminated buffer the caller
+ * frees with lc__free. On failure adds a diagnostic naming the file and the reason. */
+lc_status lc__read_file(const char *path, char **pbuf, size_t *plen, lc_diags *d);
+
+/* The directory part of "path" joined with "rel" unless "rel" is absolute; caller frees. */
+char *lc__path_join_dir(const char *path, const char *rel);
+
+/* ==== Numbers (num.c, dtoa.c) =========================================== */
+
+/* Parses the whole of "s" (length "len") as a decimal number: YAML 1.2 core syntax
+ * ([-+]? digits [. digits] [e [-+] digits], or .5), with '_' allowed between integer
+ * digits. Correctly rounded. Returns false if the text is not a number; a number too
+ * large for a double parses as +-infinity and the caller rejects it. */
+bool lc__parse_number(const char *s, size_t len, double *out);
+
+/* True for the spellings of infinity and NaN that YAML and other tools use (.inf, .nan,
+ * inf, nan, Infinity...), so loaders can say "expected a finite number". */
+bool lc__is_nonfinite_word(const char *s, size_t len);
+
+/* Writes the shortest-or-nearly digits of finite "v" that read back to the same double,
+ * in JSON syntax, to "out" (at least 32 bytes). Returns the length; no NUL written. */
+size_t lc__dtoa(double v, char *out);
+
+/* lc__dtoa into "buf" (at least 40 bytes) with a NUL, for messages; returns "buf". */
+char *lc__numstr(double v, char *buf);
+
+/* ==== Output sink (out.c) =============================================== */
+
+/* A buffered writer over a FILE: reports are written through it in large chunks so that
+ * a million-position report costs one write per megabyte, not per field. */
+typedef struct lc__out {
+    FILE *f;
+    char *buf;
+    size_t len;
+    size_t cap;
+    bool failed; /* a write to f failed; everything after is dropped */
+} lc__out;
+
+lc_status lc__out_init(lc__out *o, FILE *f);
+lc_status lc__out_finish(lc__out *o); /* flushes, frees, and reports failure */
+void lc__out_flush(lc__out *o);
+void lc__out_mem(lc__out *o, const char *s, size_t n);
+void lc__out_str(lc__out *o, const char *s);
+void lc__out_char(lc__out *o, char c);
+void lc__out_num(lc__out *o, double v); /* JSON number, or null if not finite */
+void lc__out_json_str(lc__out *o, const char *s);
+void lc__out_printf(lc__out *o, const char *fmt, ...) LC_PRINTF(2, 3);
+
+/* Reserves "n" bytes and returns where to write them; the caller then adds what it
+ * wrote to o->len. Never NULL: the buffer is at least 64 KiB and n must be below that. */
+char *lc__out_reserve(lc__out *o, size_t n);
+
+#endif

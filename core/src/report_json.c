@@ -1,0 +1,191 @@
+/*
+ * report_json.c - the JSON report, the machine contract documented in docs/report.md.
+ *
+ * One account per line inside a single JSON document, so the output is both one valid
+ * JSON value and easy to grep. Numbers use the shortest text that reads back to the
+ * same double; values that do not exist (no liquidation price) are null.
+ */
+#include "lc_prefix.h"
+
+#include "policy_int.h"
+#include "portfolio_int.h"
+#include "report_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void lc__position_reason_text(const lc_position_result *p, char *buf, size_t size)
+{
+    char a[40], b[40];
+    switch (p->reason) {
+    case LC_REASON_NONE:
+        buf[0] = '\0';
+        break;
+    case LC_REASON_NO_EQUITY:
+        snprintf(buf, size, "equity %s is not above 0", lc__numstr(p->equity, a));
+        break;
+    case LC_REASON_MARGIN_RATIO:
+        snprintf(buf, size, "maintenance margin %s is not below equity %s",
+                 lc__numstr(p->maintenance_margin, a), lc__numstr(p->equity, b));
+        break;
+    case LC_REASON_NO_AVAILABLE:
+        snprintf(buf, size, "initial margin %s exceeds equity %s", lc__numstr(p->initial_margin, a),
+                 lc__numstr(p->equity, b));
+        break;
+    case LC_REASON_POSITION_LIMIT:
+        snprintf(buf, size, "%s notional %s is at or above the market's position limit",
+                 p->market, lc__numstr(p->notional, a));
+        break;
+    case LC_REASON_ISOLATED:
+        buf[0] = '\0';
+        break;
+    }
+}
+
+void lc__reason_text(const lc_report *r, const lc_account_result *ac, char *buf, size_t size)
+{
+    char a[40], b[40];
+    const lc_position_result *p =
+        ac->reason_position < r->n_pos ? &r->pos[ac->reason_position] : NULL;
+    switch (ac->reason) {
+    case LC_REASON_NONE:
+        buf[0] = '\0';
+        break;
+    case LC_REASON_NO_EQUITY:
+        snprintf(buf, size, "equity %s is not above 0", lc__numstr(ac->equity, a));
+        break;
+    case LC_REASON_MARGIN_RATIO:
+        snprintf(buf, size, "maintenance margin %s is not below equity %s",
+                 lc__numstr(ac->maintenance_margin, a), lc__numstr(ac->equity, b));
+        break;
+    case LC_REASON_NO_AVAILABLE:
+        snprintf(buf, size, "initial margin %s exceeds equity %s",
+                 lc__numstr(ac->initial_margin, a), lc__numstr(ac->equity, b));
+        break;
+    case LC_REASON_POSITION_LIMIT:
+        if (p)
+            lc__position_reason_text(&(lc_position_result){.market = p->market,
+                                                           .notional = p->notional,
+                                                           .reason = LC_REASON_POSITION_LIMIT},
+                                     buf, size);
+        else
+            buf[0] = '\0';
+        break;
+    case LC_REASON_ISOLATED:
+        if (p) {
+            char inner[200];
+            lc__position_reason_text(p, inner, sizeof inner);
+            snprintf(buf, size, "isolated %s position: %s", p->market, inner);
+        } else {
+            buf[0] = '\0';
+        }
+        break;
+    }
+}
+
+static void key_num(lc__out *o, const char *key, double v)
+{
+    lc__out_str(o, key);
+    lc__out_num(o, v);
+}
+
+static void write_position(lc__out *o, const lc_position_result *p)
+{
+    lc__out_str(o, "{\"market\":");
+    lc__out_json_str(o, p->market);
+    key_num(o, ",\"qty\":", p->qty);
+    key_num(o, ",\"entry\":", p->entry);
+    key_num(o, ",\"mark\":", p->mark);
+    key_num(o, ",\"notional\":", p->notional);
+    key_num(o, ",\"tier\":", p->tier);
+    key_num(o, ",\"max_leverage\":", p->max_leverage);
+    key_num(o, ",\"mmr\":", p->mmr);
+    key_num(o, ",\"maintenance_amount\":", p->maintenance_amount);
+    key_num(o, ",\"maintenance_margin\":", p->maintenance_margin);
+    key_num(o, ",\"initial_margin\":", p->initial_margin);
+    key_num(o, ",\"upnl\":", p->upnl);
+    key_num(o, ",\"liquidation_price\":", p->liquidation_price);
+    lc__out_str(o, p->over_limit ? ",\"over_limit\":true" : ",\"over_limit\":false");
+    if (p->isolated) {
+        key_num(o, ",\"isolated_margin\":", p->isolated_margin);
+        key_num(o, ",\"equity\":", p->equity);
+        key_num(o, ",\"margin_ratio\":", p->margin_ratio);
+        lc__out_str(o, ",\"status\":\"");
+        lc__out_str(o, lc_verdict_name(p->status));
+        lc__out_str(o, "\",\"reason\":");
+        if (p->reason == LC_REASON_NONE) {
+            lc__out_str(o, "null");
+        } else {
+            char why[256];
+            lc__position_reason_text(p, why, sizeof why);
+            lc__out_json_str(o, why);
+        }
+    }
+    lc__out_char(o, '}');
+}
+
+static void write_account(lc__out *o, const lc_report *r, const lc_account_result *a)
+{
+    lc__out_str(o, "{\"id\":");
+    lc__out_json_str(o, a->id);
+    lc__out_str(o, ",\"status\":\"");
+    lc__out_str(o, lc_verdict_name(a->status));
+    lc__out_str(o, "\",\"reason\":");
+    if (a->reason == LC_REASON_NONE) {
+        lc__out_str(o, "null");
+    } else {
+        char why[320];
+        lc__reason_text(r, a, why, sizeof why);
+        lc__out_json_str(o, why);
+    }
+    key_num(o, ",\"collateral\":", a->collateral);
+    key_num(o, ",\"equity\":", a->equity);
+    key_num(o, ",\"upnl\":", a->upnl);
+    key_num(o, ",\"notional\":", a->notional);
+    key_num(o, ",\"maintenance_margin\":", a->maintenance_margin);
+    key_num(o, ",\"initial_margin\":", a->initial_margin);
+    key_num(o, ",\"available\":", a->available);
+    key_num(o, ",\"margin_ratio\":", a->margin_ratio);
+    key_num(o, ",\"leverage\":", a->leverage);
+    lc__out_str(o, ",\"positions\":[");
+    for (size_t i = 0; i < a->n_positions; i++) {
+        if (i)
+            lc__out_char(o, ',');
+        write_position(o, &r->pos[a->first_position + i]);
+    }
+    lc__out_str(o, "]}");
+}
+
+lc_status lc__report_write_json(const lc_report *r, FILE *f)
+{
+    lc__out o;
+    if (lc__out_init(&o, f))
+        return LC_ENOMEM;
+    size_t count[3] = {0, 0, 0};
+    for (size_t i = 0; i < r->n_acc; i++)
+        count[r->acc[i].status]++;
+    lc__out_str(&o, "{\"policy\":{\"id\":");
+    lc__out_json_str(&o, r->pol->id);
+    lc__out_printf(&o, ",\"version\":%lld},", (long long)r->pol->version);
+    lc__out_printf(&o,
+                   "\"summary\":{\"accounts\":%zu,\"positions\":%zu,\"ok\":%zu,"
+                   "\"over_limit\":%zu,\"liquidate\":%zu},\n\"accounts\":[",
+                   r->n_acc, r->n_pos, count[LC_STATUS_OK], count[LC_STATUS_OVER_LIMIT],
+                   count[LC_STATUS_LIQUIDATE]);
+    for (size_t i = 0; i < r->n_acc; i++) {
+        lc__out_str(&o, i ? ",\n" : "\n");
+        write_account(&o, r, &r->acc[i]);
+    }
+    lc__out_str(&o, "\n]}\n");
+    return lc__out_finish(&o);
+}
+
+lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
+{
+    if (!r || !out)
+        return LC_EINVAL;
+    if (fmt == LC_FORMAT_TABLE)
+        return lc__report_write_table(r, out);
+    return lc__report_write_json(r, out);
+}
