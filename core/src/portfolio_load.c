@@ -128,6 +128,9 @@ static int next_key(pload *s, lc__event *ev, const lc__key *keys, int nkeys, uns
 static void missing_keys(pload *s, const lc__key *keys, int nkeys, unsigned seen,
                          unsigned line, unsigned col, const char *what)
 {
+    /* After a syntax error the mapping was cut short: its keys are not really missing. */
+    if (s->rc != LC_OK)
+        return;
     for (int k = 0; k < nkeys; k++)
         if (keys[k].required && !(seen & (1u << k)))
             lc__ld_error(&s->ld, line, col, "%s is missing required key '%s'", what,

@@ -1,0 +1,53 @@
+/*
+ * helpers.h - loading policies and portfolios from strings in unit tests.
+ */
+#ifndef LC_TEST_HELPERS_H
+#define LC_TEST_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "levcal/levcal.h"
+
+/* Loads a policy that must be valid; prints its diagnostics and fails otherwise. */
+static inline lc_policy *policy_ok(const char *yaml)
+{
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_policy *p = NULL;
+    lc_status rc = lc_policy_load_buffer("test.yaml", yaml, strlen(yaml), &p, &d);
+    if (rc != LC_OK)
+        lc_diags_print(&d, stderr);
+    lc_diags_free(&d);
+    assert_int_equal(rc, LC_OK);
+    return p;
+}
+
+static inline lc_portfolio *portfolio_ok(const lc_policy *pol, const char *text)
+{
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_portfolio *pf = NULL;
+    lc_status rc = lc_portfolio_load_buffer(pol, "book", text, strlen(text), &pf, &d);
+    if (rc != LC_OK)
+        lc_diags_print(&d, stderr);
+    lc_diags_free(&d);
+    assert_int_equal(rc, LC_OK);
+    return pf;
+}
+
+/* Asserts |a - b| <= tol, printing both on failure. */
+#define assert_near(a, b, tol)                                                                \
+    do {                                                                                      \
+        double a_ = (a), b_ = (b);                                                            \
+        if (!(fabs(a_ - b_) <= (tol)))                                                        \
+            fail_msg("%s = %.17g, expected %.17g (tolerance %g)", #a, a_, b_, (double)(tol)); \
+    } while (0)
+
+#endif
