@@ -100,19 +100,18 @@ int lc_cmd_eval(int argc, char **argv)
     lc_diags_init(&d);
     lc_policy *pol = NULL;
     lc_portfolio *pf = NULL;
-    lc_report *rep = NULL;
     int code;
     lc_status rc = lc_policy_load(policy, &pol, &d);
     if (rc == LC_OK)
         rc = lc_portfolio_load(pol, portfolio, &pf, &d);
-    if (rc == LC_OK)
-        rc = lc_evaluate(pol, pf, &rep);
     if (rc != LC_OK) {
         code = lc_cli_fail(rc, &d);
         goto out;
     }
     lc_diags_print(&d, stderr); /* warnings */
-    rc = lc_report_write(rep, fmt, stdout);
+    /* Evaluation cannot fail on valid input, so streaming the report keeps the promise
+     * of an empty stdout on error while never holding a million position results. */
+    rc = lc_evaluate_write(pol, pf, fmt, stdout);
     if (rc == LC_EIO) {
         fputs("levcal: error: could not write the report to standard output\n", stderr);
         code = LC_EXIT_INTERNAL;
@@ -120,7 +119,6 @@ int lc_cmd_eval(int argc, char **argv)
         code = rc == LC_OK ? LC_EXIT_OK : lc_cli_fail(rc, &d);
     }
 out:
-    lc_report_free(rep);
     lc_portfolio_free(pf);
     lc_policy_free(pol);
     lc_diags_free(&d);

@@ -239,6 +239,32 @@ size_t lc__dtoa(double v, char *out)
             out[n++] = tmp[--len];
         return n;
     }
+    /* Prices, quantities and rates mostly have a few decimals. If k / 10^d (both exact,
+     * so the division rounds correctly) gives back v, those d decimals read back to v,
+     * and trying d upwards finds the fewest; this costs a fraction of Grisu's work. */
+    static const double p10[] = {1, 10, 100, 1000, 10000};
+    if (v < 1e15) {
+        for (int d = 1; d <= 4; d++) {
+            double kd = nearbyint(v * p10[d]);
+            if (kd >= 9007199254740992.0)
+                break;
+            if (kd / p10[d] != v)
+                continue;
+            char tmp[24];
+            int len = 0;
+            uint64_t u = (uint64_t)kd;
+            while (u || len <= d) {
+                tmp[len++] = (char)('0' + u % 10);
+                u /= 10;
+            }
+            while (len > d)
+                out[n++] = tmp[--len];
+            out[n++] = '.';
+            while (len)
+                out[n++] = tmp[--len];
+            return n;
+        }
+    }
     char digits[24];
     int k;
     int len = grisu2(v, digits, &k);

@@ -52,9 +52,10 @@ static lc_verdict judge(double equity, double mm, double available, bool over_li
     return LC_STATUS_OK;
 }
 
-static void eval_account(const lc_policy *pol, const lc_portfolio *pf, const lc__acct *in,
-                         lc_account_result *a, lc_position_result *out)
+void lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
+                      lc_account_result *a, lc_position_result *out)
 {
+    const lc__acct *in = &pf->accts[idx];
     const lc__pos *pos = pf->pos + in->first;
     double upnl = 0, mm = 0, im = 0, notional = 0;
     size_t n_cross = 0, first_over = SIZE_MAX;
@@ -139,6 +140,7 @@ static void eval_account(const lc_policy *pol, const lc_portfolio *pf, const lc_
     a->available = equity - im;
     a->margin_ratio = equity > 0 ? mm / equity : (double)NAN;
     a->leverage = equity > 0 ? notional / equity : (double)NAN;
+    a->first_position = in->first;
     a->n_positions = in->n;
     a->reason_position = SIZE_MAX;
 
@@ -154,11 +156,11 @@ static void eval_account(const lc_policy *pol, const lc_portfolio *pf, const lc_
         a->reason = LC_REASON_NONE;
     }
     if (a->reason == LC_REASON_POSITION_LIMIT)
-        a->reason_position = a->first_position + first_over;
+        a->reason_position = first_over;
     if (worst_iso > a->status) {
         a->status = worst_iso;
         a->reason = LC_REASON_ISOLATED;
-        a->reason_position = a->first_position + worst_iso_at;
+        a->reason_position = worst_iso_at;
     }
 }
 
@@ -168,11 +170,8 @@ lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, lc_repo
         return LC_EINVAL;
     r->pol = pol;
     r->pf = pf;
-    for (size_t i = 0; i < pf->n_accts; i++) {
-        const lc__acct *in = &pf->accts[i];
-        r->acc[i].first_position = in->first;
-        eval_account(pol, pf, in, &r->acc[i], r->pos + in->first);
-    }
+    for (size_t i = 0; i < pf->n_accts; i++)
+        lc__eval_account(pol, pf, i, &r->acc[i], r->pos + pf->accts[i].first);
     return LC_OK;
 }
 
@@ -230,4 +229,64 @@ size_t lc_report_position_count(const lc_report *r)
 const lc_position_result *lc_report_position(const lc_report *r, size_t i)
 {
     return i < r->n_pos ? &r->pos[i] : NULL;
+}
+
+/* ==== Report sources ==================================================== */
+
+static const lc_account_result *from_report(lc__source *src, size_t i,
+                                            const lc_position_result **ppos)
+{
+    const lc_account_result *a = &src->report->acc[i];
+    *ppos = src->report->pos + a->first_position;
+    return a;
+}
+
+static const lc_account_result *on_the_fly(lc__source *src, size_t i,
+                                           const lc_position_result **ppos)
+{
+    lc__eval_account(src->pol, src->pf, i, &src->scratch_acc, src->scratch_pos);
+    *ppos = src->scratch_pos;
+    return &src->scratch_acc;
+}
+
+static lc_status write_source(lc__source *src, lc_format fmt, FILE *out)
+{
+    return fmt == LC_FORMAT_TABLE ? lc__report_write_table(src, out)
+                                  : lc__report_write_json(src, out);
+}
+
+lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
+{
+    if (!r || !out)
+        return LC_EINVAL;
+    lc__source src = {0};
+    src.pol = r->pol;
+    src.n_acc = r->n_acc;
+    src.n_pos = r->n_pos;
+    src.get = from_report;
+    src.report = r;
+    return write_source(&src, fmt, out);
+}
+
+lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
+                            FILE *out)
+{
+    if (!pol || !pf || !out || pf->pol != pol)
+        return LC_EINVAL;
+    size_t largest = 1;
+    for (size_t i = 0; i < pf->n_accts; i++)
+        if (pf->accts[i].n > largest)
+            largest = pf->accts[i].n;
+    lc__source src = {0};
+    src.pol = pol;
+    src.n_acc = pf->n_accts;
+    src.n_pos = pf->n_pos;
+    src.get = on_the_fly;
+    src.pf = pf;
+    src.scratch_pos = lc__malloc(largest * sizeof(*src.scratch_pos));
+    if (!src.scratch_pos)
+        return LC_ENOMEM;
+    lc_status rc = write_source(&src, fmt, out);
+    lc__free(src.scratch_pos);
+    return rc;
 }

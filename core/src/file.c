@@ -11,7 +11,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 lc_status lc__read_file(const char *path, char **pbuf, size_t *plen, lc_diags *d)
 {
@@ -71,6 +74,45 @@ out:
     if (!is_stdin)
         fclose(f);
     return rc;
+}
+
+lc_status lc__file_open(lc__file *f, const char *path, lc_diags *d)
+{
+    memset(f, 0, sizeof(*f));
+    if (strcmp(path, "-") != 0) {
+        int fd = open(path, O_RDONLY);
+        struct stat st;
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+            void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+            close(fd);
+            if (m != MAP_FAILED) {
+                posix_madvise(m, (size_t)st.st_size, POSIX_MADV_SEQUENTIAL);
+                f->map = m;
+                f->data = m;
+                f->len = (size_t)st.st_size;
+                return LC_OK;
+            }
+        } else if (fd >= 0) {
+            close(fd);
+        }
+    }
+    /* Standard input, empty or special files, or a failed map: read it (and let
+     * lc__read_file word any error). */
+    size_t len;
+    lc_status rc = lc__read_file(path, &f->heap, &len, d);
+    if (rc == LC_OK) {
+        f->data = f->heap;
+        f->len = len;
+    }
+    return rc;
+}
+
+void lc__file_close(lc__file *f)
+{
+    if (f->map)
+        munmap(f->map, f->len);
+    lc__free(f->heap);
+    memset(f, 0, sizeof(*f));
 }
 
 char *lc__path_join_dir(const char *path, const char *rel)

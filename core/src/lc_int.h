@@ -74,6 +74,18 @@ void lc__arena_free(lc__arena *a);
  * frees with lc__free. On failure adds a diagnostic naming the file and the reason. */
 lc_status lc__read_file(const char *path, char **pbuf, size_t *plen, lc_diags *d);
 
+/* A whole input file in memory: mapped when it is a regular file (no copy, no zeroed
+ * buffer), read otherwise (standard input, pipes). Not NUL-terminated. */
+typedef struct lc__file {
+    const char *data;
+    size_t len;
+    void *map;   /* mmap'ed region, or NULL */
+    char *heap;  /* read buffer, or NULL */
+} lc__file;
+
+lc_status lc__file_open(lc__file *f, const char *path, lc_diags *d);
+void lc__file_close(lc__file *f);
+
 /* The directory part of "path" joined with "rel" unless "rel" is absolute; caller frees. */
 char *lc__path_join_dir(const char *path, const char *rel);
 

@@ -638,14 +638,13 @@ lc_status lc_portfolio_load(const lc_policy *pol, const char *path, lc_portfolio
     if (!pp || !pol || !path)
         return LC_EINVAL;
     *pp = NULL;
-    char *buf;
-    size_t len;
-    lc_status rc = lc__read_file(path, &buf, &len, diags);
+    lc__file f;
+    lc_status rc = lc__file_open(&f, path, diags);
     if (rc)
         return rc;
-    rc = lc_portfolio_load_buffer(pol, strcmp(path, "-") == 0 ? "<stdin>" : path, buf, len, pp,
-                                  diags);
-    lc__free(buf);
+    rc = lc_portfolio_load_buffer(pol, strcmp(path, "-") == 0 ? "<stdin>" : path, f.data, f.len,
+                                  pp, diags);
+    lc__file_close(&f);
     return rc;
 }
 

@@ -1,5 +1,9 @@
 /*
- * report_int.h - the evaluation result shared by eval.c and the report writers.
+ * report_int.h - the evaluation result, and the account source the report writers read.
+ *
+ * Writers pull accounts one at a time from an lc__source: either a materialised report
+ * (lc_evaluate) or an evaluation done on the fly into scratch space (lc_evaluate_write),
+ * so both paths print byte-identical reports.
  */
 #ifndef LC_REPORT_INT_H
 #define LC_REPORT_INT_H
@@ -15,13 +19,31 @@ struct lc_report {
     size_t n_pos;
 };
 
+/* Evaluates account "i" of "pf" into "a" and its positions into "out" (room for the
+ * account's position count). */
+void lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t i,
+                      lc_account_result *a, lc_position_result *out);
+
+typedef struct lc__source {
+    const lc_policy *pol;
+    size_t n_acc, n_pos;
+    /* Returns account "i" with its positions in *ppos; valid until the next call. */
+    const lc_account_result *(*get)(struct lc__source *src, size_t i,
+                                    const lc_position_result **ppos);
+    const lc_report *report;   /* materialised source */
+    const lc_portfolio *pf;    /* streaming source */
+    lc_account_result scratch_acc;
+    lc_position_result *scratch_pos;
+} lc__source;
+
 /* Writes a one-line explanation of account "a"'s status into "buf". */
-void lc__reason_text(const lc_report *r, const lc_account_result *a, char *buf, size_t size);
+void lc__reason_text(const lc_account_result *a, const lc_position_result *pos, char *buf,
+                     size_t size);
 
 /* Writes the explanation of isolated position "p"'s status into "buf". */
 void lc__position_reason_text(const lc_position_result *p, char *buf, size_t size);
 
-lc_status lc__report_write_json(const lc_report *r, FILE *f);
-lc_status lc__report_write_table(const lc_report *r, FILE *f);
+lc_status lc__report_write_json(lc__source *src, FILE *f);
+lc_status lc__report_write_table(lc__source *src, FILE *f);
 
 #endif

@@ -43,11 +43,12 @@ void lc__position_reason_text(const lc_position_result *p, char *buf, size_t siz
     }
 }
 
-void lc__reason_text(const lc_report *r, const lc_account_result *ac, char *buf, size_t size)
+void lc__reason_text(const lc_account_result *ac, const lc_position_result *pos, char *buf,
+                     size_t size)
 {
     char a[40], b[40];
     const lc_position_result *p =
-        ac->reason_position < r->n_pos ? &r->pos[ac->reason_position] : NULL;
+        ac->reason_position < ac->n_positions ? &pos[ac->reason_position] : NULL;
     switch (ac->reason) {
     case LC_REASON_NONE:
         buf[0] = '\0';
@@ -125,7 +126,7 @@ static void write_position(lc__out *o, const lc_position_result *p)
     lc__out_char(o, '}');
 }
 
-static void write_account(lc__out *o, const lc_report *r, const lc_account_result *a)
+static void write_account(lc__out *o, const lc_account_result *a, const lc_position_result *pos)
 {
     lc__out_str(o, "{\"id\":");
     lc__out_json_str(o, a->id);
@@ -136,7 +137,7 @@ static void write_account(lc__out *o, const lc_report *r, const lc_account_resul
         lc__out_str(o, "null");
     } else {
         char why[320];
-        lc__reason_text(r, a, why, sizeof why);
+        lc__reason_text(a, pos, why, sizeof why);
         lc__out_json_str(o, why);
     }
     key_num(o, ",\"collateral\":", a->collateral);
@@ -152,40 +153,32 @@ static void write_account(lc__out *o, const lc_report *r, const lc_account_resul
     for (size_t i = 0; i < a->n_positions; i++) {
         if (i)
             lc__out_char(o, ',');
-        write_position(o, &r->pos[a->first_position + i]);
+        write_position(o, &pos[i]);
     }
     lc__out_str(o, "]}");
 }
 
-lc_status lc__report_write_json(const lc_report *r, FILE *f)
+lc_status lc__report_write_json(lc__source *src, FILE *f)
 {
     lc__out o;
     if (lc__out_init(&o, f))
         return LC_ENOMEM;
     size_t count[3] = {0, 0, 0};
-    for (size_t i = 0; i < r->n_acc; i++)
-        count[r->acc[i].status]++;
     lc__out_str(&o, "{\"policy\":{\"id\":");
-    lc__out_json_str(&o, r->pol->id);
-    lc__out_printf(&o, ",\"version\":%lld},", (long long)r->pol->version);
-    lc__out_printf(&o,
-                   "\"summary\":{\"accounts\":%zu,\"positions\":%zu,\"ok\":%zu,"
-                   "\"over_limit\":%zu,\"liquidate\":%zu},\n\"accounts\":[",
-                   r->n_acc, r->n_pos, count[LC_STATUS_OK], count[LC_STATUS_OVER_LIMIT],
-                   count[LC_STATUS_LIQUIDATE]);
-    for (size_t i = 0; i < r->n_acc; i++) {
+    lc__out_json_str(&o, src->pol->id);
+    lc__out_printf(&o, ",\"version\":%lld},\n\"accounts\":[", (long long)src->pol->version);
+    for (size_t i = 0; i < src->n_acc; i++) {
+        const lc_position_result *pos;
+        const lc_account_result *a = src->get(src, i, &pos);
+        count[a->status]++;
         lc__out_str(&o, i ? ",\n" : "\n");
-        write_account(&o, r, &r->acc[i]);
+        write_account(&o, a, pos);
     }
-    lc__out_str(&o, "\n]}\n");
+    /* The summary comes last: a streamed report knows the counts only at the end. */
+    lc__out_printf(&o,
+                   "\n],\n\"summary\":{\"accounts\":%zu,\"positions\":%zu,\"ok\":%zu,"
+                   "\"over_limit\":%zu,\"liquidate\":%zu}}\n",
+                   src->n_acc, src->n_pos, count[LC_STATUS_OK], count[LC_STATUS_OVER_LIMIT],
+                   count[LC_STATUS_LIQUIDATE]);
     return lc__out_finish(&o);
-}
-
-lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
-{
-    if (!r || !out)
-        return LC_EINVAL;
-    if (fmt == LC_FORMAT_TABLE)
-        return lc__report_write_table(r, out);
-    return lc__report_write_json(r, out);
 }

@@ -57,7 +57,7 @@ static void plain(char *out, double v)
         lc__numstr(v, out);
 }
 
-static void account_row(const lc_report *r, const lc_account_result *a, row c)
+static void account_row(const lc_account_result *a, const lc_position_result *pos, row c)
 {
     memset(c, 0, sizeof(row));
     snprintf(c[C_NAME], CELL, "%s", a->id);
@@ -77,7 +77,7 @@ static void account_row(const lc_report *r, const lc_account_result *a, row c)
     else
         strcpy(c[C_LEV], "-");
     char why[320];
-    lc__reason_text(r, a, why, sizeof why);
+    lc__reason_text(a, pos, why, sizeof why);
     snprintf(c[C_REASON], CELL, "%s", why);
 }
 
@@ -138,20 +138,21 @@ static void print_row(lc__out *o, row c, const size_t *w)
     lc__out_char(o, '\n');
 }
 
-lc_status lc__report_write_table(const lc_report *r, FILE *f)
+lc_status lc__report_write_table(lc__source *src, FILE *f)
 {
     size_t w[C_N];
     row c;
     for (int k = 0; k < C_N; k++)
         w[k] = strlen(headers[k]);
-    for (size_t i = 0; i < r->n_acc; i++) {
-        const lc_account_result *a = &r->acc[i];
-        account_row(r, a, c);
+    for (size_t i = 0; i < src->n_acc; i++) {
+        const lc_position_result *pos;
+        const lc_account_result *a = src->get(src, i, &pos);
+        account_row(a, pos, c);
         for (int k = 0; k < C_N; k++)
             if (strlen(c[k]) > w[k])
                 w[k] = strlen(c[k]);
         for (size_t j = 0; j < a->n_positions; j++) {
-            position_row(&r->pos[a->first_position + j], c);
+            position_row(&pos[j], c);
             for (int k = 0; k < C_N; k++)
                 if (strlen(c[k]) > w[k])
                     w[k] = strlen(c[k]);
@@ -161,17 +162,18 @@ lc_status lc__report_write_table(const lc_report *r, FILE *f)
     lc__out o;
     if (lc__out_init(&o, f))
         return LC_ENOMEM;
-    lc__out_printf(&o, "policy %s version %lld: %zu accounts, %zu positions\n\n", r->pol->id,
-                   (long long)r->pol->version, r->n_acc, r->n_pos);
+    lc__out_printf(&o, "policy %s version %lld: %zu accounts, %zu positions\n\n", src->pol->id,
+                   (long long)src->pol->version, src->n_acc, src->n_pos);
     for (int k = 0; k < C_N; k++)
         snprintf(c[k], CELL, "%s", headers[k]);
     print_row(&o, c, w);
-    for (size_t i = 0; i < r->n_acc; i++) {
-        const lc_account_result *a = &r->acc[i];
-        account_row(r, a, c);
+    for (size_t i = 0; i < src->n_acc; i++) {
+        const lc_position_result *pos;
+        const lc_account_result *a = src->get(src, i, &pos);
+        account_row(a, pos, c);
         print_row(&o, c, w);
         for (size_t j = 0; j < a->n_positions; j++) {
-            position_row(&r->pos[a->first_position + j], c);
+            position_row(&pos[j], c);
             print_row(&o, c, w);
         }
     }

@@ -2,6 +2,9 @@
  * helpers.h - loading policies and portfolios from strings in unit tests.
  */
 #ifndef LC_TEST_HELPERS_H
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
 #define LC_TEST_HELPERS_H
 
 #include <setjmp.h>

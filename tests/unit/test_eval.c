@@ -4,6 +4,9 @@
  */
 #include "helpers.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 /* Binance's 2021 brackets (cap/mmr) with their leverages of the time. */
 static const char binance_2021[] =
     "levcal: 1\n"
@@ -245,6 +248,56 @@ static void evaluate_into_reuses(void **state)
     lc_policy_free(pol);
 }
 
+static char *capture(lc_status (*write)(const void *, const void *, lc_format, FILE *),
+                     const void *a, const void *b, lc_format fmt)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(write(a, b, fmt, f), LC_OK);
+    fclose(f);
+    return buf;
+}
+
+static lc_status via_report(const void *r, const void *unused, lc_format fmt, FILE *f)
+{
+    (void)unused;
+    return lc_report_write(r, fmt, f);
+}
+
+static lc_status via_stream(const void *pol, const void *pf, lc_format fmt, FILE *f)
+{
+    return lc_evaluate_write(pol, pf, fmt, f);
+}
+
+static void streamed_report_matches(void **state)
+{
+    (void)state;
+    lc_policy *pol = policy_ok(binance_2021);
+    lc_portfolio *pf = portfolio_ok(
+        pol, "marks: {BTCUSDT: 31967.27, ETHUSDT: 1335.18}\n"
+             "accounts:\n"
+             "  - {id: a, collateral: 1535443.01, positions: [{market: BTCUSDT, qty: 109.488, "
+             "entry: 32481.98}, {market: ETHUSDT, qty: 3683.979, entry: 1456.84}]}\n"
+             "  - {id: b, collateral: 10, positions: [{market: ETHUSDT, qty: -1, entry: 1300, "
+             "isolated_margin: 20}]}\n"
+             "  - {id: c, collateral: 0}\n");
+    lc_report *r;
+    assert_int_equal(lc_evaluate(pol, pf, &r), LC_OK);
+    for (int fmt = LC_FORMAT_JSON; fmt <= LC_FORMAT_TABLE; fmt++) {
+        char *a = capture(via_report, r, NULL, (lc_format)fmt);
+        char *b = capture(via_stream, pol, pf, (lc_format)fmt);
+        assert_string_equal(a, b);
+        assert_true(strlen(a) > 100);
+        free(a);
+        free(b);
+    }
+    lc_report_free(r);
+    lc_portfolio_free(pf);
+    lc_policy_free(pol);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +308,7 @@ int main(void)
         cmocka_unit_test(no_liquidation_price),
         cmocka_unit_test(short_liquidation_price),
         cmocka_unit_test(evaluate_into_reuses),
+        cmocka_unit_test(streamed_report_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

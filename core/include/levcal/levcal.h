@@ -242,7 +242,7 @@ typedef struct lc_account_result {
     const char *id;            /* borrowed from the portfolio */
     lc_verdict status;         /* most severe of the cross part and each isolated position */
     lc_reason reason;          /* why, when not ok */
-    size_t reason_position;    /* the position (report index) the reason is about, if any */
+    size_t reason_position;    /* which of its positions (0-based) the reason is about */
     double collateral;
     double equity;             /* collateral + cross upnl */
     double upnl;
@@ -277,6 +277,7 @@ LC_API lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, 
 /** @brief Frees @p r; NULL is a no-op. */
 LC_API void lc_report_free(lc_report *r);
 
+
 /** @brief Accounts in @p r, and account @p i (borrowed; NULL if out of range). */
 LC_API size_t lc_report_account_count(const lc_report *r);
 LC_API const lc_account_result *lc_report_account(const lc_report *r, size_t i);
@@ -293,6 +294,15 @@ typedef enum lc_format { LC_FORMAT_JSON = 0, LC_FORMAT_TABLE } lc_format;
  * @return LC_OK, or LC_EIO if writing failed
  */
 LC_API lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out);
+
+/**
+ * @brief Evaluates and writes the report in one pass, account by account, without
+ * keeping the per-position results: memory stays at the size of the largest account.
+ * Produces exactly what lc_evaluate followed by lc_report_write would.
+ * @return LC_OK, LC_EINVAL, LC_ENOMEM, or LC_EIO if writing failed
+ */
+LC_API lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
+                                   FILE *out);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,91 @@
+/*
+ * bench_eval.c - load time, evaluation throughput and memory of the library on a book.
+ *
+ * Usage: bench_eval POLICY BOOK. Prints one "name: value" line per figure. Evaluation is
+ * timed over repeated lc_evaluate_into calls on one core, and every allocation made during
+ * them is counted through the allocator hook: the target is none.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "levcal/levcal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static long n_allocs;
+
+static void *counting_alloc(void *ud, void *ptr, size_t size)
+{
+    (void)ud;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    n_allocs++;
+    return realloc(ptr, size);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: bench_eval POLICY BOOK\n");
+        return 2;
+    }
+    lc_set_allocator(counting_alloc, NULL);
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_policy *pol;
+    lc_portfolio *pf;
+    lc_report *r;
+    if (lc_policy_load(argv[1], &pol, &d) != LC_OK) {
+        lc_diags_print(&d, stderr);
+        return 1;
+    }
+    double t0 = now();
+    if (lc_portfolio_load(pol, argv[2], &pf, &d) != LC_OK) {
+        lc_diags_print(&d, stderr);
+        return 1;
+    }
+    double t1 = now();
+    if (lc_evaluate(pol, pf, &r) != LC_OK)
+        return 1;
+    size_t n = lc_portfolio_position_count(pf);
+    printf("positions: %zu\naccounts: %zu\n", n, lc_portfolio_account_count(pf));
+    printf("portfolio load: %.3f s\n", t1 - t0);
+
+    long allocs_before = n_allocs;
+    int rounds = 0;
+    double start = now(), elapsed;
+    do {
+        lc_evaluate_into(pol, pf, r);
+        rounds++;
+        elapsed = now() - start;
+    } while (elapsed < 2.0);
+    printf("evaluation: %.1f M positions/s (%d rounds, %.2f ms per round)\n",
+           (double)n * rounds / elapsed / 1e6, rounds, elapsed / rounds * 1e3);
+    printf("allocations during evaluation: %ld\n", n_allocs - allocs_before);
+
+    FILE *sink = fopen("/dev/null", "w");
+    start = now();
+    lc_report_write(r, LC_FORMAT_JSON, sink);
+    fclose(sink);
+    printf("JSON report write: %.3f s\n", now() - start);
+
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak memory (library): %.0f MiB\n", (double)ru.ru_maxrss / 1024);
+    lc_report_free(r);
+    lc_portfolio_free(pf);
+    lc_policy_free(pol);
+    lc_diags_free(&d);
+    return 0;
+}

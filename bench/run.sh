@@ -1,0 +1,17 @@
+#!/bin/sh
+# make bench: generates the book once (deterministic), then prints the figures.
+set -eu
+build=$1
+data="$build/bench-data"
+mkdir -p "$data"
+if [ ! -s "$data/book.json" ]; then
+    echo "generating 1M positions over 200k accounts and 50 markets..."
+    "$build/bin/gen_book" "$data"
+fi
+printf 'book: %s (%s MB)\n' "$data/book.json" "$(( $(wc -c <"$data/book.json") / 1000000 ))"
+echo "== library (one core) =="
+"$build/bin/bench_eval" "$data/policy.yaml" "$data/book.json"
+echo "== levcal eval, JSON book to full JSON report (targets: <= 2 s, <= 1 GiB) =="
+"$build/bin/bench_cli" "$data/report.json" "$build/bin/levcal" eval \
+    --policy "$data/policy.yaml" --portfolio "$data/book.json"
+printf 'report: %s MB\n' "$(( $(wc -c <"$data/report.json") / 1000000 ))"
