@@ -88,12 +88,33 @@ static void tier_boundaries(void **state)
     assert_int_equal(over, 1);
 }
 
+static void shipped_hyperliquid(void **state)
+{
+    (void)state;
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_policy *p = NULL;
+    assert_int_equal(lc_policy_load(LC_TOP_DIR "/policies/hyperliquid.yaml", &p, &d), LC_OK);
+    size_t n;
+    const lc_tier *btc = lc_policy_tiers(p, 0, &n);
+    assert_int_equal(n, 2);
+    /* 200M of BTC: 150M at 1.25% plus 50M at 2.5% = 1.875M + 1.25M. */
+    assert_near(mm_at(btc, n, 200e6), 3.125e6, 1e-6);
+    /* Just under 150M: 40x, so initial margin is 1/40 of the notional. */
+    assert_int_equal(lc_tier_find(btc, n, 149999999, NULL), 0);
+    assert_near(btc[0].max_leverage, 40, 0);
+    assert_near(btc[1].max_leverage, 20, 0);
+    lc_policy_free(p);
+    lc_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(binance_2024_maintenance_margins),
         cmocka_unit_test(binance_2021_level3_maintenance_amount),
         cmocka_unit_test(tier_boundaries),
+        cmocka_unit_test(shipped_hyperliquid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
