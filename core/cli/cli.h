@@ -10,10 +10,16 @@
 #define LC_EXIT_INTERNAL 1
 #define LC_EXIT_USAGE 2
 #define LC_EXIT_INPUT 2
+#define LC_EXIT_MODEL 3 /* levcal vol: the model failed */
 
 int lc_cli_dispatch(int argc, char **argv);
 int lc_cmd_eval(int argc, char **argv);
 int lc_cmd_check(int argc, char **argv);
+int lc_cmd_vol(int argc, char **argv);
+int lc_cmd_plugins(int argc, char **argv);
+
+/* Parses a --format value; prints the error for "cmd" and returns -1 if unknown. */
+int lc_cli_format(const char *cmd, const char *arg, lc_format *fmt);
 
 /* Prints the diagnostics, then maps "rc" to an exit status. */
 int lc_cli_fail(lc_status rc, lc_diags *d);

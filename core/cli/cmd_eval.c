@@ -14,6 +14,7 @@
 
 static const char eval_usage[] =
     "usage: levcal eval --policy FILE --portfolio FILE [--format json|table]\n"
+    "                   [--history MARKET=FILE]... [--until YYYY-MM-DD]\n"
     "\n"
     "Evaluates every account of the portfolio under the policy: per position its tier,\n"
     "maintenance and initial margin, unrealised PnL and liquidation price; per account\n"
@@ -23,6 +24,9 @@ static const char eval_usage[] =
     "  -p, --policy FILE      policy file (YAML, format 'levcal: 1')\n"
     "  -f, --portfolio FILE   portfolio file (YAML or JSON); '-' reads standard input\n"
     "      --format FMT       json (default; see docs/report.md) or table\n"
+    "      --history M=FILE   daily OHLC CSV for market M's volatility model, over the\n"
+    "                         policy's 'history:' (repeatable)\n"
+    "      --until DATE       use price history up to DATE only, for reproducible runs\n"
     "  -h, --help             show this help\n"
     "\n"
     "exit status: 0 evaluated, 1 internal error, 2 bad usage or invalid input\n";
@@ -49,9 +53,14 @@ int lc_cmd_eval(int argc, char **argv)
     static const struct option opts[] = {{"policy", required_argument, NULL, 'p'},
                                          {"portfolio", required_argument, NULL, 'f'},
                                          {"format", required_argument, NULL, 'F'},
+                                         {"history", required_argument, NULL, 'H'},
+                                         {"until", required_argument, NULL, 'U'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *policy = NULL, *portfolio = NULL;
+    const char *histories[64];
+    lc_calibration cal = {0};
+    cal.histories = histories;
     lc_format fmt = LC_FORMAT_JSON;
     int c;
     optind = 1;
@@ -65,15 +74,22 @@ int lc_cmd_eval(int argc, char **argv)
             portfolio = optarg;
             break;
         case 'F':
-            if (strcmp(optarg, "json") == 0) {
-                fmt = LC_FORMAT_JSON;
-            } else if (strcmp(optarg, "table") == 0) {
-                fmt = LC_FORMAT_TABLE;
-            } else {
-                fprintf(stderr, "levcal eval: unknown format '%s'; expected json or table\n",
-                        optarg);
+            if (lc_cli_format("levcal eval", optarg, &fmt))
+                return LC_EXIT_USAGE;
+            break;
+        case 'H':
+            if (cal.n_histories == sizeof histories / sizeof histories[0]) {
+                fputs("levcal eval: too many --history options\n", stderr);
                 return LC_EXIT_USAGE;
             }
+            histories[cal.n_histories++] = optarg;
+            break;
+        case 'U':
+            if (lc_parse_date(optarg, &cal.until_day) != LC_OK) {
+                fprintf(stderr, "levcal eval: --until '%s': expected a date YYYY-MM-DD\n", optarg);
+                return LC_EXIT_USAGE;
+            }
+            cal.has_until = 1;
             break;
         case 'h':
             fputs(eval_usage, stdout);
@@ -103,6 +119,8 @@ int lc_cmd_eval(int argc, char **argv)
     int code;
     lc_status rc = lc_policy_load(policy, &pol, &d);
     if (rc == LC_OK)
+        rc = lc_policy_calibrate(pol, &cal, &d);
+    if (rc == LC_OK)
         rc = lc_portfolio_load(pol, portfolio, &pf, &d);
     if (rc != LC_OK) {
         code = lc_cli_fail(rc, &d);
@@ -123,6 +141,20 @@ out:
     lc_policy_free(pol);
     lc_diags_free(&d);
     return code;
+}
+
+int lc_cli_format(const char *cmd, const char *arg, lc_format *fmt)
+{
+    if (strcmp(arg, "json") == 0) {
+        *fmt = LC_FORMAT_JSON;
+        return 0;
+    }
+    if (strcmp(arg, "table") == 0) {
+        *fmt = LC_FORMAT_TABLE;
+        return 0;
+    }
+    fprintf(stderr, "%s: unknown format '%s'; expected json or table\n", cmd, arg);
+    return -1;
 }
 
 int lc_cmd_check(int argc, char **argv)

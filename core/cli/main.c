@@ -19,6 +19,8 @@ static const char usage_text[] =
     "commands:\n"
     "  eval      evaluate a portfolio under a policy and print the report\n"
     "  check     validate a policy file and exit\n"
+    "  vol       fit a volatility model to a price history and forecast\n"
+    "  plugins   list the volatility-model plugins found, with their parameters\n"
     "\n"
     "Run 'levcal <command> --help' for a command's options.\n"
     "\n"
@@ -53,6 +55,10 @@ int lc_cli_dispatch(int argc, char **argv)
         return lc_cmd_eval(argc, argv);
     if (strcmp(argv[0], "check") == 0)
         return lc_cmd_check(argc, argv);
+    if (strcmp(argv[0], "vol") == 0)
+        return lc_cmd_vol(argc, argv);
+    if (strcmp(argv[0], "plugins") == 0)
+        return lc_cmd_plugins(argc, argv);
     fprintf(stderr, "levcal: unknown command '%s'\n", argv[0]);
     fputs(usage_text, stderr);
     return LC_EXIT_USAGE;

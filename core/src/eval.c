@@ -80,11 +80,23 @@ void lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
         r->notional = n;
         r->tier = (unsigned)t + 1;
         r->over_limit = over;
-        r->max_leverage = tr->max_leverage;
+        r->tier_max_leverage = tr->max_leverage;
+        if (mk->vol) {
+            r->max_leverage = mk->vol->eff_lev[t];
+            r->binding = mk->vol->binding[t];
+            r->model = pol->models[mk->vol->model].name;
+            r->sigma_h = mk->vol->sigma_h;
+            r->z = mk->vol->z;
+        } else {
+            r->max_leverage = tr->max_leverage;
+            r->binding = LC_BIND_TIER;
+            r->model = NULL;
+            r->sigma_h = r->z = (double)NAN;
+        }
         r->mmr = tr->mmr;
         r->maintenance_amount = tr->maintenance_amount;
         r->maintenance_margin = lc__tier_mm(tr, n);
-        r->initial_margin = n / tr->max_leverage;
+        r->initial_margin = n / r->max_leverage;
         r->upnl = p->qty * (mark - p->entry);
 
         if (isnan(p->iso_margin)) {

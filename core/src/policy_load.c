@@ -166,8 +166,8 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
 
 /* ==== Sections ========================================================== */
 
-enum { M_TIERS, M_NKEYS };
-static const lc__key market_keys[M_NKEYS] = {{"tiers", true}};
+enum { M_TIERS, M_VOLATILITY, M_NKEYS };
+static const lc__key market_keys[M_NKEYS] = {{"tiers", true}, {"volatility", false}};
 
 static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
 {
@@ -221,6 +221,11 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
             return LC_ENOMEM;
         mk->n_tiers = v[M_TIERS]->n;
         load_tiers(ld, v[M_TIERS], mk->tiers);
+        if (v[M_VOLATILITY]) {
+            lc_status rc = lc__load_volatility(ld, p, mk, v[M_VOLATILITY]);
+            if (rc)
+                return rc;
+        }
     }
     return LC_OK;
 }
@@ -245,9 +250,9 @@ static void load_meta(lc__ld *ld, lc_policy *p, const lc__node *m)
         lc__node_string(ld, v[P_DESC], &p->description);
 }
 
-enum { R_LEVCAL, R_POLICY, R_MARKETS, R_NKEYS };
+enum { R_LEVCAL, R_POLICY, R_MODELS, R_MARKETS, R_NKEYS };
 static const lc__key root_keys[R_NKEYS] = {
-    {"levcal", true}, {"policy", true}, {"markets", true}};
+    {"levcal", true}, {"policy", true}, {"models", false}, {"markets", true}};
 
 static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
 {
@@ -289,6 +294,11 @@ static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
     lc__node_map(ld, root, root_keys, R_NKEYS, v, "the policy");
     if (v[R_POLICY])
         load_meta(ld, p, v[R_POLICY]);
+    if (v[R_MODELS]) {
+        lc_status rc = lc__load_models(ld, p, v[R_MODELS]);
+        if (rc)
+            return rc;
+    }
     if (v[R_MARKETS])
         return load_markets(ld, p, v[R_MARKETS]);
     return LC_OK;
@@ -357,6 +367,11 @@ void lc_policy_free(lc_policy *p)
 {
     if (!p)
         return;
+    while (p->plugins) {
+        lc__plugin *next = p->plugins->next;
+        lc__plugin_close(p->plugins);
+        p->plugins = next;
+    }
     lc__arena_free(&p->arena);
     lc__free(p);
 }

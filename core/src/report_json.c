@@ -108,6 +108,16 @@ static void write_position(lc__out *o, const lc_position_result *p)
     key_num(o, ",\"upnl\":", p->upnl);
     key_num(o, ",\"liquidation_price\":", p->liquidation_price);
     lc__out_str(o, p->over_limit ? ",\"over_limit\":true" : ",\"over_limit\":false");
+    lc__out_str(o, ",\"binding\":\"");
+    lc__out_str(o, lc_binding_name(p->binding));
+    lc__out_char(o, '"');
+    if (p->model) {
+        key_num(o, ",\"tier_max_leverage\":", p->tier_max_leverage);
+        lc__out_str(o, ",\"model\":");
+        lc__out_json_str(o, p->model);
+        key_num(o, ",\"sigma_h\":", p->sigma_h);
+        key_num(o, ",\"z\":", p->z);
+    }
     if (p->isolated) {
         key_num(o, ",\"isolated_margin\":", p->isolated_margin);
         key_num(o, ",\"equity\":", p->equity);
@@ -158,6 +168,41 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     lc__out_str(o, "]}");
 }
 
+/* The volatility state of every capped market: what a reviewer needs to see why a cap
+ * is where it is, including a model that failed and left its market at the fallback. */
+static void write_volatility(lc__out *o, const lc_policy *pol)
+{
+    bool any = false;
+    for (size_t m = 0; m < pol->n_markets; m++) {
+        const lc__market *mk = &pol->markets[m];
+        const lc__volcfg *vc = mk->vol;
+        if (!vc)
+            continue;
+        const lc__model_def *md = &pol->models[vc->model];
+        lc__out_str(o, any ? "," : "\n\"volatility\":{");
+        any = true;
+        lc__out_json_str(o, mk->name);
+        lc__out_str(o, ":{\"model\":");
+        lc__out_json_str(o, md->name);
+        lc__out_str(o, ",\"plugin\":");
+        lc__out_json_str(o, md->plugin->api->name);
+        lc__out_str(o, ",\"plugin_version\":");
+        lc__out_json_str(o, md->plugin->api->version);
+        key_num(o, ",\"horizon_days\":", vc->horizon_days);
+        key_num(o, ",\"confidence\":", vc->confidence);
+        key_num(o, ",\"z\":", vc->z);
+        key_num(o, ",\"sigma_h\":", vc->sigma_h);
+        key_num(o, ",\"fallback_max_leverage\":", vc->fallback);
+        lc__out_str(o, vc->state == LC__VOL_OK ? ",\"status\":\"ok\",\"reason\":null"
+                                               : ",\"status\":\"fallback\",\"reason\":");
+        if (vc->state != LC__VOL_OK)
+            lc__out_json_str(o, vc->reason);
+        lc__out_char(o, '}');
+    }
+    if (any)
+        lc__out_str(o, "},");
+}
+
 lc_status lc__report_write_json(lc__source *src, FILE *f)
 {
     lc__out o;
@@ -166,7 +211,9 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     size_t count[3] = {0, 0, 0};
     lc__out_str(&o, "{\"policy\":{\"id\":");
     lc__out_json_str(&o, src->pol->id);
-    lc__out_printf(&o, ",\"version\":%lld},\n\"accounts\":[", (long long)src->pol->version);
+    lc__out_printf(&o, ",\"version\":%lld},", (long long)src->pol->version);
+    write_volatility(&o, src->pol);
+    lc__out_str(&o, "\n\"accounts\":[");
     for (size_t i = 0; i < src->n_acc; i++) {
         const lc_position_result *pos;
         const lc_account_result *a = src->get(src, i, &pos);

@@ -16,13 +16,13 @@
 
 enum {
     C_NAME, C_STATUS, C_QTY, C_ENTRY, C_MARK, C_NOTIONAL, C_TIER, C_MAXLEV, C_MMR, C_MM, C_IM,
-    C_UPNL, C_LIQ, C_EQUITY, C_AVAIL, C_MR, C_LEV, C_REASON, C_N
+    C_UPNL, C_LIQ, C_EQUITY, C_AVAIL, C_MR, C_LEV, C_BIND, C_REASON, C_N
 };
 
 static const char *const headers[C_N] = {
     "ACCOUNT/MARKET", "STATUS", "QTY", "ENTRY", "MARK", "NOTIONAL", "TIER", "MAX_LEV", "MMR",
     "MAINT_MARGIN", "INIT_MARGIN", "UPNL", "LIQ_PRICE", "EQUITY", "AVAILABLE", "MARGIN_RATIO",
-    "LEVERAGE", "REASON"};
+    "LEVERAGE", "BOUND_BY", "REASON"};
 
 #define CELL 320
 typedef char row[C_N][CELL];
@@ -94,8 +94,8 @@ static void position_row(const lc_position_result *p, row c)
     plain(c[C_MARK], p->mark);
     money(c[C_NOTIONAL], p->notional);
     snprintf(c[C_TIER], CELL, "%u%s", p->tier, p->over_limit ? "!" : "");
-    plain(c[C_MAXLEV], p->max_leverage);
-    strncat(c[C_MAXLEV], "x", CELL - strlen(c[C_MAXLEV]) - 1);
+    snprintf(c[C_MAXLEV], CELL, "%.4gx", p->max_leverage);
+    snprintf(c[C_BIND], CELL, "%s", lc_binding_name(p->binding));
     snprintf(c[C_MMR], CELL, "%.4g%%", p->mmr * 100);
     money(c[C_MM], p->maintenance_margin);
     money(c[C_IM], p->initial_margin);

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "levcal/plugin.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -160,6 +162,82 @@ LC_API const lc_tier *lc_policy_tiers(const lc_policy *p, size_t i, size_t *n);
  */
 LC_API size_t lc_tier_find(const lc_tier *tiers, size_t n, double notional, int *over_limit);
 
+/** @brief Output formats: JSON (the machine contract) or an aligned table for people. */
+typedef enum lc_format { LC_FORMAT_JSON = 0, LC_FORMAT_TABLE } lc_format;
+
+/* ==== Volatility calibration ============================================ */
+
+/** @brief What set a position's max leverage. */
+typedef enum lc_binding {
+    LC_BIND_TIER = 0,       /* the tier's max_leverage */
+    LC_BIND_VOLATILITY = 1, /* the volatility cap 1 / (z * sigma_h + mmr) */
+    LC_BIND_FALLBACK = 2    /* the market's fallback_max_leverage: its model failed */
+} lc_binding;
+
+/** @brief "tier", "volatility" or "fallback". */
+LC_API const char *lc_binding_name(lc_binding b);
+
+/** @brief Options of lc_policy_calibrate. Zero-initialise, then set what you need. */
+typedef struct lc_calibration {
+    int has_until;                      /* cut every history after until_day */
+    int64_t until_day;                  /* days since 1970-01-01 (see lc_parse_date) */
+    const char *const *histories;       /* "MARKET=FILE" overrides of the policy's history */
+    size_t n_histories;
+} lc_calibration;
+
+/**
+ * @brief Loads each volatility-capped market's price history, fits its model (once per
+ * model and history) and sets the market's caps. Until this succeeds such markets are
+ * held at their fallback_max_leverage: an uncalibrated policy never loosens a limit.
+ *
+ * A model that fails (fit error, non-finite or non-positive sigma) is not an error: the
+ * market falls back, with a warning in @p diags and the reason in the report. Unreadable
+ * or invalid history files are errors (LC_EINPUT).
+ * @return LC_OK, LC_EINPUT, LC_EIO or LC_ENOMEM
+ */
+LC_API lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *diags);
+
+/** @brief Parses YYYY-MM-DD into days since 1970-01-01. @return LC_OK or LC_EINPUT */
+LC_API lc_status lc_parse_date(const char *text, int64_t *day);
+
+/** @brief A volatility estimate requested directly (the `levcal vol` command). */
+typedef struct lc_vol_request {
+    const char *plugin;            /* plugin name or path of a .so; or NULL with model */
+    const lc_policy *policy;       /* with model: take plugin and params from the policy */
+    const char *model;
+    const char *const *params;     /* "name=value" settings, over the model's */
+    size_t n_params;
+    const char *history;           /* daily OHLC CSV */
+    int has_until;
+    int64_t until_day;
+    const char *gaps;              /* "error" (default), "drop" or "scale" */
+    double horizon_days;           /* > 0 */
+} lc_vol_request;
+
+typedef struct lc_vol_result lc_vol_result;
+
+/**
+ * @brief Fits the requested model to the history and forecasts over the horizon.
+ * A fit that fails is still a result (converged false, its reason kept), not an error.
+ * @param[out] pp  caller owns; free with lc_vol_result_free
+ * @return LC_OK, LC_EINPUT (unknown plugin, bad parameter, bad history), LC_ENOMEM
+ */
+LC_API lc_status lc_vol_estimate(const lc_vol_request *rq, lc_vol_result **pp, lc_diags *diags);
+
+/** @brief JSON fields: model, plugin, params, loglik, converged, error, horizon_days, sigma,
+ * sigma_annualized, observations. */
+LC_API lc_status lc_vol_result_write(const lc_vol_result *r, lc_format fmt, FILE *out);
+LC_API int lc_vol_result_converged(const lc_vol_result *r);
+LC_API double lc_vol_result_sigma(const lc_vol_result *r);
+LC_API void lc_vol_result_free(lc_vol_result *r);
+
+/**
+ * @brief Lists the plugins found in the search path (LEVCAL_PLUGIN_PATH, then
+ * ../lib/levcal/plugins beside the executable) with versions and parameters. Files that
+ * are refused are listed with the reason as warnings in @p diags.
+ */
+LC_API lc_status lc_plugins_write(lc_format fmt, FILE *out, lc_diags *diags);
+
 /* ==== Portfolio ========================================================= */
 
 typedef struct lc_portfolio lc_portfolio;
@@ -235,6 +313,11 @@ typedef struct lc_position_result {
     double margin_ratio;       /* isolated positions only */
     lc_verdict status;         /* isolated positions only */
     lc_reason reason;          /* isolated positions only */
+    lc_binding binding;        /* what set max_leverage */
+    double tier_max_leverage;  /* the tier's own figure */
+    const char *model;         /* volatility model of the market, or NULL */
+    double sigma_h;            /* the model's sigma over the horizon; NaN if none */
+    double z;                  /* the normal quantile of the confidence; NaN if none */
 } lc_position_result;
 
 /** @brief The evaluation of one account; the sums run over its cross positions only. */
@@ -285,8 +368,6 @@ LC_API const lc_account_result *lc_report_account(const lc_report *r, size_t i);
 /** @brief Positions in @p r, and position @p i (borrowed; NULL if out of range). */
 LC_API size_t lc_report_position_count(const lc_report *r);
 LC_API const lc_position_result *lc_report_position(const lc_report *r, size_t i);
-
-typedef enum lc_format { LC_FORMAT_JSON = 0, LC_FORMAT_TABLE } lc_format;
 
 /**
  * @brief Writes @p r to @p out: JSON (the machine contract, docs/report.md) or an aligned

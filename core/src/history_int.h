@@ -1,0 +1,31 @@
+/*
+ * history_int.h - daily OHLC price history as read from CSV files.
+ */
+#ifndef LC_HISTORY_INT_H
+#define LC_HISTORY_INT_H
+
+#include "lc_int.h"
+#include "levcal/plugin.h"
+
+typedef enum lc__gaps { LC__GAPS_ERROR = 0, LC__GAPS_DROP, LC__GAPS_SCALE } lc__gaps;
+
+typedef struct lc__history {
+    char *path;
+    lc_bar *bars;  /* ascending, unique days, returns filled per the gap rule */
+    size_t n;
+    size_t n_gaps; /* calendar gaps found (and handled) */
+} lc__history;
+
+/* Reads "path" as daily OHLC bars, keeping days <= "until" (INT64_MAX for all). Every
+ * problem is a located diagnostic; gaps are errors or warnings by "gaps". */
+lc_status lc__history_load(const char *path, int64_t until, lc__gaps gaps, lc__history **pp,
+                           lc_diags *d);
+void lc__history_free(lc__history *h);
+
+/* Parses YYYY-MM-DD into days since 1970-01-01; false if not a valid date. */
+bool lc__parse_date(const char *s, size_t len, int64_t *day);
+
+/* Writes day "day" as YYYY-MM-DD into "buf" (at least 16 bytes). */
+void lc__format_date(int64_t day, char *buf);
+
+#endif
