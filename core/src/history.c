@@ -152,7 +152,7 @@ static bool price(hload *h, const field *f, unsigned line, const char *what, dou
         return false;
     }
     if (!(*out > 0)) {
-        herr(h, line, f->col, "expected a %s price above 0, got %.*s", what, (int)f->len, f->s);
+        herr(h, line, f->col, "expected a positive %s price, got %.*s", what, (int)f->len, f->s);
         return false;
     }
     return true;

@@ -183,7 +183,7 @@ lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d
         } else {
             vc->state = LC__VOL_FALLBACK;
             vc->sigma_h = NAN;
-            snprintf(vc->reason, sizeof vc->reason, "model '%s' (%s) failed: %s", md->name,
+            snprintf(vc->reason, sizeof vc->reason, "model '%.40s' (%.40s) failed: %.150s", md->name,
                      api->name, err[0] ? err : "no reason given");
             char fb[40];
             lc__diag_add(d, LC_SEV_WARNING, p->path, vc->line, vc->col,
