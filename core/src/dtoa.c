@@ -119,9 +119,21 @@ static int digit_gen(diyfp w, diyfp mp, uint64_t delta, char *buf, int *k)
     int len = 0;
 
     while (kappa > 0) {
-        uint32_t div = pow10_u32[kappa - 1];
-        uint32_t d = p1 / div;
-        p1 %= div;
+        /* One case per digit position, so every division is by a constant and compiles
+         * to a multiplication: this loop is the hot spot of printing a report. */
+        uint32_t d;
+        switch (kappa) {
+        case 10: d = p1 / 1000000000u; p1 %= 1000000000u; break;
+        case 9: d = p1 / 100000000u; p1 %= 100000000u; break;
+        case 8: d = p1 / 10000000u; p1 %= 10000000u; break;
+        case 7: d = p1 / 1000000u; p1 %= 1000000u; break;
+        case 6: d = p1 / 100000u; p1 %= 100000u; break;
+        case 5: d = p1 / 10000u; p1 %= 10000u; break;
+        case 4: d = p1 / 1000u; p1 %= 1000u; break;
+        case 3: d = p1 / 100u; p1 %= 100u; break;
+        case 2: d = p1 / 10u; p1 %= 10u; break;
+        default: d = p1; p1 = 0; break;
+        }
         if (d || len)
             buf[len++] = (char)('0' + d);
         kappa--;
@@ -161,6 +173,36 @@ static int grisu2(double v, char *digits, int *k)
     wp.f--;
     *k = mk;
     return digit_gen(w, wp, wp.f - wm.f, digits, k);
+}
+
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+                                  "25262728293031323334353637383940414243444546474849"
+                                  "50515253545556575859606162636465666768697071727374"
+                                  "75767778798081828384858687888990919293949596979899";
+
+/* Writes "u" in decimal, at least "min_digits" digits (zero-padded), two digits per
+ * division. Returns the length. */
+static size_t write_u64(uint64_t u, int min_digits, char *out)
+{
+    char tmp[24];
+    int len = 0;
+    while (u >= 100) {
+        unsigned r = (unsigned)(u % 100);
+        u /= 100;
+        tmp[len++] = digit_pairs[2 * r + 1];
+        tmp[len++] = digit_pairs[2 * r];
+    }
+    if (u >= 10) {
+        tmp[len++] = digit_pairs[2 * u + 1];
+        tmp[len++] = digit_pairs[2 * u];
+    } else {
+        tmp[len++] = (char)('0' + u);
+    }
+    while (len < min_digits)
+        tmp[len++] = '0';
+    for (int i = 0; i < len; i++)
+        out[i] = tmp[len - 1 - i];
+    return (size_t)len;
 }
 
 static size_t write_exponent(int e, char *p)
@@ -227,42 +269,44 @@ size_t lc__dtoa(double v, char *out)
         v = -v;
     }
     /* Whole numbers below 2^53 are exact integers: print them directly. */
-    if (v < 9007199254740992.0 && v == (double)(uint64_t)v) {
-        char tmp[20];
-        int len = 0;
-        uint64_t u = (uint64_t)v;
-        do {
-            tmp[len++] = (char)('0' + u % 10);
-            u /= 10;
-        } while (u);
-        while (len)
-            out[n++] = tmp[--len];
-        return n;
-    }
-    /* Prices, quantities and rates mostly have a few decimals. If k / 10^d (both exact,
-     * so the division rounds correctly) gives back v, those d decimals read back to v,
-     * and trying d upwards finds the fewest; this costs a fraction of Grisu's work. */
-    static const double p10[] = {1, 10, 100, 1000, 10000};
-    if (v < 1e15) {
-        for (int d = 1; d <= 4; d++) {
-            double kd = nearbyint(v * p10[d]);
-            if (kd >= 9007199254740992.0)
-                break;
-            if (kd / p10[d] != v)
-                continue;
-            char tmp[24];
-            int len = 0;
-            uint64_t u = (uint64_t)kd;
-            while (u || len <= d) {
-                tmp[len++] = (char)('0' + u % 10);
-                u /= 10;
+    if (v < 9007199254740992.0 && v == (double)(uint64_t)v)
+        return n + write_u64((uint64_t)v, 1, out + n);
+    /* Prices and quantities have a few decimals, and so do their products (a notional
+     * of qty 1.5 at 101.25) and the margins taken from those. Such a value times 10^D
+     * lies within a few ulps of a whole number k; stripping k's trailing zeros gives the
+     * fewest decimals d, and if k / 10^d (both exact, so the division rounds correctly)
+     * gives back v, that text reads back to v. One multiplication screens out every other
+     * value before Grisu. D is 8 below 10^7 and 4 up to 10^11, keeping k below 2^53. */
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    if (v >= 1e-6 && v < 1e11) {
+        int dmax = v < 1e7 ? 8 : 4;
+        double x = v * p10[dmax];
+        uint64_t kk = (uint64_t)(x + 0.5);
+        double diff = x - (double)kk;
+        if (diff <= x * 1e-15 && -diff <= x * 1e-15) {
+            /* k is no multiple of 10^dmax (whole numbers left above), so at most dmax - 1
+             * zeros come off, in steps of 4, 2 and 1. */
+            int d = dmax;
+            if (d > 4 && kk % 10000 == 0) {
+                kk /= 10000;
+                d -= 4;
             }
-            while (len > d)
-                out[n++] = tmp[--len];
-            out[n++] = '.';
-            while (len)
-                out[n++] = tmp[--len];
-            return n;
+            if (d > 2 && kk % 100 == 0) {
+                kk /= 100;
+                d -= 2;
+            }
+            if (d > 1 && kk % 10 == 0) {
+                kk /= 10;
+                d -= 1;
+            }
+            if ((double)kk / p10[d] == v) {
+                /* Write the digits (at least d + 1, for a leading "0."), then open a gap
+                 * for the point before the last d of them. */
+                size_t len = write_u64(kk, d + 1, out + n);
+                memmove(out + n + len - (size_t)d + 1, out + n + len - (size_t)d, (size_t)d);
+                out[n + len - (size_t)d] = '.';
+                return n + len + 1;
+            }
         }
     }
     char digits[24];

@@ -125,6 +125,8 @@ lc_status lc__out_finish(lc__out *o); /* flushes, frees, and reports failure */
 void lc__out_flush(lc__out *o);
 void lc__out_mem(lc__out *o, const char *s, size_t n);
 void lc__out_str(lc__out *o, const char *s);
+/* A string literal, without the strlen. */
+#define lc__out_lit(o, lit) lc__out_mem((o), "" lit, sizeof(lit) - 1)
 void lc__out_char(lc__out *o, char c);
 void lc__out_num(lc__out *o, double v); /* JSON number, or null if not finite */
 void lc__out_json_str(lc__out *o, const char *s);

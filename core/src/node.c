@@ -196,12 +196,11 @@ bool lc__scalar_number(lc__ld *ld, const char *s, size_t len, bool quoted, unsig
         lc__ld_error(ld, line, col, "expected a number, got nothing (null)");
         return false;
     }
-    if (lc__is_nonfinite_word(s, len)) {
-        lc__ld_error(ld, line, col, "expected a finite number, got '%.*s'", SHOW(len), s);
-        return false;
-    }
     if (!lc__parse_number(s, len, &v)) {
-        lc__ld_error(ld, line, col, "expected a number, got '%.*s'", SHOW(len), s);
+        if (lc__is_nonfinite_word(s, len))
+            lc__ld_error(ld, line, col, "expected a finite number, got '%.*s'", SHOW(len), s);
+        else
+            lc__ld_error(ld, line, col, "expected a number, got '%.*s'", SHOW(len), s);
         return false;
     }
     if (!isfinite(v)) {

@@ -104,8 +104,9 @@ static int next_key(pload *s, lc__event *ev, const lc__key *keys, int nkeys, uns
             continue;
         }
         int k = 0;
-        while (k < nkeys && (strlen(keys[k].name) != ev->len ||
-                             memcmp(keys[k].name, ev->s, ev->len) != 0))
+        while (k < nkeys && !(ev->len && keys[k].name[0] == ev->s[0] &&
+                              strlen(keys[k].name) == ev->len &&
+                              memcmp(keys[k].name, ev->s, ev->len) == 0))
             k++;
         if (k == nkeys || (*seen & (1u << k))) {
             if (k == nkeys) {

@@ -85,15 +85,18 @@ void lc__reason_text(const lc_account_result *ac, const lc_position_result *pos,
     }
 }
 
-static void key_num(lc__out *o, const char *key, double v)
+static void key_num_n(lc__out *o, const char *key, size_t len, double v)
 {
-    lc__out_str(o, key);
+    lc__out_mem(o, key, len);
     lc__out_num(o, v);
 }
 
+/* Keys are literals: their length is known at compile time. */
+#define key_num(o, key, v) key_num_n((o), "" key, sizeof(key) - 1, (v))
+
 static void write_position(lc__out *o, const lc_position_result *p)
 {
-    lc__out_str(o, "{\"market\":");
+    lc__out_lit(o, "{\"market\":");
     lc__out_json_str(o, p->market);
     key_num(o, ",\"qty\":", p->qty);
     key_num(o, ",\"entry\":", p->entry);
@@ -108,12 +111,12 @@ static void write_position(lc__out *o, const lc_position_result *p)
     key_num(o, ",\"upnl\":", p->upnl);
     key_num(o, ",\"liquidation_price\":", p->liquidation_price);
     lc__out_str(o, p->over_limit ? ",\"over_limit\":true" : ",\"over_limit\":false");
-    lc__out_str(o, ",\"binding\":\"");
+    lc__out_lit(o, ",\"binding\":\"");
     lc__out_str(o, lc_binding_name(p->binding));
     lc__out_char(o, '"');
     if (p->model) {
         key_num(o, ",\"tier_max_leverage\":", p->tier_max_leverage);
-        lc__out_str(o, ",\"model\":");
+        lc__out_lit(o, ",\"model\":");
         lc__out_json_str(o, p->model);
         key_num(o, ",\"sigma_h\":", p->sigma_h);
         key_num(o, ",\"z\":", p->z);
@@ -122,11 +125,11 @@ static void write_position(lc__out *o, const lc_position_result *p)
         key_num(o, ",\"isolated_margin\":", p->isolated_margin);
         key_num(o, ",\"equity\":", p->equity);
         key_num(o, ",\"margin_ratio\":", p->margin_ratio);
-        lc__out_str(o, ",\"status\":\"");
+        lc__out_lit(o, ",\"status\":\"");
         lc__out_str(o, lc_verdict_name(p->status));
-        lc__out_str(o, "\",\"reason\":");
+        lc__out_lit(o, "\",\"reason\":");
         if (p->reason == LC_REASON_NONE) {
-            lc__out_str(o, "null");
+            lc__out_lit(o, "null");
         } else {
             char why[256];
             lc__position_reason_text(p, why, sizeof why);
@@ -138,13 +141,13 @@ static void write_position(lc__out *o, const lc_position_result *p)
 
 static void write_account(lc__out *o, const lc_account_result *a, const lc_position_result *pos)
 {
-    lc__out_str(o, "{\"id\":");
+    lc__out_lit(o, "{\"id\":");
     lc__out_json_str(o, a->id);
-    lc__out_str(o, ",\"status\":\"");
+    lc__out_lit(o, ",\"status\":\"");
     lc__out_str(o, lc_verdict_name(a->status));
-    lc__out_str(o, "\",\"reason\":");
+    lc__out_lit(o, "\",\"reason\":");
     if (a->reason == LC_REASON_NONE) {
-        lc__out_str(o, "null");
+        lc__out_lit(o, "null");
     } else {
         char why[320];
         lc__reason_text(a, pos, why, sizeof why);
@@ -159,13 +162,13 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     key_num(o, ",\"available\":", a->available);
     key_num(o, ",\"margin_ratio\":", a->margin_ratio);
     key_num(o, ",\"leverage\":", a->leverage);
-    lc__out_str(o, ",\"positions\":[");
+    lc__out_lit(o, ",\"positions\":[");
     for (size_t i = 0; i < a->n_positions; i++) {
         if (i)
             lc__out_char(o, ',');
         write_position(o, &pos[i]);
     }
-    lc__out_str(o, "]}");
+    lc__out_lit(o, "]}");
 }
 
 /* The volatility state of every capped market: what a reviewer needs to see why a cap
@@ -182,11 +185,11 @@ static void write_volatility(lc__out *o, const lc_policy *pol)
         lc__out_str(o, any ? "," : "\n\"volatility\":{");
         any = true;
         lc__out_json_str(o, mk->name);
-        lc__out_str(o, ":{\"model\":");
+        lc__out_lit(o, ":{\"model\":");
         lc__out_json_str(o, md->name);
-        lc__out_str(o, ",\"plugin\":");
+        lc__out_lit(o, ",\"plugin\":");
         lc__out_json_str(o, md->plugin->api->name);
-        lc__out_str(o, ",\"plugin_version\":");
+        lc__out_lit(o, ",\"plugin_version\":");
         lc__out_json_str(o, md->plugin->api->version);
         key_num(o, ",\"horizon_days\":", vc->horizon_days);
         key_num(o, ",\"confidence\":", vc->confidence);
@@ -200,7 +203,7 @@ static void write_volatility(lc__out *o, const lc_policy *pol)
         lc__out_char(o, '}');
     }
     if (any)
-        lc__out_str(o, "},");
+        lc__out_lit(o, "},");
 }
 
 lc_status lc__report_write_json(lc__source *src, FILE *f)
@@ -209,11 +212,11 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     if (lc__out_init(&o, f))
         return LC_ENOMEM;
     size_t count[3] = {0, 0, 0};
-    lc__out_str(&o, "{\"policy\":{\"id\":");
+    lc__out_lit(&o, "{\"policy\":{\"id\":");
     lc__out_json_str(&o, src->pol->id);
     lc__out_printf(&o, ",\"version\":%lld},", (long long)src->pol->version);
     write_volatility(&o, src->pol);
-    lc__out_str(&o, "\n\"accounts\":[");
+    lc__out_lit(&o, "\n\"accounts\":[");
     for (size_t i = 0; i < src->n_acc; i++) {
         const lc_position_result *pos;
         const lc_account_result *a = src->get(src, i, &pos);

@@ -14,3 +14,36 @@ export PKG_CONFIG_PATH="$scratch/prefix/lib/pkgconfig"
 "$scratch/embed" "$src/policies/default.yaml" "$src/examples/portfolio.yaml" >"$scratch/out"
 grep -q '^dave over_limit' "$scratch/out"
 echo "installed SDK builds and runs the embedding example"
+
+# The plugin SDK: build docs/examples/plugin as its own CMake project against the
+# installed levcal-plugin.pc, then have the installed levcal list it and evaluate a
+# policy that uses it.
+cmake -S "$src/docs/examples/plugin" -B "$scratch/plugin" -DCMAKE_C_COMPILER="$cc" >/dev/null
+cmake --build "$scratch/plugin" >/dev/null
+export LEVCAL_PLUGIN_PATH="$scratch/plugin"
+levcal="$scratch/prefix/bin/levcal"
+"$levcal" plugins --format json >"$scratch/plugins.json"
+grep -q '"name":"mean_abs","version":"1.0.0","abi":"1.0"' "$scratch/plugins.json"
+grep -q '"name":"garch11"' "$scratch/plugins.json"    # the installed tree finds its own
+cat >"$scratch/policy.yaml" <<POLICY
+levcal: 1
+policy: {id: sdk-test, version: 1}
+models:
+  example: {plugin: mean_abs, params: {window: 2}}
+markets:
+  XUSDT:
+    tiers:
+      - {cap: 1000000, max_leverage: 125, mmr: 0.004}
+    volatility:
+      model: example
+      history: $src/tests/data/history/ms_newest_first.csv
+      horizon: 1d
+      confidence: 0.99
+POLICY
+printf 'marks: {XUSDT: 102}\naccounts: [{id: a, collateral: 1000, positions: [{market: XUSDT, qty: 10, entry: 100}]}]\n' \
+    >"$scratch/book.yaml"
+"$levcal" eval --policy "$scratch/policy.yaml" --portfolio "$scratch/book.yaml" >"$scratch/report.json"
+# sigma = sqrt(pi/2) * (ln(101/100) + ln(102/101)) / 2 = 0.0124093...; cap = 1/(2.3263*0.0124+0.004)
+grep -q '"binding":"volatility","tier_max_leverage":125,"model":"example"' "$scratch/report.json"
+grep -q '"max_leverage":30.4' "$scratch/report.json"
+echo "installed plugin SDK builds an out-of-tree plugin that levcal loads and uses"

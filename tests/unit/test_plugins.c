@@ -154,7 +154,10 @@ static void faults_fail_closed(void **state)
         lc_diag *w = d.head;
         while (w && w->severity != LC_SEV_WARNING)
             w = w->next;
-        assert_non_null(w);
+        if (!w) {
+            fail_msg("%s: no warning", faults[i][0]);
+            return;
+        }
         if (!strstr(w->msg, faults[i][1]) || !strstr(w->msg, "held at fallback 2"))
             fail_msg("%s: warning '%s'", faults[i][0], w->msg);
         lc_diags_free(&d);
