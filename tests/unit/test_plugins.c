@@ -203,6 +203,40 @@ static void history_override_and_missing(void **state)
     lc_policy_free(p);
 }
 
+static void fitted_once_per_model_and_history(void **state)
+{
+    (void)state;
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml,
+             "levcal: 1\npolicy: {id: t, version: 1}\n"
+             "models:\n  m: {plugin: fixed, path: \"%s/fixed.so\"}\n"
+             "markets:\n"
+             "  X:\n    tiers: [{cap: 1000000, max_leverage: 125, mmr: 0.004}]\n"
+             "    volatility: {model: m, history: \"%s\", horizon: 1h, confidence: 0.99}\n"
+             "  Y:\n    tiers: [{cap: 1000000, max_leverage: 50, mmr: 0.01}]\n"
+             "    volatility: {model: m, history: \"%s\", horizon: 1d, confidence: 0.975}\n",
+             TEST_PLUGIN_DIR, FLAT, FLAT);
+    lc_policy *p = policy_ok(yaml);
+    lc_diags d;
+    lc_diags_init(&d);
+    assert_int_equal(lc_policy_calibrate(p, NULL, &d), LC_OK);
+    int creates = 0;
+    for (lc_diag *r = d.head; r; r = r->next)
+        creates += strcmp(r->msg, "plugin fixed: creating a test model") == 0;
+    assert_int_equal(creates, 1);
+    lc_diags_free(&d);
+    /* Each market still gets its own horizon and confidence: Y at 1d, 97.5%:
+     * 1 / (1.959963984540054 * 0.01 + 0.01) = 33.78... < 50. */
+    lc_portfolio *pf = portfolio_ok(p, "marks: {X: 1, Y: 1}\naccounts: [{id: a, collateral: 10, "
+                                       "positions: [{market: Y, qty: 10, entry: 1}]}]\n");
+    lc_report *r;
+    assert_int_equal(lc_evaluate(p, pf, &r), LC_OK);
+    assert_near(lc_report_position(r, 0)->max_leverage, 1 / (1.959963984540054 * 0.01 + 0.01), 1e-9);
+    lc_report_free(r);
+    lc_portfolio_free(pf);
+    lc_policy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +247,7 @@ int main(void)
         cmocka_unit_test(uncalibrated_is_fallback),
         cmocka_unit_test(faults_fail_closed),
         cmocka_unit_test(history_override_and_missing),
+        cmocka_unit_test(fitted_once_per_model_and_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
