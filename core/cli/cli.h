@@ -11,6 +11,7 @@
 #define LC_EXIT_USAGE 2
 #define LC_EXIT_INPUT 2
 #define LC_EXIT_MODEL 3 /* levcal vol: the model failed */
+#define LC_EXIT_SCRIPT 4 /* levcal eval: a policy script failed on an account */
 
 int lc_cli_dispatch(int argc, char **argv);
 int lc_cmd_eval(int argc, char **argv);

@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,9 +28,12 @@ static const char eval_usage[] =
     "      --history M=FILE   daily OHLC CSV for market M's volatility model, over the\n"
     "                         policy's 'history:' (repeatable)\n"
     "      --until DATE       use price history up to DATE only, for reproducible runs\n"
+    "      --allow-script-errors  exit 0 even when a policy script failed on an account\n"
     "  -h, --help             show this help\n"
     "\n"
-    "exit status: 0 evaluated, 1 internal error, 2 bad usage or invalid input\n";
+    "exit status: 0 evaluated, 1 internal error, 2 bad usage or invalid input,\n"
+    "             4 evaluated, but a policy script failed on at least one account (those\n"
+    "               accounts are reported as script_error and held at 1x)\n";
 
 static const char check_usage[] =
     "usage: levcal check POLICY...\n"
@@ -55,12 +59,14 @@ int lc_cmd_eval(int argc, char **argv)
                                          {"format", required_argument, NULL, 'F'},
                                          {"history", required_argument, NULL, 'H'},
                                          {"until", required_argument, NULL, 'U'},
+                                         {"allow-script-errors", no_argument, NULL, 'A'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *policy = NULL, *portfolio = NULL;
     const char *histories[64];
     lc_calibration cal = {0};
     cal.histories = histories;
+    bool allow_script_errors = false;
     lc_format fmt = LC_FORMAT_JSON;
     int c;
     optind = 1;
@@ -90,6 +96,9 @@ int lc_cmd_eval(int argc, char **argv)
                 return LC_EXIT_USAGE;
             }
             cal.has_until = 1;
+            break;
+        case 'A':
+            allow_script_errors = true;
             break;
         case 'h':
             fputs(eval_usage, stdout);
@@ -129,12 +138,22 @@ int lc_cmd_eval(int argc, char **argv)
     lc_diags_print(&d, stderr); /* warnings */
     /* Evaluation cannot fail on valid input, so streaming the report keeps the promise
      * of an empty stdout on error while never holding a million position results. */
-    rc = lc_evaluate_write(pol, pf, fmt, stdout);
+    lc_summary sum;
+    rc = lc_evaluate_write(pol, pf, fmt, stdout, &sum);
     if (rc == LC_EIO) {
         fputs("levcal: error: could not write the report to standard output\n", stderr);
         code = LC_EXIT_INTERNAL;
+    } else if (rc != LC_OK) {
+        code = lc_cli_fail(rc, &d);
+    } else if (sum.by_status[LC_STATUS_SCRIPT_ERROR]) {
+        fprintf(stderr, "levcal: %s: a policy script failed on %zu account%s; %s (see "
+                        "script_error in the report)\n",
+                allow_script_errors ? "warning" : "error", sum.by_status[LC_STATUS_SCRIPT_ERROR],
+                sum.by_status[LC_STATUS_SCRIPT_ERROR] == 1 ? "" : "s",
+                "they are held at 1x");
+        code = allow_script_errors ? LC_EXIT_OK : LC_EXIT_SCRIPT;
     } else {
-        code = rc == LC_OK ? LC_EXIT_OK : lc_cli_fail(rc, &d);
+        code = LC_EXIT_OK;
     }
 out:
     lc_portfolio_free(pf);

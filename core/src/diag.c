@@ -120,9 +120,11 @@ unsigned lc_diags_print(const lc_diags *d, FILE *out)
 {
     unsigned n = 0;
     for (const lc_diag *r = d ? d->head : NULL; r; r = r->next, n++) {
-        if (r->file && r->line)
+        if (r->file && r->line && r->col)
             fprintf(out, "%s:%u:%u: %s: %s\n", r->file, r->line, r->col, sev_name(r->severity),
                     r->msg);
+        else if (r->file && r->line) /* Lua reports lines only */
+            fprintf(out, "%s:%u: %s: %s\n", r->file, r->line, sev_name(r->severity), r->msg);
         else if (r->file)
             fprintf(out, "%s: %s: %s\n", r->file, sev_name(r->severity), r->msg);
         else

@@ -10,6 +10,7 @@
 
 #include "policy_int.h"
 #include "portfolio_int.h"
+#include "lua_int.h"
 #include "report_int.h"
 
 #include <math.h>
@@ -18,6 +19,8 @@
 const char *lc_verdict_name(lc_verdict v)
 {
     switch (v) {
+    case LC_STATUS_SCRIPT_ERROR:
+        return "script_error";
     case LC_STATUS_OK:
         return "ok";
     case LC_STATUS_OVER_LIMIT:
@@ -28,7 +31,7 @@ const char *lc_verdict_name(lc_verdict v)
     return "unknown";
 }
 
-/* The status rules of the core issue, shared by accounts and isolated positions. */
+/* The status rules, shared by accounts and isolated positions. */
 static lc_verdict judge(double equity, double mm, double available, bool over_limit,
                         lc_reason *why)
 {
@@ -52,15 +55,76 @@ static lc_verdict judge(double equity, double mm, double available, bool over_li
     return LC_STATUS_OK;
 }
 
+/* Initial margins, isolated statuses and the account's status, from each position's
+ * max_leverage: run once, and again when scripts lower (or may raise) those caps. */
+static void judge_account(lc_account_result *a, lc_position_result *out, size_t n_cross)
+{
+    double im = 0;
+    size_t first_over = SIZE_MAX, worst_at = 0;
+    lc_verdict worst_iso = LC_STATUS_OK;
+    for (size_t i = 0; i < a->n_positions; i++) {
+        lc_position_result *r = &out[i];
+        r->initial_margin = r->notional / r->max_leverage;
+        if (!r->isolated) {
+            im += r->initial_margin;
+            if (r->over_limit && first_over == SIZE_MAX)
+                first_over = i;
+            continue;
+        }
+        r->status = judge(r->equity, r->maintenance_margin, r->equity - r->initial_margin,
+                          r->over_limit, &r->reason);
+        if (r->status > worst_iso) {
+            worst_iso = r->status;
+            worst_at = i;
+        }
+    }
+    a->initial_margin = im;
+    a->available = a->equity - im;
+    a->reason_position = SIZE_MAX;
+    /* With no cross position there is nothing to liquidate: only a negative balance,
+     * which leaves no margin for new exposure, stands against the account. */
+    if (n_cross) {
+        a->status = judge(a->equity, a->maintenance_margin, a->available,
+                          first_over != SIZE_MAX, &a->reason);
+    } else if (a->available < 0) {
+        a->status = LC_STATUS_OVER_LIMIT;
+        a->reason = LC_REASON_NO_AVAILABLE;
+    } else {
+        a->status = LC_STATUS_OK;
+        a->reason = LC_REASON_NONE;
+    }
+    if (a->reason == LC_REASON_POSITION_LIMIT)
+        a->reason_position = first_over;
+    if (worst_iso > a->status) {
+        a->status = worst_iso;
+        a->reason = LC_REASON_ISOLATED;
+        a->reason_position = worst_at;
+    }
+}
+
+/* A script failed on the account: it is held at 1x everywhere (no new leverage), keeps
+ * the status it had before the failure as core_status, and reports script_error. */
+static void script_failed(lc_account_result *a, lc_position_result *out, size_t n_cross)
+{
+    for (size_t i = 0; i < a->n_positions; i++) {
+        out[i].max_leverage = 1;
+        out[i].binding = LC_BIND_SCRIPT_ERROR;
+        out[i].binding_script = NULL;
+    }
+    lc_verdict before = a->core_status;
+    judge_account(a, out, n_cross);
+    a->core_status = before;
+    a->status = LC_STATUS_SCRIPT_ERROR;
+    a->reason = LC_REASON_SCRIPT_ERROR;
+}
+
 void lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
-                      lc_account_result *a, lc_position_result *out)
+                      lc_account_result *a, lc_position_result *out, lc__arena *arena)
 {
     const lc__acct *in = &pf->accts[idx];
     const lc__pos *pos = pf->pos + in->first;
-    double upnl = 0, mm = 0, im = 0, notional = 0;
-    size_t n_cross = 0, first_over = SIZE_MAX;
-    lc_verdict worst_iso = LC_STATUS_OK;
-    size_t worst_iso_at = 0;
+    double upnl = 0, mm = 0, notional = 0;
+    size_t n_cross = 0;
 
     for (size_t i = 0; i < in->n; i++) {
         const lc__pos *p = &pos[i];
@@ -93,24 +157,22 @@ void lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
             r->model = NULL;
             r->sigma_h = r->z = (double)NAN;
         }
+        r->binding_script = r->ignored_script = NULL;
+        r->ignored_cap = (double)NAN;
         r->mmr = tr->mmr;
         r->maintenance_amount = tr->maintenance_amount;
         r->maintenance_margin = lc__tier_mm(tr, n);
-        r->initial_margin = n / r->max_leverage;
         r->upnl = p->qty * (mark - p->entry);
 
         if (isnan(p->iso_margin)) {
             r->isolated = 0;
-            r->isolated_margin = r->equity = r->margin_ratio = NAN;
+            r->isolated_margin = r->equity = r->margin_ratio = (double)NAN;
             r->status = LC_STATUS_OK;
             r->reason = LC_REASON_NONE;
             upnl += r->upnl;
             mm += r->maintenance_margin;
-            im += r->initial_margin;
             notional += n;
             n_cross++;
-            if (over && first_over == SIZE_MAX)
-                first_over = i;
             continue;
         }
         /* Isolated: its own margin pool, judged alone. */
@@ -119,13 +181,8 @@ void lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
         r->isolated_margin = p->iso_margin;
         r->equity = eq;
         r->margin_ratio = eq > 0 ? r->maintenance_margin / eq : (double)NAN;
-        r->status = judge(eq, r->maintenance_margin, eq - r->initial_margin, over, &r->reason);
         r->liquidation_price = lc__liquidation_price(mk->tiers, mk->n_tiers, t, p->iso_margin,
                                                      q, p->qty > 0 ? 1.0 : -1.0, p->entry);
-        if (r->status > worst_iso) {
-            worst_iso = r->status;
-            worst_iso_at = i;
-        }
     }
 
     /* Cross liquidation prices need the other cross positions' totals, known only now. */
@@ -148,32 +205,31 @@ void lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
     a->upnl = upnl;
     a->notional = notional;
     a->maintenance_margin = mm;
-    a->initial_margin = im;
-    a->available = equity - im;
     a->margin_ratio = equity > 0 ? mm / equity : (double)NAN;
     a->leverage = equity > 0 ? notional / equity : (double)NAN;
     a->first_position = in->first;
     a->n_positions = in->n;
-    a->reason_position = SIZE_MAX;
+    a->script_error = NULL;
+    a->findings = NULL;
+    a->n_findings = 0;
+    a->log = NULL;
+    a->n_log = 0;
+    judge_account(a, out, n_cross);
+    a->core_status = a->status;
+    if (!pol->lua || !arena)
+        return;
 
-    /* With no cross position there is nothing to liquidate: only a negative balance,
-     * which leaves no margin for new exposure, stands against the account. */
-    if (n_cross) {
-        a->status = judge(equity, mm, a->available, first_over != SIZE_MAX, &a->reason);
-    } else if (a->available < 0) {
-        a->status = LC_STATUS_OVER_LIMIT;
-        a->reason = LC_REASON_NO_AVAILABLE;
-    } else {
-        a->status = LC_STATUS_OK;
-        a->reason = LC_REASON_NONE;
+    bool changed;
+    if (!lc__lua_account(pol->lua, in, a, out, arena, &changed)) {
+        script_failed(a, out, n_cross);
+        return;
     }
-    if (a->reason == LC_REASON_POSITION_LIMIT)
-        a->reason_position = first_over;
-    if (worst_iso > a->status) {
-        a->status = worst_iso;
-        a->reason = LC_REASON_ISOLATED;
-        a->reason_position = worst_iso_at;
+    if (changed) {
+        judge_account(a, out, n_cross);
+        a->core_status = a->status;
     }
+    if (!lc__lua_on_account(pol->lua, in, a, out, arena))
+        script_failed(a, out, n_cross);
 }
 
 lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, lc_report *r)
@@ -182,8 +238,13 @@ lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, lc_repo
         return LC_EINVAL;
     r->pol = pol;
     r->pf = pf;
+    if (pol->lua) {
+        lc__arena_free(&r->strings);
+        lc__arena_init(&r->strings, 1 << 16);
+        lc__lua_begin(pol->lua, pol, pf);
+    }
     for (size_t i = 0; i < pf->n_accts; i++)
-        lc__eval_account(pol, pf, i, &r->acc[i], r->pos + pf->accts[i].first);
+        lc__eval_account(pol, pf, i, &r->acc[i], r->pos + pf->accts[i].first, &r->strings);
     return LC_OK;
 }
 
@@ -197,6 +258,7 @@ lc_status lc_evaluate(const lc_policy *pol, const lc_portfolio *pf, lc_report **
     lc_report *r = lc__calloc(1, sizeof(*r));
     if (!r)
         return LC_ENOMEM;
+    lc__arena_init(&r->strings, 1 << 16);
     r->n_acc = pf->n_accts;
     r->n_pos = pf->n_pos;
     r->acc = lc__malloc((r->n_acc ? r->n_acc : 1) * sizeof(*r->acc));
@@ -220,6 +282,7 @@ void lc_report_free(lc_report *r)
         return;
     lc__free(r->acc);
     lc__free(r->pos);
+    lc__arena_free(&r->strings);
     lc__free(r);
 }
 
@@ -256,7 +319,13 @@ static const lc_account_result *from_report(lc__source *src, size_t i,
 static const lc_account_result *on_the_fly(lc__source *src, size_t i,
                                            const lc_position_result **ppos)
 {
-    lc__eval_account(src->pol, src->pf, i, &src->scratch_acc, src->scratch_pos);
+    /* Scripts' strings live as long as the account is being written. */
+    if (src->scratch_strings.head) {
+        lc__arena_free(&src->scratch_strings);
+        lc__arena_init(&src->scratch_strings, 4096);
+    }
+    lc__eval_account(src->pol, src->pf, i, &src->scratch_acc, src->scratch_pos,
+                     &src->scratch_strings);
     *ppos = src->scratch_pos;
     return &src->scratch_acc;
 }
@@ -265,6 +334,15 @@ static lc_status write_source(lc__source *src, lc_format fmt, FILE *out)
 {
     return fmt == LC_FORMAT_TABLE ? lc__report_write_table(src, out)
                                   : lc__report_write_json(src, out);
+}
+
+void lc_report_summary(const lc_report *r, lc_summary *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->accounts = r->n_acc;
+    s->positions = r->n_pos;
+    for (size_t i = 0; i < r->n_acc; i++)
+        s->by_status[r->acc[i].status]++;
 }
 
 lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
@@ -281,7 +359,7 @@ lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
 }
 
 lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
-                            FILE *out)
+                            FILE *out, lc_summary *summary)
 {
     if (!pol || !pf || !out || pf->pol != pol)
         return LC_EINVAL;
@@ -298,7 +376,13 @@ lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf, lc_for
     src.scratch_pos = lc__malloc(largest * sizeof(*src.scratch_pos));
     if (!src.scratch_pos)
         return LC_ENOMEM;
+    lc__arena_init(&src.scratch_strings, 4096);
+    if (pol->lua)
+        lc__lua_begin(pol->lua, pol, pf);
     lc_status rc = write_source(&src, fmt, out);
+    lc__arena_free(&src.scratch_strings);
     lc__free(src.scratch_pos);
+    if (summary)
+        *summary = src.summary;
     return rc;
 }

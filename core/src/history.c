@@ -9,6 +9,7 @@
 #include "lc_prefix.h"
 
 #include "history_int.h"
+#include "portfolio_int.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -386,4 +387,56 @@ void lc__history_free(lc__history *h)
     lc__free(h->path);
     lc__free(h->bars);
     lc__free(h);
+}
+
+bool lc__parse_time(const char *s, size_t len, double *secs)
+{
+    int64_t day;
+    if (len < 10 || !lc__parse_date(s, 10, &day))
+        return false;
+    double t = (double)day * 86400;
+    if (len == 10) {
+        *secs = t;
+        return true;
+    }
+    if (s[10] != 'T' && s[10] != ' ')
+        return false;
+    const char *p = s + 11, *end = s + len;
+    int part[3] = {0, 0, 0};
+    for (int i = 0; i < 3; i++) {
+        if (i == 2 && (p >= end || *p != ':'))
+            break;
+        if (i > 0) {
+            if (p >= end || *p != ':')
+                return false;
+            p++;
+        }
+        if (end - p < 2 || !isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]))
+            return false;
+        part[i] = (p[0] - '0') * 10 + (p[1] - '0');
+        p += 2;
+    }
+    if (part[0] > 23 || part[1] > 59 || part[2] > 60)
+        return false;
+    t += part[0] * 3600.0 + part[1] * 60.0 + part[2];
+    if (p < end && *p == '.') { /* fractions of a second are accepted and dropped */
+        p++;
+        while (p < end && isdigit((unsigned char)*p))
+            p++;
+    }
+    if (p == end) {
+        *secs = t;
+        return true;
+    }
+    if (*p == 'Z' && p + 1 == end) {
+        *secs = t;
+        return true;
+    }
+    if ((*p == '+' || *p == '-') && end - p == 6 && p[3] == ':' && isdigit((unsigned char)p[1]) &&
+        isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[4]) && isdigit((unsigned char)p[5])) {
+        double off = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600.0 + ((p[4] - '0') * 10 + (p[5] - '0')) * 60.0;
+        *secs = *p == '+' ? t - off : t + off;
+        return true;
+    }
+    return false;
 }

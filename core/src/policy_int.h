@@ -67,7 +67,15 @@ struct lc_policy {
     lc__model_def *models;
     size_t n_models;
     lc__plugin *plugins;     /* loaded shared objects, closed with the policy */
+    struct lc__lua *lua;     /* the scripts' sandboxed state; NULL without scripts */
+    long lua_instructions;   /* limits.instructions, 0 for the default */
+    size_t lua_memory;       /* limits.memory_mib in bytes, 0 for the default */
 };
+
+/* policy_script.c */
+void lc__load_limits(lc__ld *ld, lc_policy *p, const lc__node *m);
+lc_status lc__load_scripts(lc__ld *ld, lc_policy *p, const lc__node *seq);
+lc_status lc__load_market_script(lc__ld *ld, lc_policy *p, long market, const lc__node *n);
 
 /* policy_vol.c: the 'models' section, and a market's 'volatility' section. */
 lc_status lc__load_models(lc__ld *ld, lc_policy *p, const lc__node *m);

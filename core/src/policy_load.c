@@ -8,6 +8,7 @@
  */
 #include "lc_prefix.h"
 
+#include "lua_int.h"
 #include "node.h"
 #include "policy_int.h"
 
@@ -166,8 +167,9 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
 
 /* ==== Sections ========================================================== */
 
-enum { M_TIERS, M_VOLATILITY, M_NKEYS };
-static const lc__key market_keys[M_NKEYS] = {{"tiers", true}, {"volatility", false}};
+enum { M_TIERS, M_VOLATILITY, M_SCRIPT, M_NKEYS };
+static const lc__key market_keys[M_NKEYS] = {
+    {"tiers", true}, {"volatility", false}, {"script", false}};
 
 static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
 {
@@ -226,6 +228,11 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
             if (rc)
                 return rc;
         }
+        if (v[M_SCRIPT]) {
+            lc_status rc = lc__load_market_script(ld, p, (long)(mk - p->markets), v[M_SCRIPT]);
+            if (rc)
+                return rc;
+        }
     }
     return LC_OK;
 }
@@ -250,9 +257,10 @@ static void load_meta(lc__ld *ld, lc_policy *p, const lc__node *m)
         lc__node_string(ld, v[P_DESC], &p->description);
 }
 
-enum { R_LEVCAL, R_POLICY, R_MODELS, R_MARKETS, R_NKEYS };
-static const lc__key root_keys[R_NKEYS] = {
-    {"levcal", true}, {"policy", true}, {"models", false}, {"markets", true}};
+enum { R_LEVCAL, R_POLICY, R_MODELS, R_LIMITS, R_SCRIPTS, R_MARKETS, R_NKEYS };
+static const lc__key root_keys[R_NKEYS] = {{"levcal", true},  {"policy", true},
+                                           {"models", false}, {"limits", false},
+                                           {"scripts", false}, {"markets", true}};
 
 static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
 {
@@ -299,8 +307,16 @@ static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
         if (rc)
             return rc;
     }
-    if (v[R_MARKETS])
-        return load_markets(ld, p, v[R_MARKETS]);
+    /* Limits first: they size the Lua state that market and policy scripts load into. */
+    if (v[R_LIMITS])
+        lc__load_limits(ld, p, v[R_LIMITS]);
+    if (v[R_MARKETS]) {
+        lc_status rc = load_markets(ld, p, v[R_MARKETS]);
+        if (rc)
+            return rc;
+    }
+    if (v[R_SCRIPTS])
+        return lc__load_scripts(ld, p, v[R_SCRIPTS]);
     return LC_OK;
 }
 
@@ -367,6 +383,7 @@ void lc_policy_free(lc_policy *p)
 {
     if (!p)
         return;
+    lc__lua_free(p->lua);
     while (p->plugins) {
         lc__plugin *next = p->plugins->next;
         lc__plugin_close(p->plugins);

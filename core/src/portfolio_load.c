@@ -302,9 +302,106 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
 
 /* ==== Accounts ========================================================== */
 
-enum { A_ID, A_COLLATERAL, A_POSITIONS, A_NKEYS };
+enum { A_ID, A_COLLATERAL, A_POSITIONS, A_TAGS, A_CREATED, A_META, A_NKEYS };
 static const lc__key acct_keys[A_NKEYS] = {
-    {"id", true}, {"collateral", true}, {"positions", false}};
+    {"id", true},    {"collateral", true}, {"positions", false},
+    {"tags", false}, {"created", false},   {"meta", false}};
+
+/* 'tags': a list of strings. */
+static void load_tags(pload *s, const lc__event *start, lc__acct *ac)
+{
+    if (start->type != LC__EV_SEQ) {
+        lc__ld_error(&s->ld, start->line, start->col, "expected 'tags' to be a list of strings, got %s",
+                     start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
+        skip(s, start);
+        return;
+    }
+    const char *tmp[256];
+    size_t n = 0;
+    lc__event e;
+    while (!stop(s) && next(s, &e) && e.type != LC__EV_SEQ_END) {
+        if (!string(s, &e))
+            continue;
+        if (n == LC_ARRAY_LEN(tmp)) {
+            lc__ld_error(&s->ld, e.line, e.col, "expected at most %zu tags", LC_ARRAY_LEN(tmp));
+            continue;
+        }
+        tmp[n] = lc__arena_strndup(&s->pf->arena, e.s, e.len);
+        if (!tmp[n]) {
+            s->rc = LC_ENOMEM;
+            return;
+        }
+        n++;
+    }
+    ac->tags = lc__arena_alloc(&s->pf->arena, (n ? n : 1) * sizeof(*ac->tags));
+    if (!ac->tags) {
+        s->rc = LC_ENOMEM;
+        return;
+    }
+    memcpy(ac->tags, tmp, n * sizeof(*tmp));
+    ac->n_tags = n;
+}
+
+/* 'meta': free keys with scalar values, handed to scripts as they are. */
+static void load_meta(pload *s, const lc__event *start, lc__acct *ac)
+{
+    if (start->type != LC__EV_MAP) {
+        lc__ld_error(&s->ld, start->line, start->col, "expected 'meta' to be a mapping, got %s",
+                     start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
+        skip(s, start);
+        return;
+    }
+    lc__meta tmp[128];
+    size_t n = 0;
+    lc__event k, v;
+    while (!stop(s) && next(s, &k) && k.type != LC__EV_MAP_END) {
+        if (k.type != LC__EV_SCALAR) {
+            lc__ld_error(&s->ld, k.line, k.col, "expected a key (a string), got %s", ev_kind(&k));
+            skip(s, &k);
+            if (next(s, &v))
+                skip(s, &v);
+            continue;
+        }
+        char *key = lc__arena_strndup(&s->pf->arena, k.s, k.len);
+        if (!key || !next(s, &v)) {
+            if (!key)
+                s->rc = LC_ENOMEM;
+            return;
+        }
+        if (v.type != LC__EV_SCALAR) {
+            lc__ld_error(&s->ld, v.line, v.col, "expected a scalar value for meta key '%s', got %s",
+                         key, ev_kind(&v));
+            skip(s, &v);
+            continue;
+        }
+        if (n == LC_ARRAY_LEN(tmp)) {
+            lc__ld_error(&s->ld, k.line, k.col, "expected at most %zu meta keys", LC_ARRAY_LEN(tmp));
+            continue;
+        }
+        lc__meta *m = &tmp[n++];
+        memset(m, 0, sizeof(*m));
+        m->key = key;
+        m->str = lc__arena_strndup(&s->pf->arena, v.s, v.len);
+        if (!m->str) {
+            s->rc = LC_ENOMEM;
+            return;
+        }
+        if (!v.quoted && lc__parse_number(v.s, v.len, &m->num) && isfinite(m->num))
+            m->is_num = true;
+        else if (!v.quoted && ((v.len == 4 && !memcmp(v.s, "true", 4)) ||
+                               (v.len == 5 && !memcmp(v.s, "false", 5)))) {
+            m->is_bool = true;
+            m->num = v.len == 4;
+        }
+    }
+    ac->meta = lc__arena_alloc(&s->pf->arena, (n ? n : 1) * sizeof(*ac->meta));
+    if (!ac->meta) {
+        s->rc = LC_ENOMEM;
+        return;
+    }
+    memcpy(ac->meta, tmp, n * sizeof(*tmp));
+    ac->n_meta = n;
+}
 
 static uint32_t hash_id(const char *s, size_t len)
 {
@@ -379,6 +476,7 @@ static void load_account(pload *s, const lc__event *start, unsigned *id_lines)
     lc__acct *ac = &pf->accts[a];
     memset(ac, 0, sizeof(*ac));
     ac->collateral = NAN;
+    ac->created = NAN;
     ac->first = pf->n_pos;
 
     lc__event k, v;
@@ -426,6 +524,18 @@ static void load_account(pload *s, const lc__event *start, unsigned *id_lines)
             while (!stop(s) && next(s, &item) && item.type != LC__EV_SEQ_END)
                 load_position(s, &item, a);
             break;
+        case A_TAGS:
+            load_tags(s, &v, &pf->accts[a]);
+            break;
+        case A_CREATED:
+            if (string(s, &v) && !lc__parse_time(v.s, v.len, &pf->accts[a].created))
+                lc__ld_error(&s->ld, v.line, v.col,
+                             "expected a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM:SSZ), got '%.*s'",
+                             (int)(v.len > 40 ? 40 : v.len), v.s);
+            break;
+        case A_META:
+            load_meta(s, &v, &pf->accts[a]);
+            break;
         }
     }
     missing_keys(s, acct_keys, A_NKEYS, seen, start->line, start->col, "an account");
@@ -453,8 +563,8 @@ static void load_accounts(pload *s, const lc__event *start)
 
 /* ==== Document ========================================================== */
 
-enum { D_MARKS, D_ACCOUNTS, D_NKEYS };
-static const lc__key doc_keys[D_NKEYS] = {{"marks", true}, {"accounts", true}};
+enum { D_MARKS, D_ACCOUNTS, D_AS_OF, D_NKEYS };
+static const lc__key doc_keys[D_NKEYS] = {{"marks", true}, {"accounts", true}, {"as_of", false}};
 
 static void load_doc(pload *s)
 {
@@ -482,10 +592,16 @@ static void load_doc(pload *s)
             lc__ld_error(&s->ld, v.line, v.col, "aliases are not supported in portfolios");
             continue;
         }
-        if (key == D_MARKS)
+        if (key == D_MARKS) {
             load_marks(s, &v);
-        else
+        } else if (key == D_ACCOUNTS) {
             load_accounts(s, &v);
+        } else if (string(s, &v) && !lc__parse_time(v.s, v.len, &s->pf->as_of)) {
+            lc__ld_error(&s->ld, v.line, v.col,
+                         "expected 'as_of' as a date (YYYY-MM-DD) or time "
+                         "(YYYY-MM-DDTHH:MM:SSZ), got '%.*s'",
+                         (int)(v.len > 40 ? 40 : v.len), v.s);
+        }
     }
     if (stop(s))
         return;
@@ -527,6 +643,7 @@ static lc_status scan(const lc_policy *pol, const char *name, const char *buf, s
         !s.seen_line)
         goto out;
     pf->pol = pol;
+    pf->as_of = NAN;
     lc__arena_init(&pf->arena, 1 << 16);
     pf->marks = lc__malloc(nm * sizeof(double));
     if (!pf->marks)

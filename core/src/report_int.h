@@ -17,12 +17,13 @@ struct lc_report {
     size_t n_acc;
     lc_position_result *pos;
     size_t n_pos;
+    lc__arena strings;         /* scripts' findings, log lines and messages */
 };
 
 /* Evaluates account "i" of "pf" into "a" and its positions into "out" (room for the
  * account's position count). */
 void lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t i,
-                      lc_account_result *a, lc_position_result *out);
+                      lc_account_result *a, lc_position_result *out, lc__arena *arena);
 
 typedef struct lc__source {
     const lc_policy *pol;
@@ -34,6 +35,8 @@ typedef struct lc__source {
     const lc_portfolio *pf;    /* streaming source */
     lc_account_result scratch_acc;
     lc_position_result *scratch_pos;
+    lc__arena scratch_strings;
+    lc_summary summary;        /* filled in by the writer */
 } lc__source;
 
 /* Writes a one-line explanation of account "a"'s status into "buf". */

@@ -38,6 +38,8 @@ void lc__position_reason_text(const lc_position_result *p, char *buf, size_t siz
                  p->market, lc__numstr(p->notional, a));
         break;
     case LC_REASON_ISOLATED:
+    case LC_REASON_SCRIPT:
+    case LC_REASON_SCRIPT_ERROR:
         buf[0] = '\0';
         break;
     }
@@ -47,8 +49,10 @@ void lc__reason_text(const lc_account_result *ac, const lc_position_result *pos,
                      size_t size)
 {
     char a[40], b[40];
-    const lc_position_result *p =
-        ac->reason_position < ac->n_positions ? &pos[ac->reason_position] : NULL;
+    const lc_position_result *p = ac->reason != LC_REASON_SCRIPT &&
+                                          ac->reason_position < ac->n_positions
+                                      ? &pos[ac->reason_position]
+                                      : NULL;
     switch (ac->reason) {
     case LC_REASON_NONE:
         buf[0] = '\0';
@@ -82,6 +86,18 @@ void lc__reason_text(const lc_account_result *ac, const lc_position_result *pos,
             buf[0] = '\0';
         }
         break;
+    case LC_REASON_SCRIPT:
+        if (ac->reason_position < ac->n_findings) {
+            const lc_finding *f = &ac->findings[ac->reason_position];
+            snprintf(buf, size, "script %s, rule %s: %s", f->script, f->rule,
+                     f->message ? f->message : f->action);
+        } else {
+            buf[0] = '\0';
+        }
+        break;
+    case LC_REASON_SCRIPT_ERROR:
+        snprintf(buf, size, "%s", ac->script_error ? ac->script_error : "script error");
+        break;
     }
 }
 
@@ -113,7 +129,18 @@ static void write_position(lc__out *o, const lc_position_result *p)
     lc__out_str(o, p->over_limit ? ",\"over_limit\":true" : ",\"over_limit\":false");
     lc__out_lit(o, ",\"binding\":\"");
     lc__out_str(o, lc_binding_name(p->binding));
+    if (p->binding == LC_BIND_SCRIPT && p->binding_script) {
+        lc__out_char(o, ':');
+        lc__out_str(o, p->binding_script);
+    }
     lc__out_char(o, '"');
+    if (p->ignored_script) {
+        char a[40], b[40], w[256];
+        snprintf(w, sizeof w, "script %s asked for max leverage %s, above the declarative %s; ignored",
+                 p->ignored_script, lc__numstr(p->ignored_cap, a), lc__numstr(p->max_leverage, b));
+        lc__out_lit(o, ",\"script_warning\":");
+        lc__out_json_str(o, w);
+    }
     if (p->model) {
         key_num(o, ",\"tier_max_leverage\":", p->tier_max_leverage);
         lc__out_lit(o, ",\"model\":");
@@ -162,6 +189,45 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     key_num(o, ",\"available\":", a->available);
     key_num(o, ",\"margin_ratio\":", a->margin_ratio);
     key_num(o, ",\"leverage\":", a->leverage);
+    if (a->core_status != a->status) {
+        lc__out_lit(o, ",\"core_status\":\"");
+        lc__out_str(o, lc_verdict_name(a->core_status));
+        lc__out_char(o, '"');
+    }
+    if (a->script_error) {
+        lc__out_lit(o, ",\"script_error\":");
+        lc__out_json_str(o, a->script_error);
+    }
+    if (a->n_findings) {
+        lc__out_lit(o, ",\"findings\":[");
+        for (size_t i = 0; i < a->n_findings; i++) {
+            const lc_finding *f = &a->findings[i];
+            if (i)
+                lc__out_char(o, ',');
+            lc__out_lit(o, "{\"script\":");
+            lc__out_json_str(o, f->script);
+            lc__out_lit(o, ",\"rule\":");
+            lc__out_json_str(o, f->rule);
+            lc__out_lit(o, ",\"action\":");
+            lc__out_json_str(o, f->action);
+            lc__out_lit(o, ",\"message\":");
+            if (f->message)
+                lc__out_json_str(o, f->message);
+            else
+                lc__out_lit(o, "null");
+            lc__out_char(o, '}');
+        }
+        lc__out_char(o, ']');
+    }
+    if (a->n_log) {
+        lc__out_lit(o, ",\"log\":[");
+        for (size_t i = 0; i < a->n_log; i++) {
+            if (i)
+                lc__out_char(o, ',');
+            lc__out_json_str(o, a->log[i]);
+        }
+        lc__out_char(o, ']');
+    }
     lc__out_lit(o, ",\"positions\":[");
     for (size_t i = 0; i < a->n_positions; i++) {
         if (i)
@@ -211,7 +277,7 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     lc__out o;
     if (lc__out_init(&o, f))
         return LC_ENOMEM;
-    size_t count[3] = {0, 0, 0};
+    size_t count[LC_N_STATUS] = {0};
     lc__out_lit(&o, "{\"policy\":{\"id\":");
     lc__out_json_str(&o, src->pol->id);
     lc__out_printf(&o, ",\"version\":%lld},", (long long)src->pol->version);
@@ -227,8 +293,11 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     /* The summary comes last: a streamed report knows the counts only at the end. */
     lc__out_printf(&o,
                    "\n],\n\"summary\":{\"accounts\":%zu,\"positions\":%zu,\"ok\":%zu,"
-                   "\"over_limit\":%zu,\"liquidate\":%zu}}\n",
+                   "\"over_limit\":%zu,\"liquidate\":%zu,\"script_error\":%zu}}\n",
                    src->n_acc, src->n_pos, count[LC_STATUS_OK], count[LC_STATUS_OVER_LIMIT],
-                   count[LC_STATUS_LIQUIDATE]);
+                   count[LC_STATUS_LIQUIDATE], count[LC_STATUS_SCRIPT_ERROR]);
+    src->summary.accounts = src->n_acc;
+    src->summary.positions = src->n_pos;
+    memcpy(src->summary.by_status, count, sizeof count);
     return lc__out_finish(&o);
 }

@@ -95,7 +95,10 @@ static void position_row(const lc_position_result *p, row c)
     money(c[C_NOTIONAL], p->notional);
     snprintf(c[C_TIER], CELL, "%u%s", p->tier, p->over_limit ? "!" : "");
     snprintf(c[C_MAXLEV], CELL, "%.4gx", p->max_leverage);
-    snprintf(c[C_BIND], CELL, "%s", lc_binding_name(p->binding));
+    if (p->binding == LC_BIND_SCRIPT && p->binding_script)
+        snprintf(c[C_BIND], CELL, "script:%s", p->binding_script);
+    else
+        snprintf(c[C_BIND], CELL, "%s", lc_binding_name(p->binding));
     snprintf(c[C_MMR], CELL, "%.4g%%", p->mmr * 100);
     money(c[C_MM], p->maintenance_margin);
     money(c[C_IM], p->initial_margin);
@@ -140,6 +143,7 @@ static void print_row(lc__out *o, row c, const size_t *w)
 
 lc_status lc__report_write_table(lc__source *src, FILE *f)
 {
+    memset(&src->summary, 0, sizeof src->summary);
     size_t w[C_N];
     row c;
     for (int k = 0; k < C_N; k++)
@@ -170,6 +174,7 @@ lc_status lc__report_write_table(lc__source *src, FILE *f)
     for (size_t i = 0; i < src->n_acc; i++) {
         const lc_position_result *pos;
         const lc_account_result *a = src->get(src, i, &pos);
+        src->summary.by_status[a->status]++;
         account_row(a, pos, c);
         print_row(&o, c, w);
         for (size_t j = 0; j < a->n_positions; j++) {
@@ -177,6 +182,8 @@ lc_status lc__report_write_table(lc__source *src, FILE *f)
             print_row(&o, c, w);
         }
     }
+    src->summary.accounts = src->n_acc;
+    src->summary.positions = src->n_pos;
     lc__out_str(&o, "\nTIER ending in '!' is at or above the market's position limit; "
                     "LIQ_PRICE '-' means none.\n");
     return lc__out_finish(&o);

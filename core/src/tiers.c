@@ -27,7 +27,13 @@ double lc__tier_derived_cum(const lc_tier *tiers, size_t i, double prev_cum)
 {
     if (i == 0)
         return 0.0;
-    return prev_cum + tiers[i - 1].cap * (tiers[i].mmr - tiers[i - 1].mmr);
+    double cum = prev_cum + tiers[i - 1].cap * (tiers[i].mmr - tiers[i - 1].mmr);
+    /* Rates like 0.0065 - 0.005 are not exact in binary, so the sum lands a few ulps off
+     * the decimal amount an exchange publishes (949.9999999999998 for 950). Amounts are
+     * money: round to a millionth of the quote currency while that is exact. */
+    if (fabs(cum) < 1e9)
+        cum = round(cum * 1e6) / 1e6;
+    return cum;
 }
 
 static double lp_in_tier(const lc_tier *t, double base, double q, double side, double ep)

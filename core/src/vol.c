@@ -22,6 +22,10 @@ const char *lc_binding_name(lc_binding b)
         return "volatility";
     case LC_BIND_FALLBACK:
         return "fallback";
+    case LC_BIND_SCRIPT:
+        return "script";
+    case LC_BIND_SCRIPT_ERROR:
+        return "script_error";
     }
     return "tier";
 }

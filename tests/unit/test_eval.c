@@ -268,7 +268,7 @@ static lc_status via_report(const void *r, const void *unused, lc_format fmt, FI
 
 static lc_status via_stream(const void *pol, const void *pf, lc_format fmt, FILE *f)
 {
-    return lc_evaluate_write(pol, pf, fmt, f);
+    return lc_evaluate_write(pol, pf, fmt, f, NULL);
 }
 
 static void streamed_report_matches(void **state)

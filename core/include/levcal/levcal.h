@@ -171,10 +171,12 @@ typedef enum lc_format { LC_FORMAT_JSON = 0, LC_FORMAT_TABLE } lc_format;
 typedef enum lc_binding {
     LC_BIND_TIER = 0,       /* the tier's max_leverage */
     LC_BIND_VOLATILITY = 1, /* the volatility cap 1 / (z * sigma_h + mmr) */
-    LC_BIND_FALLBACK = 2    /* the market's fallback_max_leverage: its model failed */
+    LC_BIND_FALLBACK = 2,   /* the market's fallback_max_leverage: its model failed */
+    LC_BIND_SCRIPT = 3,     /* a script's max_leverage hook (binding_script names it) */
+    LC_BIND_SCRIPT_ERROR = 4 /* held at 1x because a script failed on the account */
 } lc_binding;
 
-/** @brief "tier", "volatility" or "fallback". */
+/** @brief "tier", "volatility", "fallback", "script" or "script_error". */
 LC_API const char *lc_binding_name(lc_binding b);
 
 /** @brief Options of lc_policy_calibrate. Zero-initialise, then set what you need. */
@@ -268,12 +270,16 @@ LC_API size_t lc_portfolio_position_count(const lc_portfolio *pf);
 
 /** @brief Severity-ordered verdicts: a higher value is more severe. */
 typedef enum lc_verdict {
-    LC_STATUS_OK = 0,         /* within every limit */
-    LC_STATUS_OVER_LIMIT = 1, /* no new exposure may be opened */
-    LC_STATUS_LIQUIDATE = 2   /* maintenance margin is not covered */
+    LC_STATUS_OK = 0,          /* within every limit */
+    LC_STATUS_OVER_LIMIT = 1,  /* no new exposure may be opened */
+    LC_STATUS_LIQUIDATE = 2,   /* maintenance margin is not covered */
+    LC_STATUS_SCRIPT_ERROR = 3 /* a policy script failed: the account is held at 1x and its
+                                  result cannot be trusted (core_status keeps the rest) */
 } lc_verdict;
 
-/** @brief The name used in reports: "ok", "over_limit", "liquidate". */
+#define LC_N_STATUS 4
+
+/** @brief The name used in reports: "ok", "over_limit", "liquidate", "script_error". */
 LC_API const char *lc_verdict_name(lc_verdict v);
 
 /** @brief Which rule set a verdict; the report spells it out with the figures. */
@@ -283,8 +289,18 @@ typedef enum lc_reason {
     LC_REASON_MARGIN_RATIO,      /* maintenance margin >= equity */
     LC_REASON_NO_AVAILABLE,      /* initial margin > equity */
     LC_REASON_POSITION_LIMIT,    /* a notional at or above its market's last cap */
-    LC_REASON_ISOLATED           /* one of the account's isolated positions */
+    LC_REASON_ISOLATED,          /* one of the account's isolated positions */
+    LC_REASON_SCRIPT,            /* a script's on_account finding */
+    LC_REASON_SCRIPT_ERROR       /* a script failed */
 } lc_reason;
+
+/** @brief A script's finding about an account (on_account). */
+typedef struct lc_finding {
+    const char *script;  /* the script's name */
+    const char *rule;
+    const char *action;  /* "ok", "over_limit", "liquidate" or "note" */
+    const char *message;
+} lc_finding;
 
 /**
  * @brief The evaluation of one position. Fields that have no value (a liquidation price
@@ -318,6 +334,9 @@ typedef struct lc_position_result {
     const char *model;         /* volatility model of the market, or NULL */
     double sigma_h;            /* the model's sigma over the horizon; NaN if none */
     double z;                  /* the normal quantile of the confidence; NaN if none */
+    const char *binding_script; /* the script that set max_leverage, or NULL */
+    const char *ignored_script; /* a script whose cap above the declarative one was ignored */
+    double ignored_cap;         /* ... and that cap; NaN if none */
 } lc_position_result;
 
 /** @brief The evaluation of one account; the sums run over its cross positions only. */
@@ -337,6 +356,12 @@ typedef struct lc_account_result {
     double leverage;           /* notional / equity; NaN when equity <= 0 */
     size_t first_position;     /* index of its first position in the report */
     size_t n_positions;
+    lc_verdict core_status;    /* the status before scripts' findings and errors */
+    const char *script_error;  /* why a script failed on this account, or NULL */
+    const lc_finding *findings; /* scripts' on_account findings */
+    size_t n_findings;
+    const char *const *log;    /* lines scripts wrote with levcal.log */
+    size_t n_log;
 } lc_account_result;
 
 typedef struct lc_report lc_report;
@@ -379,11 +404,20 @@ LC_API lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out);
 /**
  * @brief Evaluates and writes the report in one pass, account by account, without
  * keeping the per-position results: memory stays at the size of the largest account.
- * Produces exactly what lc_evaluate followed by lc_report_write would.
+ * Produces exactly what lc_evaluate followed by lc_report_write would. @p summary (may be
+ * NULL) receives the counts, so a caller can act on script errors.
  * @return LC_OK, LC_EINVAL, LC_ENOMEM, or LC_EIO if writing failed
  */
+typedef struct lc_summary {
+    size_t accounts, positions;
+    size_t by_status[LC_N_STATUS]; /* indexed by lc_verdict */
+} lc_summary;
+
 LC_API lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
-                                   FILE *out);
+                                   FILE *out, lc_summary *summary);
+
+/** @brief Counts of a materialised report. */
+LC_API void lc_report_summary(const lc_report *r, lc_summary *summary);
 
 #ifdef __cplusplus
 }
