@@ -9,8 +9,15 @@ if [ ! -s "$data/book.json" ]; then
     "$build/bin/gen_book" "$data"
 fi
 printf 'book: %s (%s MB)\n' "$data/book.json" "$(( $(wc -c <"$data/book.json") / 1000000 ))"
+# The same policy with a trivial max_leverage hook on every position.
+{
+    sed -n '1,/^markets:/p' "$data/policy.yaml" | sed '$d'
+    echo "scripts:"
+    echo "  - path: $(cd "$(dirname "$0")" && pwd)/trivial_hook.lua"
+    sed -n '/^markets:/,$p' "$data/policy.yaml"
+} >"$data/policy-hook.yaml"
 echo "== library (one core) =="
-"$build/bin/bench_eval" "$data/policy.yaml" "$data/book.json"
+"$build/bin/bench_eval" "$data/policy.yaml" "$data/book.json" "$data/policy-hook.yaml"
 echo "== levcal eval, JSON book to full JSON report (targets: <= 2 s, <= 1 GiB) =="
 # Three runs writing a real file (the kernel's page-cache work varies from run to run on a
 # shared machine), then one to /dev/null: the engine's own cost.
@@ -26,3 +33,14 @@ printf 'report: %s MB\n' "$(( $(wc -c <"$data/report.json") / 1000000 ))"
 echo "== volatility models (one core) =="
 "$build/bin/bench_garch" "$build/lib/levcal/plugins/garch11.so" \
     "$(cd "$(dirname "$0")/.." && pwd)/../shared/data/Binance_BTCUSDT_d.csv"
+# Wall time on a shared machine moves with its neighbours; instructions do not. Count
+# them for a 100k-position book, when valgrind is there, to compare builds reliably.
+if command -v valgrind >/dev/null 2>&1; then
+    echo "== instructions (callgrind, 100k positions over 20k accounts, JSON report to /dev/null) =="
+    small="$build/bench-data/small"
+    mkdir -p "$small"
+    [ -s "$small/book.json" ] || "$build/bin/gen_book" "$small" 100000 20000
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$build/bin/levcal" eval \
+        --policy "$small/policy.yaml" --portfolio "$small/book.json" 2>&1 >/dev/null |
+        awk '/Collected/ { printf "levcal eval: %.0f instructions per position (%s in all)\n", $4 / 100000, $4 }'
+fi
