@@ -104,13 +104,19 @@ static int pos_index(lua_State *L)
     return 1;
 }
 
-void lc__lua_push_position(lc__lua *lx, lc_position_result *p)
+/* A view of "p" for the current call generation, with metatable "mt". */
+static void push_view(lc__lua *lx, void *p, int mt)
 {
     view *v = lua_newuserdatauv(lx->L, sizeof(view), 0);
     v->p = p;
     v->gen = lx->gen;
-    lua_rawgeti(lx->L, LUA_REGISTRYINDEX, lx->pos_mt);
+    lua_rawgeti(lx->L, LUA_REGISTRYINDEX, mt);
     lua_setmetatable(lx->L, -2);
+}
+
+void lc__lua_push_position(lc__lua *lx, lc_position_result *p)
+{
+    push_view(lx, p, lx->pos_mt);
 }
 
 /* ==== Accounts ========================================================== */
@@ -176,11 +182,7 @@ static int acct_index(lua_State *L)
 
 void lc__lua_push_account(lc__lua *lx, lc_account_result *a)
 {
-    view *v = lua_newuserdatauv(lx->L, sizeof(view), 0);
-    v->p = a;
-    v->gen = lx->gen;
-    lua_rawgeti(lx->L, LUA_REGISTRYINDEX, lx->acct_mt);
-    lua_setmetatable(lx->L, -2);
+    push_view(lx, a, lx->acct_mt);
 }
 
 /* A view's metatable: __index through the field table, writes refused. */
