@@ -36,6 +36,8 @@ static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     void *p = lc__realloc(ptr, nsize);
     if (p)
         lx->mem = lx->mem - osize + nsize;
+    else
+        lx->oom = true; /* the process, not the script, ran out */
     return p;
 }
 
@@ -68,25 +70,51 @@ static int msghandler(lua_State *L)
     return 1;
 }
 
-/* Calls the function below "nargs" arguments on the stack, under the instruction budget.
- * On error leaves a message (with traceback) on the stack and returns false. */
-static bool budgeted_call(lc__lua *lx, int nargs, int nres)
+/* Runs C function "fn" with light userdata "arg" in protected mode, so that everything it
+ * does - the host's own allocations included - ends in an error value, never in a panic:
+ * a script that filled its memory cap must not take the engine down on our next push.
+ * On error leaves a message (with traceback) on the stack and returns false; on success
+ * leaves fn's one result. */
+static bool protected_run(lc__lua *lx, lua_CFunction fn, void *arg)
 {
     lua_State *L = lx->L;
-    int base = lua_gettop(L) - nargs;
-    lua_pushcfunction(L, msghandler);
-    lua_insert(L, base);
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, (int)lx->instr_limit);
-    int st = lua_pcall(L, nargs, nres, base);
-    lua_sethook(L, NULL, 0, 0);
-    lua_remove(L, base);
-    if (st == LUA_OK)
+    int top = lua_gettop(L);
+    lx->oom = false; /* Lua retries a failed allocation after a collection: judge anew */
+    lua_pushcfunction(L, msghandler); /* light C functions: pushing allocates nothing */
+    lua_pushcfunction(L, fn);
+    lua_pushlightuserdata(L, arg);
+    int st = lua_pcall(L, 1, 1, top + 1);
+    lua_sethook(L, NULL, 0, 0); /* in case fn failed inside the budget */
+    if (st == LUA_OK) {
+        lua_remove(L, top + 1);
         return true;
-    if (st == LUA_ERRMEM) {
-        lua_pop(L, 1);
-        lua_pushfstring(L, "memory limit of %d MiB exceeded", (int)(lx->mem_limit >> 20));
     }
+    /* Keep the message's first line (the traceback goes to no one) in C memory: after
+     * a memory error not even a new Lua string can be relied on. */
+    if (st == LUA_ERRMEM && lx->oom) {
+        snprintf(lx->err, sizeof lx->err, "out of memory");
+    } else if (st == LUA_ERRMEM) {
+        snprintf(lx->err, sizeof lx->err, "memory limit of %d MiB exceeded",
+                 (int)(lx->mem_limit >> 20));
+    } else {
+        const char *m = lua_tostring(L, -1);
+        size_t n = 0;
+        while (m && m[n] && m[n] != '\n' && n + 1 < sizeof lx->err)
+            n++;
+        memcpy(lx->err, m ? m : "", n);
+        lx->err[n] = '\0';
+    }
+    lua_settop(L, top);
     return false;
+}
+
+/* Calls the function below "nargs" arguments under the instruction budget (inside a
+ * protected_run). */
+static void budgeted_call(lc__lua *lx, int nargs, int nres)
+{
+    lua_sethook(lx->L, budget_hook, LUA_MASKCOUNT, (int)lx->instr_limit);
+    lua_call(lx->L, nargs, nres);
+    lua_sethook(lx->L, NULL, 0, 0);
 }
 
 /* ==== The sandbox ======================================================= */
@@ -262,6 +290,15 @@ static void sandbox(lc__lua *lx)
     lua_pop(L, 1);
 }
 
+static int setup_state(lua_State *L)
+{
+    lc__lua *lx = lua_touserdata(L, 1);
+    lua_pushinteger(L, lx->instr_limit);
+    lua_setfield(L, LUA_REGISTRYINDEX, "levcal.instr_limit");
+    sandbox(lx);
+    return 0;
+}
+
 lc__lua *lc__lua_new(size_t mem_limit, long instr_limit)
 {
     lc__lua *lx = lc__calloc(1, sizeof(*lx));
@@ -274,9 +311,12 @@ lc__lua *lc__lua_new(size_t mem_limit, long instr_limit)
         lc__free(lx);
         return NULL;
     }
-    lua_pushinteger(lx->L, instr_limit);
-    lua_setfield(lx->L, LUA_REGISTRYINDEX, "levcal.instr_limit");
-    sandbox(lx);
+    if (!protected_run(lx, setup_state, lx)) {
+        lua_close(lx->L);
+        lc__free(lx);
+        return NULL;
+    }
+    lua_pop(lx->L, 1);
     lua_gc(lx->L, LUA_GCGEN, 0, 0);
     return lx;
 }
@@ -293,6 +333,74 @@ void lc__lua_free(lc__lua *lx)
 }
 
 /* ==== Loading scripts =================================================== */
+
+typedef struct load_job {
+    lc__lua *lx;
+    lc__script *sc;
+    const char *buf;
+    size_t len;
+    const lc__node *params;
+    char bad[256]; /* a problem with the hooks, reported at the policy's line */
+} load_job;
+
+/* Compiles the script in text mode, runs its top level in its own environment under the
+ * budget, and takes its hooks: all of it protected. */
+static int load_protected(lua_State *L)
+{
+    load_job *j = lua_touserdata(L, 1);
+    lc__lua *lx = j->lx;
+    lc__script *sc = j->sc;
+    lua_pushfstring(L, "@%s", sc->path);
+    if (luaL_loadbufferx(L, j->buf, j->len, lua_tostring(L, -1), "t") != LUA_OK)
+        return lua_error(L);
+    int chunk = lua_gettop(L);
+    /* The script's own environment: its top level defines hooks and helpers there,
+     * reading everything else from the frozen globals. */
+    lua_newtable(L); /* E */
+    lua_newtable(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    lua_getfield(L, -1, "_G");
+    lua_remove(L, -2);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    int env = lua_gettop(L);
+    lua_pushvalue(L, env);
+    lua_setupvalue(L, chunk, 1);
+    lua_pushvalue(L, chunk);
+    budgeted_call(lx, 0, 0);
+
+    static const char *const hooks[] = {"max_leverage", "on_account"};
+    int *refs[] = {&sc->fn_maxlev, &sc->fn_account};
+    for (int h = 0; h < 2; h++) {
+        lua_getfield(L, env, hooks[h]);
+        if (lua_isfunction(L, -1)) {
+            *refs[h] = luaL_ref(L, LUA_REGISTRYINDEX);
+            continue;
+        }
+        if (!lua_isnil(L, -1))
+            snprintf(j->bad, sizeof j->bad, "'%s' must be a function, got a %s", hooks[h],
+                     luaL_typename(L, -1));
+        lua_pop(L, 1);
+    }
+    if (!j->bad[0] && sc->fn_maxlev == LUA_NOREF && sc->fn_account == LUA_NOREF)
+        snprintf(j->bad, sizeof j->bad, "defines neither max_leverage nor on_account");
+    /* Per-call environments read through E; their metatable is locked so a hook cannot
+     * reach E to write to it. */
+    lua_newtable(L);
+    lua_pushvalue(L, env);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "levcal: locked");
+    lua_setfield(L, -2, "__metatable");
+    sc->env_mt = luaL_ref(L, LUA_REGISTRYINDEX);
+    if (j->params) {
+        lc__lua_push_node(lx, j->params);
+    } else {
+        lua_newtable(L);
+        lc__lua_make_readonly(lx);
+    }
+    sc->params = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
 
 /* "path:LINE: message" from Lua -> a diagnostic at that line of the script. */
 static void report_lua_error(lc__ld *ld, const char *path, const char *msg, const lc__node *at)
@@ -318,7 +426,6 @@ lc_status lc__lua_load_script(lc__lua *lx, lc__ld *ld, const char *path, const c
                               long market, bool may_loosen, const lc__node *params,
                               const lc__node *at)
 {
-    lua_State *L = lx->L;
     char *buf;
     size_t len;
     lc_diags local;
@@ -340,89 +447,38 @@ lc_status lc__lua_load_script(lc__lua *lx, lc__ld *ld, const char *path, const c
         lx->scripts = ns;
         lx->cap_scripts = cap;
     }
-    int top = lua_gettop(L);
-    lua_pushfstring(L, "@%s", path);
-    int st = luaL_loadbufferx(L, buf, len, lua_tostring(L, -1), "t");
-    lc__free(buf);
-    if (st != LUA_OK) {
-        report_lua_error(ld, path, lua_tostring(L, -1), at);
-        lua_settop(L, top);
-        return LC_OK;
-    }
-    /* The script's own environment: its top level defines hooks and helpers there,
-     * reading everything else from the frozen globals. */
-    lua_newtable(L); /* E */
-    lua_newtable(L);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
-    lua_getfield(L, -1, "_G");
-    lua_remove(L, -2);
-    lua_setfield(L, -2, "__index");
-    lua_setmetatable(L, -2);
-    int env = lua_gettop(L);
-    lua_pushvalue(L, env);
-    lua_setupvalue(L, env - 1, 1);
-    lua_pushvalue(L, env - 1);
-    if (!budgeted_call(lx, 0, 0)) {
-        report_lua_error(ld, path, lua_tostring(L, -1), at);
-        lua_settop(L, top);
-        return LC_OK;
-    }
     lc__script *sc = &lx->scripts[lx->n_scripts];
     memset(sc, 0, sizeof(*sc));
     sc->name = name;
     sc->path = path;
     sc->market = market;
     sc->may_loosen = may_loosen;
-    sc->fn_maxlev = sc->fn_account = sc->ctx = LUA_NOREF;
-    static const char *const hooks[] = {"max_leverage", "on_account"};
-    int *refs[] = {&sc->fn_maxlev, &sc->fn_account};
-    bool bad = false;
-    for (int h = 0; h < 2; h++) {
-        lua_getfield(L, env, hooks[h]);
-        if (lua_isfunction(L, -1)) {
-            *refs[h] = luaL_ref(L, LUA_REGISTRYINDEX);
-            continue;
-        }
-        if (!lua_isnil(L, -1)) {
-            lc__ld_error(ld, at->line, at->col, "script %s: '%s' must be a function, got a %s",
-                         path, hooks[h], luaL_typename(L, -1));
-            bad = true;
-        }
-        lua_pop(L, 1);
+    sc->fn_maxlev = sc->fn_account = sc->ctx = sc->env_mt = sc->params = LUA_NOREF;
+    load_job job = {lx, sc, buf, len, params, ""};
+    bool ok = protected_run(lx, load_protected, &job);
+    lc__free(buf);
+    if (!ok && lx->oom)
+        return LC_ENOMEM;
+    if (!ok) {
+        report_lua_error(ld, path, lx->err, at);
+        return LC_OK;
     }
-    if (!bad && sc->fn_maxlev == LUA_NOREF && sc->fn_account == LUA_NOREF) {
-        lc__ld_error(ld, at->line, at->col,
-                     "script %s defines neither max_leverage nor on_account", path);
-        bad = true;
+    lua_pop(lx->L, 1);
+    if (job.bad[0]) {
+        lc__ld_error(ld, at->line, at->col, "script %s %s", path, job.bad);
+        return LC_OK;
     }
-    /* Per-call environments read through E, frozen so hooks cannot reach it to write. */
-    lua_newtable(L);
-    lua_pushvalue(L, env);
-    lua_setfield(L, -2, "__index");
-    lua_pushliteral(L, "levcal: locked");
-    lua_setfield(L, -2, "__metatable");
-    sc->env_mt = luaL_ref(L, LUA_REGISTRYINDEX);
-    if (params) {
-        lc__lua_push_node(lx, params);
-    } else {
-        lua_newtable(L);
-        lc__lua_make_readonly(lx);
-    }
-    sc->params = luaL_ref(L, LUA_REGISTRYINDEX);
-    lua_settop(L, top);
-    if (!bad)
-        lx->n_scripts++;
+    lx->n_scripts++;
     return LC_OK;
 }
 
 /* ==== Calling hooks ===================================================== */
 
-lc_status lc__lua_begin(lc__lua *lx, const lc_policy *pol, const lc_portfolio *pf)
+static int begin_protected(lua_State *L)
 {
-    lua_State *L = lx->L;
-    lx->pol = pol;
-    lx->pf = pf;
-    lx->gen++;
+    lc__lua *lx = lua_touserdata(L, 1);
+    const lc_policy *pol = lx->pol;
+    const lc_portfolio *pf = lx->pf;
     /* Deterministic random numbers: the same seed at the start of every evaluation,
      * through the real randomseed kept aside when the sandbox blocked it. */
     lua_getfield(L, LUA_REGISTRYINDEX, "levcal.randomseed");
@@ -451,6 +507,17 @@ lc_status lc__lua_begin(lc__lua *lx, const lc_policy *pol, const lc_portfolio *p
         lc__lua_make_readonly(lx);
         sc->ctx = luaL_ref(L, LUA_REGISTRYINDEX);
     }
+    return 0;
+}
+
+lc_status lc__lua_begin(lc__lua *lx, const lc_policy *pol, const lc_portfolio *pf)
+{
+    lx->pol = pol;
+    lx->pf = pf;
+    lx->gen++;
+    if (!protected_run(lx, begin_protected, lx))
+        return LC_ENOMEM;
+    lua_pop(lx->L, 1);
     return LC_OK;
 }
 
@@ -495,14 +562,77 @@ static bool fail(lc__lua *lx, lc_account_result *a, const char *fmt, ...)
     return false;
 }
 
-/* The first line of a traceback: the message itself. */
-static const char *first_line(lua_State *L)
+/* One hook call, run inside protected_run: the hook's result is left on the stack, or,
+ * for on_account, its findings are checked and copied out. */
+typedef struct hook_job {
+    lc__lua *lx;
+    const lc__script *sc;
+    lc_position_result *pos;  /* max_leverage: the position */
+    lc_account_result *acct;
+    lc_finding *found;        /* on_account: where findings go */
+    size_t n_found, cap_found;
+} hook_job;
+
+static int max_leverage_protected(lua_State *L)
 {
-    const char *m = lua_tostring(L, -1);
-    const char *nl = m ? strchr(m, '\n') : NULL;
-    if (nl)
-        m = lua_pushlstring(L, m, (size_t)(nl - m));
-    return m ? m : "unknown error";
+    hook_job *j = lua_touserdata(L, 1);
+    push_hook(j->lx, j->sc, j->sc->fn_maxlev);
+    lc__lua_push_position(j->lx, j->pos);
+    lc__lua_push_account(j->lx, j->acct);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, j->sc->ctx);
+    budgeted_call(j->lx, 3, 1);
+    return 1;
+}
+
+static const char *finding_field(lua_State *L, int item, const char *key, bool required,
+                                 int index)
+{
+    lua_getfield(L, item, key);
+    const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    if (!v && (required || !lua_isnil(L, -1)))
+        luaL_error(L, "on_account finding %d is not {rule=string, action=string, message=string}",
+                   index);
+    lua_pop(L, 1); /* the string stays alive in the item table */
+    return v;
+}
+
+static int on_account_protected(lua_State *L)
+{
+    hook_job *j = lua_touserdata(L, 1);
+    lc__lua *lx = j->lx;
+    push_hook(lx, j->sc, j->sc->fn_account);
+    lc__lua_push_account(lx, j->acct);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, j->sc->ctx);
+    budgeted_call(lx, 2, 1);
+    if (lua_isnil(L, -1))
+        return 1;
+    if (!lua_istable(L, -1))
+        return luaL_error(L, "on_account returned a %s; expected a list of findings or nil",
+                          luaL_typename(L, -1));
+    int list = lua_gettop(L);
+    lua_Integer len = luaL_len(L, list);
+    for (lua_Integer i = 1; i <= len; i++) {
+        lua_rawgeti(L, list, i);
+        int item = lua_gettop(L);
+        if (!lua_istable(L, item))
+            return luaL_error(L, "on_account finding %d is not {rule=string, action=string, "
+                                 "message=string}", (int)i);
+        const char *rule = finding_field(L, item, "rule", true, (int)i);
+        const char *action = finding_field(L, item, "action", true, (int)i);
+        const char *message = finding_field(L, item, "message", false, (int)i);
+        static const char *const actions[] = {"ok", "over_limit", "liquidate", "note"};
+        size_t k = 0;
+        while (k < 4 && strcmp(action, actions[k]) != 0)
+            k++;
+        if (k == 4)
+            return luaL_error(L, "on_account finding %d has action '%s'; expected ok, "
+                                 "over_limit, liquidate or note", (int)i, action);
+        if (j->n_found < j->cap_found)
+            j->found[j->n_found++] = (lc_finding){j->sc->name, keep(lx, rule), actions[k],
+                                                  message ? keep(lx, message) : NULL};
+        lua_settop(L, list);
+    }
+    return 1;
 }
 
 bool lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
@@ -515,7 +645,6 @@ bool lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result 
     lx->arena = arena;
     lx->n_log = 0;
     *changed = false;
-    int top = lua_gettop(L);
     bool ok = true;
     for (size_t s = 0; ok && s < lx->n_scripts; s++) {
         const lc__script *sc = &lx->scripts[s];
@@ -526,27 +655,22 @@ bool lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result 
             lc_position_result *p = &positions[i];
             if (sc->market >= 0 && strcmp(p->market, lx->pol->markets[sc->market].name) != 0)
                 continue;
-            push_hook(lx, sc, sc->fn_maxlev);
-            lc__lua_push_position(lx, p);
-            lc__lua_push_account(lx, a);
-            lua_rawgeti(L, LUA_REGISTRYINDEX, sc->ctx);
-            if (!budgeted_call(lx, 3, 1)) {
-                ok = fail(lx, a, "script %s: max_leverage failed for %s: %s", sc->name, p->market,
-                          first_line(L));
+            hook_job job = {lx, sc, p, a, NULL, 0, 0};
+            if (!protected_run(lx, max_leverage_protected, &job)) {
+                ok = fail(lx, a, "script %s: max_leverage failed for %s: %s", sc->name,
+                          p->market, lx->err);
                 break;
             }
             int t = lua_type(L, -1);
-            if (t == LUA_TNIL) {
-                lua_settop(L, top);
+            double cap = lua_tonumber(L, -1);
+            lua_pop(L, 1);
+            if (t == LUA_TNIL)
                 continue;
-            }
             if (t != LUA_TNUMBER) {
                 ok = fail(lx, a, "script %s: max_leverage returned a %s for %s; expected a number or nil",
                           sc->name, lua_typename(L, t), p->market);
                 break;
             }
-            double cap = lua_tonumber(L, -1);
-            lua_settop(L, top);
             if (!(cap > 0) || !isfinite(cap)) {
                 char nb[40];
                 ok = fail(lx, a, "script %s: max_leverage returned %s for %s; expected a positive finite number or nil",
@@ -564,30 +688,17 @@ bool lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result 
             }
         }
     }
-    lua_settop(L, top);
     lx->gen++; /* views handed out during these calls are stale from now on */
-    return ok;
-}
-
-static bool finding_field(lua_State *L, int item, const char *key, bool required,
-                          const char **out)
-{
-    lua_getfield(L, item, key);
-    *out = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    bool ok = *out ? true : (!required && lua_isnil(L, -1));
-    lua_pop(L, 1);
     return ok;
 }
 
 bool lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
                         lc_position_result *positions, lc__arena *arena)
 {
-    lua_State *L = lx->L;
     lx->ain = ain;
     lx->acct = a;
     lx->positions = positions;
     lx->arena = arena;
-    int top = lua_gettop(L);
     lc_finding found[64];
     size_t n = 0;
     bool ok = true;
@@ -603,58 +714,25 @@ bool lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account_resu
                 continue;
         }
         lx->cur = sc;
-        push_hook(lx, sc, sc->fn_account);
-        lc__lua_push_account(lx, a);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, sc->ctx);
-        if (!budgeted_call(lx, 2, 1)) {
-            ok = fail(lx, a, "script %s: on_account failed: %s", sc->name, first_line(L));
+        size_t before = n;
+        hook_job job = {lx, sc, NULL, a, found + n, 0, LC_ARRAY_LEN(found) - n};
+        if (!protected_run(lx, on_account_protected, &job)) {
+            ok = fail(lx, a, "script %s: %s", sc->name, lx->err);
             break;
         }
-        if (lua_isnil(L, -1)) {
-            lua_settop(L, top);
-            continue;
-        }
-        if (!lua_istable(L, -1)) {
-            ok = fail(lx, a, "script %s: on_account returned a %s; expected a list of findings or nil",
-                      sc->name, luaL_typename(L, -1));
-            break;
-        }
-        int list = lua_gettop(L);
-        lua_Integer len = luaL_len(L, list);
-        for (lua_Integer i = 1; ok && i <= len; i++) {
-            lua_rawgeti(L, list, i);
-            int item = lua_gettop(L);
-            const char *rule, *action, *message;
-            if (!lua_istable(L, item) || !finding_field(L, item, "rule", true, &rule) ||
-                !finding_field(L, item, "action", true, &action) ||
-                !finding_field(L, item, "message", false, &message)) {
-                ok = fail(lx, a, "script %s: on_account finding %d is not {rule=string, action=string, "
-                                 "message=string}", sc->name, (int)i);
-                break;
+        lua_pop(lx->L, 1);
+        n += job.n_found;
+        for (size_t k = before; k < n; k++) {
+            lc_verdict v = strcmp(found[k].action, "over_limit") == 0  ? LC_STATUS_OVER_LIMIT
+                           : strcmp(found[k].action, "liquidate") == 0 ? LC_STATUS_LIQUIDATE
+                                                                       : LC_STATUS_OK;
+            if (v > a->status) {
+                a->status = v;
+                a->reason = LC_REASON_SCRIPT;
+                a->reason_position = k; /* for a script reason: the finding */
             }
-            static const char *const actions[] = {"ok", "over_limit", "liquidate", "note"};
-            size_t k = 0;
-            while (k < 4 && strcmp(action, actions[k]) != 0)
-                k++;
-            if (k == 4) {
-                ok = fail(lx, a, "script %s: on_account finding %d has action '%s'; expected ok, "
-                                 "over_limit, liquidate or note", sc->name, (int)i, action);
-                break;
-            }
-            if (n < LC_ARRAY_LEN(found)) {
-                found[n++] = (lc_finding){sc->name, keep(lx, rule), actions[k],
-                                          message ? keep(lx, message) : NULL};
-                if (k < 3 && (lc_verdict)k > a->status) {
-                    a->status = (lc_verdict)k;
-                    a->reason = LC_REASON_SCRIPT;
-                    a->reason_position = n - 1; /* for a script reason: the finding */
-                }
-            }
-            lua_settop(L, list);
         }
-        lua_settop(L, top);
     }
-    lua_settop(L, top);
     lx->gen++;
     if (lx->n_log) {
         const char **log = lc__arena_alloc(arena, lx->n_log * sizeof(*log));

@@ -44,6 +44,8 @@ typedef struct lc__lua {
     const char **log;
     size_t n_log, cap_log;
     const lc__script *cur;   /* the script being called */
+    char err[512];           /* the first line of the last error, kept in C memory */
+    bool oom;                /* an allocation failed below the cap: real out of memory */
 } lc__lua;
 
 #define LC_LUA_DEFAULT_INSTRUCTIONS 1000000L

@@ -116,6 +116,29 @@ static void runaway_scripts_stopped(void **state)
                             "deep_recursion.lua:2:", 2);
 }
 
+static void memory_hoarding_script(void **state)
+{
+    (void)state;
+    /* The first call fills the cap and keeps what it took; every later call then starts
+     * at the cap, where even the engine's own setup of the call cannot allocate. Each
+     * account must still fail closed, and the engine go on. */
+    lc_policy *p;
+    lc_portfolio *pf;
+    char book[4096];
+    size_t off = (size_t)snprintf(book, sizeof book, "marks: {X: 50000}\naccounts:\n");
+    for (int i = 0; i < 20; i++)
+        off += (size_t)snprintf(book + off, sizeof book - off,
+                                "  - {id: h%d, collateral: 1000, positions: [{market: X, qty: 0.01, "
+                                "entry: 50000}]}\n", i);
+    lc_report *r = run(policy_with("hoard.lua", NULL, "memory_mib: 4"), book, &p, &pf);
+    for (size_t i = 0; i < 20; i++) {
+        const lc_account_result *a = lc_report_account(r, i);
+        assert_int_equal(a->status, LC_STATUS_SCRIPT_ERROR);
+        assert_non_null(strstr(a->script_error, "memory limit of 4 MiB exceeded"));
+    }
+    done(r, pf, p);
+}
+
 static void bad_results_refused(void **state)
 {
     (void)state;
@@ -240,6 +263,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(escapes_refused),
         cmocka_unit_test(runaway_scripts_stopped),
+        cmocka_unit_test(memory_hoarding_script),
         cmocka_unit_test(bad_results_refused),
         cmocka_unit_test(load_time_errors),
         cmocka_unit_test(fresh_environment_per_call),

@@ -11,6 +11,7 @@
 
 static long fail_at = -1; /* allocation number to fail, -1 for never */
 static long count;
+static int sticky;        /* fail every allocation from fail_at on, not just that one */
 
 static void *failing_alloc(void *ud, void *ptr, size_t size)
 {
@@ -19,7 +20,8 @@ static void *failing_alloc(void *ud, void *ptr, size_t size)
         free(ptr);
         return NULL;
     }
-    if (count++ == fail_at)
+    long i = count++;
+    if (i == fail_at || (sticky && fail_at >= 0 && i > fail_at))
         return NULL;
     return realloc(ptr, size);
 }
@@ -30,6 +32,8 @@ static const char policy[] = "levcal: 1\npolicy: {id: p, version: 1}\n"
                              "      - {cap: 100000, max_leverage: 20, mmr: 0.01}\n"
                              "      - {cap: 1000000, max_leverage: 10, mmr: 0.02}\n";
 
+static const char *policy_text = policy;
+
 static lc_status run_all(const char *book)
 {
     lc_policy *pol = NULL;
@@ -37,7 +41,7 @@ static lc_status run_all(const char *book)
     lc_report *r = NULL;
     lc_diags d;
     lc_diags_init(&d);
-    lc_status rc = lc_policy_load_buffer("p.yaml", policy, strlen(policy), &pol, &d);
+    lc_status rc = lc_policy_load_buffer("p.yaml", policy_text, strlen(policy_text), &pol, &d);
     if (rc == LC_OK)
         rc = lc_portfolio_load_buffer(pol, "b", book, strlen(book), &pf, &d);
     if (rc == LC_OK)
@@ -54,7 +58,7 @@ static lc_status run_all(const char *book)
     return rc;
 }
 
-static void walk_failures(const char *book)
+static long walk_failures(const char *book)
 {
     lc_set_allocator(failing_alloc, NULL);
     for (fail_at = 0;; fail_at++) {
@@ -68,6 +72,7 @@ static void walk_failures(const char *book)
     }
     lc_set_allocator(NULL, NULL);
     assert_true(fail_at > 5);
+    return fail_at;
 }
 
 static void oom_yaml(void **state)
@@ -87,11 +92,33 @@ static void oom_json(void **state)
                   "\"entry\": 1}]}]}");
 }
 
+static void oom_scripted(void **state)
+{
+    (void)state;
+    /* Lua's own allocations go through the same hook. Lua survives one failed allocation
+     * (it collects garbage and retries), so here every allocation from the Nth on fails:
+     * loading then reports out of memory, and evaluation fails the account closed. */
+    sticky = 1;
+    static char scripted[1024];
+    snprintf(scripted, sizeof scripted,
+             "%sscripts:\n  - {path: \"%s/tests/data/scripts/fresh_globals.lua\"}\n", policy,
+             LC_TOP_DIR);
+    policy_text = scripted;
+    long n = walk_failures("marks: {X: 50000}\naccounts:\n"
+                  "  - {id: a, collateral: 1000, positions: [{market: X, qty: 1, entry: 1}]}\n");
+    policy_text = policy;
+    sticky = 0;
+    /* A Lua state takes hundreds of allocations: the walk must have gone through them. */
+    print_message("allocations walked: %ld\n", n);
+    assert_true(n > 300);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(oom_yaml),
         cmocka_unit_test(oom_json),
+        cmocka_unit_test(oom_scripted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
