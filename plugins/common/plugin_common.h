@@ -45,6 +45,14 @@ void lc_pc_window_destroy(lc_model *m);
 #define LC_PC_WINDOW_PARAM                                                                    \
     {"window", LC_PARAM_INTEGER, 30, 2, 100000, "number of most recent days the estimate uses"}
 
+/* Defines the exported entry point returning descriptor API. */
+#define LC_PC_ENTRY(API)                                                                       \
+    LC_PLUGIN_EXPORT const lc_plugin_api *lc_plugin_entry(void);                               \
+    LC_PLUGIN_EXPORT const lc_plugin_api *lc_plugin_entry(void)                                \
+    {                                                                                          \
+        return &(API);                                                                         \
+    }
+
 /* Defines create and the descriptor of a window estimator named NAME. */
 #define LC_PC_WINDOW_PLUGIN(NAME, VERSION, DESCRIPTION, DAILY_VAR, NEED_RETURNS)               \
     static const lc_pc_window_def window_def = {DAILY_VAR, NEED_RETURNS};                      \
@@ -61,10 +69,6 @@ void lc_pc_window_destroy(lc_model *m);
         DESCRIPTION,          window_params,           1,                                      \
         create,               lc_pc_window_fit,        lc_pc_window_forecast,                  \
         lc_pc_window_results, lc_pc_window_destroy};                                           \
-    LC_PLUGIN_EXPORT const lc_plugin_api *lc_plugin_entry(void);                               \
-    LC_PLUGIN_EXPORT const lc_plugin_api *lc_plugin_entry(void)                                \
-    {                                                                                          \
-        return &api;                                                                           \
-    }
+    LC_PC_ENTRY(api)
 
 #endif

@@ -96,8 +96,4 @@ static const lc_plugin_api api = {LC_PLUGIN_MAGIC,
                                   results,
                                   destroy};
 
-LC_PLUGIN_EXPORT const lc_plugin_api *lc_plugin_entry(void);
-LC_PLUGIN_EXPORT const lc_plugin_api *lc_plugin_entry(void)
-{
-    return &api;
-}
+LC_PC_ENTRY(api)

@@ -315,11 +315,7 @@ static const lc_plugin_api api = {LC_PLUGIN_MAGIC,
                                   results,
                                   destroy};
 
-LC_PLUGIN_EXPORT const lc_plugin_api *lc_plugin_entry(void);
-LC_PLUGIN_EXPORT const lc_plugin_api *lc_plugin_entry(void)
-{
-    return &api;
-}
+LC_PC_ENTRY(api)
 
 /* For the unit tests and the benchmark: the objective at fixed parameters. */
 LC_PLUGIN_EXPORT double lc_garch11_loglik(const double *r, size_t n, double omega, double alpha,
