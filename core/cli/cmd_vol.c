@@ -33,29 +33,6 @@ static const char vol_usage[] =
     "exit status: 0 fitted and forecast, 1 internal error, 2 bad usage or input,\n"
     "             3 the model failed (the output says why)\n";
 
-static int parse_horizon(const char *s, double *days)
-{
-    size_t len = strlen(s);
-    char *end;
-    if (len < 2)
-        return -1;
-    double v = strtod(s, &end);
-    if (end != s + len - 1 || !(v > 0) || !isfinite(v))
-        return -1;
-    switch (s[len - 1]) {
-    case 'm':
-        *days = v / 1440;
-        return 0;
-    case 'h':
-        *days = v / 24;
-        return 0;
-    case 'd':
-        *days = v;
-        return 0;
-    }
-    return -1;
-}
-
 int lc_cmd_vol(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -102,7 +79,7 @@ int lc_cmd_vol(int argc, char **argv)
             rq.has_until = 1;
             break;
         case 'z':
-            if (parse_horizon(optarg, &rq.horizon_days)) {
+            if (lc_parse_horizon(optarg, &rq.horizon_days) != LC_OK) {
                 fprintf(stderr, "levcal vol: --horizon '%s': expected a number and a unit m, h "
                                 "or d, such as 1h or 30d\n",
                         optarg);

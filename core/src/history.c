@@ -48,6 +48,18 @@ void lc__format_date(int64_t z, char *buf)
     snprintf(buf, 16, "%04d-%02u-%02u", (int)year, m % 100, d % 100);
 }
 
+bool lc__parse_gaps(const char *s, lc__gaps *out)
+{
+    static const char *const words[] = {"error", "drop", "scale"};
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(s, words[i]) == 0) {
+            *out = (lc__gaps)i;
+            return true;
+        }
+    }
+    return false;
+}
+
 bool lc__parse_date(const char *s, size_t len, int64_t *day)
 {
     if (len < 10 || s[4] != '-' || s[7] != '-')

@@ -22,6 +22,9 @@ lc_status lc__history_load(const char *path, int64_t until, lc__gaps gaps, lc__h
                            lc_diags *d);
 void lc__history_free(lc__history *h);
 
+/* "error", "drop" or "scale" -> *out; false for any other word. */
+bool lc__parse_gaps(const char *s, lc__gaps *out);
+
 /* Parses YYYY-MM-DD into days since 1970-01-01; false if not a valid date. */
 bool lc__parse_date(const char *s, size_t len, int64_t *day);
 

@@ -53,6 +53,18 @@ lc_status lc__diag_vadd(lc_diags *d, lc_severity sev, const char *file, unsigned
  * (distance at most 2, and less than half the word), else NULL. */
 const char *lc__did_you_mean(const char *word, const char *const *cands, size_t n);
 
+/* FNV-1a over "len" bytes: the hash of the small open-addressing indexes (markets by
+ * name, accounts by id). */
+static inline uint32_t lc__hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
 /* ==== Arena (arena.c) =================================================== */
 
 /* A bump allocator for data that lives and dies together (a policy's strings, a

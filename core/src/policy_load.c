@@ -19,22 +19,12 @@
 
 /* ==== Market index ====================================================== */
 
-static uint32_t hash_name(const char *s, size_t len)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 long lc__policy_find(const lc_policy *p, const char *name, size_t len)
 {
     if (!p->index_cap)
         return -1;
     size_t mask = p->index_cap - 1;
-    for (size_t i = hash_name(name, len) & mask;; i = (i + 1) & mask) {
+    for (size_t i = lc__hash(name, len) & mask;; i = (i + 1) & mask) {
         uint32_t slot = p->index[i];
         if (!slot)
             return -1;
@@ -56,7 +46,7 @@ static lc_status build_index(lc_policy *p)
     p->index_cap = cap;
     for (size_t m = 0; m < p->n_markets; m++) {
         const char *name = p->markets[m].name;
-        size_t i = hash_name(name, strlen(name)) & (cap - 1);
+        size_t i = lc__hash(name, strlen(name)) & (cap - 1);
         while (p->index[i])
             i = (i + 1) & (cap - 1);
         p->index[i] = (uint32_t)m + 1;

@@ -128,29 +128,6 @@ lc_status lc__load_models(lc__ld *ld, lc_policy *p, const lc__node *m)
     return LC_OK;
 }
 
-/* "1h", "30m", "1d", "0.5d" -> days. */
-static bool parse_horizon(const char *s, double *days)
-{
-    size_t len = strlen(s);
-    if (len < 2)
-        return false;
-    double v;
-    if (!lc__parse_number(s, len - 1, &v) || !(v > 0) || !isfinite(v))
-        return false;
-    switch (s[len - 1]) {
-    case 'm':
-        *days = v / 1440;
-        return true;
-    case 'h':
-        *days = v / 24;
-        return true;
-    case 'd':
-        *days = v;
-        return true;
-    }
-    return false;
-}
-
 enum { V_MODEL, V_HISTORY, V_HORIZON, V_CONFIDENCE, V_FALLBACK, V_GAPS, V_NKEYS };
 static const lc__key vol_keys[V_NKEYS] = {
     {"model", true},  {"history", false}, {"horizon", true}, {"confidence", true},
@@ -197,7 +174,7 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
             return LC_ENOMEM;
     }
     if (v[V_HORIZON] && lc__node_string(ld, v[V_HORIZON], &s) &&
-        !parse_horizon(s, &vc->horizon_days)) {
+        lc_parse_horizon(s, &vc->horizon_days) != LC_OK) {
         lc__ld_error(ld, v[V_HORIZON]->line, v[V_HORIZON]->col,
                      "expected a horizon such as 30m, 1h or 1d (a positive number and a unit "
                      "m, h or d), got '%s'",
@@ -221,13 +198,7 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
         vc->fallback = x;
     }
     if (v[V_GAPS] && lc__node_string(ld, v[V_GAPS], &s)) {
-        if (strcmp(s, "error") == 0)
-            vc->gaps = LC__GAPS_ERROR;
-        else if (strcmp(s, "drop") == 0)
-            vc->gaps = LC__GAPS_DROP;
-        else if (strcmp(s, "scale") == 0)
-            vc->gaps = LC__GAPS_SCALE;
-        else
+        if (!lc__parse_gaps(s, &vc->gaps))
             lc__ld_error(ld, v[V_GAPS]->line, v[V_GAPS]->col,
                          "expected gaps to be drop, scale or error, got '%s'", s);
     }

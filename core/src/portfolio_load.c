@@ -403,16 +403,6 @@ static void load_meta(pload *s, const lc__event *start, lc__acct *ac)
     ac->n_meta = n;
 }
 
-static uint32_t hash_id(const char *s, size_t len)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 /* Inserts account "a" into the id set; returns the index of an earlier account with the
  * same id, or -1. */
 static long id_insert(pload *s, size_t a)
@@ -430,7 +420,7 @@ static long id_insert(pload *s, size_t a)
             if (!e)
                 continue;
             const char *id = pf->accts[e - 1].id;
-            size_t j = hash_id(id, strlen(id)) & (cap - 1);
+            size_t j = lc__hash(id, strlen(id)) & (cap - 1);
             while (ids[j])
                 j = (j + 1) & (cap - 1);
             ids[j] = e;
@@ -441,7 +431,7 @@ static long id_insert(pload *s, size_t a)
     }
     const char *id = pf->accts[a].id;
     size_t len = strlen(id), mask = s->ids_cap - 1;
-    size_t j = hash_id(id, len) & mask;
+    size_t j = lc__hash(id, len) & mask;
     while (s->ids[j]) {
         if (strcmp(pf->accts[s->ids[j] - 1].id, id) == 0)
             return (long)s->ids[j] - 1;

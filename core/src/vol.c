@@ -36,6 +36,26 @@ lc_status lc_parse_date(const char *text, int64_t *day)
     return len == 10 && lc__parse_date(text, len, day) ? LC_OK : LC_EINPUT;
 }
 
+lc_status lc_parse_horizon(const char *text, double *days)
+{
+    size_t len = text ? strlen(text) : 0;
+    double v;
+    if (len < 2 || !lc__parse_number(text, len - 1, &v) || !(v > 0) || !isfinite(v))
+        return LC_EINPUT;
+    switch (text[len - 1]) {
+    case 'm':
+        *days = v / 1440;
+        return LC_OK;
+    case 'h':
+        *days = v / 24;
+        return LC_OK;
+    case 'd':
+        *days = v;
+        return LC_OK;
+    }
+    return LC_EINPUT;
+}
+
 /* ==== Calibration ======================================================= */
 
 typedef struct hist_entry {

@@ -128,11 +128,7 @@ lc_status lc_vol_estimate(const lc_vol_request *rq, lc_vol_result **pp, lc_diags
         return LC_EINVAL;
     *pp = NULL;
     lc__gaps gaps = LC__GAPS_ERROR;
-    if (rq->gaps && strcmp(rq->gaps, "drop") == 0)
-        gaps = LC__GAPS_DROP;
-    else if (rq->gaps && strcmp(rq->gaps, "scale") == 0)
-        gaps = LC__GAPS_SCALE;
-    else if (rq->gaps && strcmp(rq->gaps, "error") != 0) {
+    if (rq->gaps && !lc__parse_gaps(rq->gaps, &gaps)) {
         lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "--gaps '%s': expected drop, scale or error",
                      rq->gaps);
         return LC_EINPUT;

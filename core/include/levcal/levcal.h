@@ -202,6 +202,10 @@ LC_API lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_d
 /** @brief Parses YYYY-MM-DD into days since 1970-01-01. @return LC_OK or LC_EINPUT */
 LC_API lc_status lc_parse_date(const char *text, int64_t *day);
 
+/** @brief Parses a horizon such as "30m", "1h", "1d" or "0.5d" into days: a positive
+ * finite number and a unit m, h or d. @return LC_OK or LC_EINPUT */
+LC_API lc_status lc_parse_horizon(const char *text, double *days);
+
 /** @brief A volatility estimate requested directly (the `levcal vol` command). */
 typedef struct lc_vol_request {
     const char *plugin;            /* plugin name or path of a .so; or NULL with model */
