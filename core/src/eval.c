@@ -14,6 +14,7 @@
 #include "report_int.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *lc_verdict_name(lc_verdict v)
@@ -336,13 +337,21 @@ static lc_status write_source(lc__source *src, lc_format fmt, FILE *out)
                                   : lc__report_write_json(src, out);
 }
 
+void lc__summary_add(lc_summary *s, const lc_account_result *a)
+{
+    s->by_status[a->status]++;
+    if (a->script_error && !s->first_script_error[0])
+        snprintf(s->first_script_error, sizeof s->first_script_error, "%s: %s", a->id,
+                 a->script_error);
+}
+
 void lc_report_summary(const lc_report *r, lc_summary *s)
 {
     memset(s, 0, sizeof(*s));
     s->accounts = r->n_acc;
     s->positions = r->n_pos;
     for (size_t i = 0; i < r->n_acc; i++)
-        s->by_status[r->acc[i].status]++;
+        lc__summary_add(s, &r->acc[i]);
 }
 
 lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)

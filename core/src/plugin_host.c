@@ -10,6 +10,7 @@
 
 #include "plugin_int.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <math.h>
 #include <stdio.h>
@@ -185,6 +186,48 @@ char *lc__plugin_find(const char *name, char *tried, size_t len)
     if (tried && len && n == 0)
         snprintf(tried, len, "(no search directories)");
     return found;
+}
+
+const char *lc__plugin_hint(const char *name, char *buf, size_t len)
+{
+    size_t nd;
+    char **dirs = lc__plugin_dirs(&nd);
+    const char *hint = NULL;
+    char names[64][64];
+    const char *cands[64];
+    size_t n = 0;
+    for (size_t i = 0; i < nd; i++) {
+        DIR *dh = opendir(dirs[i]);
+        struct dirent *e;
+        while (dh && (e = readdir(dh)) != NULL && n < 64) {
+            size_t l = strlen(e->d_name);
+            if (l > 3 && l < 64 && strcmp(e->d_name + l - 3, ".so") == 0) {
+                memcpy(names[n], e->d_name, l - 3);
+                names[n][l - 3] = '\0';
+                cands[n] = names[n];
+                n++;
+            }
+        }
+        if (dh)
+            closedir(dh);
+        lc__free(dirs[i]);
+    }
+    lc__free(dirs);
+    const char *best = lc__did_you_mean(name, cands, n);
+    /* A truncated name ("garch" for "garch11") is the commonest slip: offer a unique
+     * completion too. */
+    size_t nl = strlen(name), matches = 0;
+    for (size_t i = 0; !best && i < n; i++)
+        if (strncmp(cands[i], name, nl) == 0 && matches++ == 0)
+            hint = cands[i];
+    if (!best && matches != 1)
+        hint = NULL;
+    if (best)
+        hint = best;
+    if (!hint)
+        return NULL;
+    snprintf(buf, len, "%s", hint);
+    return buf;
 }
 
 long lc__plugin_param(const lc_plugin_api *api, const char *name, double value, char *why,

@@ -28,6 +28,10 @@ char **lc__plugin_dirs(size_t *n);
  * with the directories tried listed in "tried". */
 char *lc__plugin_find(const char *name, char *tried, size_t len);
 
+/* The name of a plugin in the search directories close to "name" (a typo), or NULL;
+ * written into "buf". */
+const char *lc__plugin_hint(const char *name, char *buf, size_t len);
+
 /* Checks one parameter against the schema; returns its index, or -1 with the reason. */
 long lc__plugin_param(const lc_plugin_api *api, const char *name, double value, char *why,
                       size_t len);

@@ -48,10 +48,15 @@ static lc_status load_model(lc__ld *ld, lc_policy *p, lc__model_def *md, const l
     if (!path && rel)
         return LC_ENOMEM;
     if (!path) {
-        lc__ld_error(ld, at->line, at->col,
-                     "plugin '%s' not found: no %s.so in %s (set LEVCAL_PLUGIN_PATH or give "
-                     "the model a 'path')",
-                     plugin_name, plugin_name, tried);
+        char hint[64];
+        if (lc__plugin_hint(plugin_name, hint, sizeof hint))
+            lc__ld_error(ld, at->line, at->col, "plugin '%s' not found (did you mean '%s'?)",
+                         plugin_name, hint);
+        else
+            lc__ld_error(ld, at->line, at->col,
+                         "plugin '%s' not found: no %s.so in %s (set LEVCAL_PLUGIN_PATH or give "
+                         "the model a 'path')",
+                         plugin_name, plugin_name, tried);
         return LC_OK;
     }
     lc_status rc = LC_OK;

@@ -39,6 +39,9 @@ typedef struct lc__source {
     lc_summary summary;        /* filled in by the writer */
 } lc__source;
 
+/* Counts account "a" into "s", keeping the first script failure's message. */
+void lc__summary_add(lc_summary *s, const lc_account_result *a);
+
 /* Writes a one-line explanation of account "a"'s status into "buf". */
 void lc__reason_text(const lc_account_result *a, const lc_position_result *pos, char *buf,
                      size_t size);

@@ -277,7 +277,7 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     lc__out o;
     if (lc__out_init(&o, f))
         return LC_ENOMEM;
-    size_t count[LC_N_STATUS] = {0};
+    memset(&src->summary, 0, sizeof src->summary);
     lc__out_lit(&o, "{\"policy\":{\"id\":");
     lc__out_json_str(&o, src->pol->id);
     lc__out_printf(&o, ",\"version\":%lld},", (long long)src->pol->version);
@@ -286,7 +286,7 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     for (size_t i = 0; i < src->n_acc; i++) {
         const lc_position_result *pos;
         const lc_account_result *a = src->get(src, i, &pos);
-        count[a->status]++;
+        lc__summary_add(&src->summary, a);
         lc__out_str(&o, i ? ",\n" : "\n");
         write_account(&o, a, pos);
     }
@@ -294,10 +294,11 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     lc__out_printf(&o,
                    "\n],\n\"summary\":{\"accounts\":%zu,\"positions\":%zu,\"ok\":%zu,"
                    "\"over_limit\":%zu,\"liquidate\":%zu,\"script_error\":%zu}}\n",
-                   src->n_acc, src->n_pos, count[LC_STATUS_OK], count[LC_STATUS_OVER_LIMIT],
-                   count[LC_STATUS_LIQUIDATE], count[LC_STATUS_SCRIPT_ERROR]);
+                   src->n_acc, src->n_pos, src->summary.by_status[LC_STATUS_OK],
+                   src->summary.by_status[LC_STATUS_OVER_LIMIT],
+                   src->summary.by_status[LC_STATUS_LIQUIDATE],
+                   src->summary.by_status[LC_STATUS_SCRIPT_ERROR]);
     src->summary.accounts = src->n_acc;
     src->summary.positions = src->n_pos;
-    memcpy(src->summary.by_status, count, sizeof count);
     return lc__out_finish(&o);
 }

@@ -174,7 +174,7 @@ lc_status lc__report_write_table(lc__source *src, FILE *f)
     for (size_t i = 0; i < src->n_acc; i++) {
         const lc_position_result *pos;
         const lc_account_result *a = src->get(src, i, &pos);
-        src->summary.by_status[a->status]++;
+        lc__summary_add(&src->summary, a);
         account_row(a, pos, c);
         print_row(&o, c, w);
         for (size_t j = 0; j < a->n_positions; j++) {

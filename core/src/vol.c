@@ -147,6 +147,10 @@ lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d
             hs[i].gaps = vc->gaps;
             lc_status r = lc__history_load(path, until, vc->gaps, &hs[i].h, d);
             n_h++;
+            if (r == LC_EIO)
+                lc__diag_add(d, LC_SEV_NOTE, NULL, 0, 0, "that file is the price history of market "
+                             "'%s' (its 'history:' or --history %s=FILE)",
+                             p->markets[m].name, p->markets[m].name);
             if (r == LC_ENOMEM) {
                 rc = r;
                 goto out;

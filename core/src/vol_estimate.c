@@ -75,8 +75,14 @@ static lc_status open_plugin(const lc_vol_request *rq, lc_vol_result *r, lc_diag
     if (!path) {
         if (strchr(rq->plugin, '/'))
             return LC_ENOMEM;
-        lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "plugin '%s' not found: no %s.so in %s",
-                     rq->plugin, rq->plugin, tried);
+        char hint[64];
+        if (lc__plugin_hint(rq->plugin, hint, sizeof hint))
+            lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0,
+                         "plugin '%s' not found (did you mean '%s'?); 'levcal plugins' lists them",
+                         rq->plugin, hint);
+        else
+            lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "plugin '%s' not found: no %s.so in %s",
+                         rq->plugin, rq->plugin, tried);
         return LC_EINPUT;
     }
     lc_status rc = lc__plugin_open(path, &r->plugin, why, sizeof why);

@@ -415,6 +415,7 @@ LC_API lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out);
 typedef struct lc_summary {
     size_t accounts, positions;
     size_t by_status[LC_N_STATUS]; /* indexed by lc_verdict */
+    char first_script_error[512];  /* "account: message" of the first script failure, or "" */
 } lc_summary;
 
 LC_API lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
