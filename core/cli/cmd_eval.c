@@ -145,11 +145,11 @@ int lc_cmd_eval(int argc, char **argv)
         code = LC_EXIT_INTERNAL;
     } else if (rc != LC_OK) {
         code = lc_cli_fail(rc, &d);
-    } else if (sum.by_status[LC_STATUS_SCRIPT_ERROR]) {
+    } else if (sum.script_errors) {
         fprintf(stderr, "levcal: %s: a policy script failed on %zu account%s; they are held "
                         "at 1x (see script_error in the report). First: %s\n",
-                allow_script_errors ? "warning" : "error", sum.by_status[LC_STATUS_SCRIPT_ERROR],
-                sum.by_status[LC_STATUS_SCRIPT_ERROR] == 1 ? "" : "s", sum.first_script_error);
+                allow_script_errors ? "warning" : "error", sum.script_errors,
+                sum.script_errors == 1 ? "" : "s", sum.first_script_error);
         code = allow_script_errors ? LC_EXIT_OK : LC_EXIT_SCRIPT;
     } else {
         code = LC_EXIT_OK;

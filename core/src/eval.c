@@ -20,8 +20,6 @@
 const char *lc_verdict_name(lc_verdict v)
 {
     switch (v) {
-    case LC_STATUS_SCRIPT_ERROR:
-        return "script_error";
     case LC_STATUS_OK:
         return "ok";
     case LC_STATUS_OVER_LIMIT:
@@ -32,7 +30,7 @@ const char *lc_verdict_name(lc_verdict v)
     return "unknown";
 }
 
-/* The status rules, shared by accounts and isolated positions. */
+/* The status rules of an isolated position, judged alone on its own margin. */
 static lc_verdict judge(double equity, double mm, double available, bool over_limit,
                         lc_reason *why)
 {
@@ -56,76 +54,128 @@ static lc_verdict judge(double equity, double mm, double available, bool over_li
     return LC_STATUS_OK;
 }
 
+/* ==== Breaches ========================================================== */
+
+/* Every rule an account breaks, visited in one fixed order: a script failure, the cross
+ * part (equity, margin ratio, available margin, position limits), isolated positions,
+ * scripts' findings. The account's status and reason are the first breach of the highest
+ * severity, so the status, the reason and the report's `reasons` list cannot disagree. */
+typedef struct breach_sink {
+    lc_verdict want; /* only breaches of this severity are kept */
+    lc_breach *out;
+    size_t cap, n;
+} breach_sink;
+
+static void emit(breach_sink *k, lc_verdict sev, lc_reason why, size_t index)
+{
+    if (sev != k->want)
+        return;
+    if (k->n < k->cap)
+        k->out[k->n] = (lc_breach){sev, why, index};
+    k->n++;
+}
+
+static void visit_breaches(const lc_account_result *a, const lc_position_result *pos,
+                           breach_sink *k)
+{
+    size_t n_cross = 0;
+    for (size_t i = 0; i < a->n_positions; i++)
+        n_cross += !pos[i].isolated;
+    if (a->script_error)
+        emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_SCRIPT_ERROR, SIZE_MAX);
+    if (n_cross) {
+        if (!(a->equity > 0))
+            emit(k, LC_STATUS_LIQUIDATE, LC_REASON_NO_EQUITY, SIZE_MAX);
+        else if (a->maintenance_margin >= a->equity)
+            emit(k, LC_STATUS_LIQUIDATE, LC_REASON_MARGIN_RATIO, SIZE_MAX);
+        if (a->available < 0)
+            emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_NO_AVAILABLE, SIZE_MAX);
+        for (size_t i = 0; i < a->n_positions; i++)
+            if (!pos[i].isolated && pos[i].over_limit)
+                emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_POSITION_LIMIT, i);
+    } else if (a->available < 0) {
+        /* With no cross position there is nothing to liquidate: only a negative balance,
+         * which leaves no margin for new exposure, stands against the account. */
+        emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_NEGATIVE_COLLATERAL, SIZE_MAX);
+    }
+    for (size_t i = 0; i < a->n_positions; i++)
+        if (pos[i].isolated && pos[i].status != LC_STATUS_OK)
+            emit(k, pos[i].status, LC_REASON_ISOLATED, i);
+    for (size_t f = 0; f < a->n_findings; f++) {
+        const char *act = a->findings[f].action;
+        if (strcmp(act, "liquidate") == 0)
+            emit(k, LC_STATUS_LIQUIDATE, LC_REASON_SCRIPT, f);
+        else if (strcmp(act, "over_limit") == 0)
+            emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_SCRIPT, f);
+    }
+}
+
+size_t lc_account_breaches(const lc_account_result *a, const lc_position_result *positions,
+                           lc_breach *out, size_t cap)
+{
+    breach_sink k = {LC_STATUS_LIQUIDATE, out, out ? cap : 0, 0};
+    for (int sev = LC_STATUS_LIQUIDATE; sev > LC_STATUS_OK; sev--) {
+        k.want = (lc_verdict)sev;
+        visit_breaches(a, positions, &k);
+    }
+    return k.n;
+}
+
+/* Sets the account's status and reason from its first breach. */
+static void settle(lc_account_result *a, const lc_position_result *pos)
+{
+    lc_breach first;
+    if (lc_account_breaches(a, pos, &first, 1) == 0) {
+        a->status = LC_STATUS_OK;
+        a->reason = LC_REASON_NONE;
+        a->reason_position = SIZE_MAX;
+        return;
+    }
+    a->status = first.severity;
+    a->reason = first.reason;
+    a->reason_position = first.index;
+}
+
 /* Initial margins, isolated statuses and the account's status, from each position's
  * max_leverage: run once, and again when scripts lower (or may raise) those caps. */
-static void judge_account(lc_account_result *a, lc_position_result *out, size_t n_cross)
+static void judge_account(lc_account_result *a, lc_position_result *out)
 {
     double im = 0;
-    size_t first_over = SIZE_MAX, worst_at = 0;
-    lc_verdict worst_iso = LC_STATUS_OK;
     for (size_t i = 0; i < a->n_positions; i++) {
         lc_position_result *r = &out[i];
         r->initial_margin = r->notional / r->max_leverage;
         if (!r->isolated) {
             im += r->initial_margin;
-            if (r->over_limit && first_over == SIZE_MAX)
-                first_over = i;
             continue;
         }
         r->status = judge(r->equity, r->maintenance_margin, r->equity - r->initial_margin,
                           r->over_limit, &r->reason);
-        if (r->status > worst_iso) {
-            worst_iso = r->status;
-            worst_at = i;
-        }
     }
     a->initial_margin = im;
     a->available = a->equity - im;
-    a->reason_position = SIZE_MAX;
-    /* With no cross position there is nothing to liquidate: only a negative balance,
-     * which leaves no margin for new exposure, stands against the account. */
-    if (n_cross) {
-        a->status = judge(a->equity, a->maintenance_margin, a->available,
-                          first_over != SIZE_MAX, &a->reason);
-    } else if (a->available < 0) {
-        a->status = LC_STATUS_OVER_LIMIT;
-        a->reason = LC_REASON_NO_AVAILABLE;
-    } else {
-        a->status = LC_STATUS_OK;
-        a->reason = LC_REASON_NONE;
-    }
-    if (a->reason == LC_REASON_POSITION_LIMIT)
-        a->reason_position = first_over;
-    if (worst_iso > a->status) {
-        a->status = worst_iso;
-        a->reason = LC_REASON_ISOLATED;
-        a->reason_position = worst_at;
-    }
+    settle(a, out);
 }
 
-/* A script failed on the account: it is held at 1x everywhere (no new leverage), keeps
- * the status it had before the failure as core_status, and reports script_error. */
-static void script_failed(lc_account_result *a, lc_position_result *out, size_t n_cross)
+/* A script failed on the account (a->script_error says why): it is held at 1x everywhere
+ * (no new leverage) and keeps the status it had before the failure as core_status. Its
+ * status is then at least over_limit, and a liquidation the rules or an earlier finding
+ * call for still shows. */
+static void script_failed(lc_account_result *a, lc_position_result *out)
 {
     for (size_t i = 0; i < a->n_positions; i++) {
         out[i].max_leverage = 1;
         out[i].binding = LC_BIND_SCRIPT_ERROR;
         out[i].binding_script = NULL;
     }
-    lc_verdict before = a->core_status;
-    judge_account(a, out, n_cross);
-    a->core_status = before;
-    a->status = LC_STATUS_SCRIPT_ERROR;
-    a->reason = LC_REASON_SCRIPT_ERROR;
+    judge_account(a, out);
 }
 
-void lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
-                      lc_account_result *a, lc_position_result *out, lc__arena *arena)
+lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
+                           lc_account_result *a, lc_position_result *out, lc__arena *arena)
 {
     const lc__acct *in = &pf->accts[idx];
     const lc__pos *pos = pf->pos + in->first;
     double upnl = 0, mm = 0, notional = 0;
-    size_t n_cross = 0;
 
     for (size_t i = 0; i < in->n; i++) {
         const lc__pos *p = &pos[i];
@@ -158,8 +208,8 @@ void lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
             r->model = NULL;
             r->sigma_h = r->z = (double)NAN;
         }
-        r->binding_script = r->ignored_script = NULL;
-        r->ignored_cap = (double)NAN;
+        r->binding_script = r->ignored_script = r->clamped_script = NULL;
+        r->ignored_cap = r->clamped_cap = (double)NAN;
         r->mmr = tr->mmr;
         r->maintenance_amount = tr->maintenance_amount;
         r->maintenance_margin = lc__tier_mm(tr, n);
@@ -173,7 +223,6 @@ void lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
             upnl += r->upnl;
             mm += r->maintenance_margin;
             notional += n;
-            n_cross++;
             continue;
         }
         /* Isolated: its own margin pool, judged alone. */
@@ -215,22 +264,31 @@ void lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
     a->n_findings = 0;
     a->log = NULL;
     a->n_log = 0;
-    judge_account(a, out, n_cross);
+    judge_account(a, out);
     a->core_status = a->status;
     if (!pol->lua || !arena)
-        return;
+        return LC_OK;
 
     bool changed;
-    if (!lc__lua_account(pol->lua, in, a, out, arena, &changed)) {
-        script_failed(a, out, n_cross);
-        return;
+    lc_status rc = lc__lua_account(pol->lua, in, a, out, arena, &changed);
+    if (rc)
+        return rc;
+    if (a->script_error) {
+        script_failed(a, out);
+        return LC_OK;
     }
     if (changed) {
-        judge_account(a, out, n_cross);
+        judge_account(a, out);
         a->core_status = a->status;
     }
-    if (!lc__lua_on_account(pol->lua, in, a, out, arena))
-        script_failed(a, out, n_cross);
+    rc = lc__lua_on_account(pol->lua, in, a, out, arena);
+    if (rc)
+        return rc;
+    if (a->script_error)
+        script_failed(a, out);
+    else
+        settle(a, out); /* the findings */
+    return LC_OK;
 }
 
 lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, lc_report *r)
@@ -242,10 +300,16 @@ lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, lc_repo
     if (pol->lua) {
         lc__arena_free(&r->strings);
         lc__arena_init(&r->strings, 1 << 16);
-        lc__lua_begin(pol->lua, pol, pf);
+        lc_status rc = lc__lua_begin(pol->lua, pol, pf);
+        if (rc)
+            return rc;
     }
-    for (size_t i = 0; i < pf->n_accts; i++)
-        lc__eval_account(pol, pf, i, &r->acc[i], r->pos + pf->accts[i].first, &r->strings);
+    for (size_t i = 0; i < pf->n_accts; i++) {
+        lc_status rc = lc__eval_account(pol, pf, i, &r->acc[i], r->pos + pf->accts[i].first,
+                                        &r->strings);
+        if (rc)
+            return rc;
+    }
     return LC_OK;
 }
 
@@ -325,8 +389,12 @@ static const lc_account_result *on_the_fly(lc__source *src, size_t i,
         lc__arena_free(&src->scratch_strings);
         lc__arena_init(&src->scratch_strings, 4096);
     }
-    lc__eval_account(src->pol, src->pf, i, &src->scratch_acc, src->scratch_pos,
-                     &src->scratch_strings);
+    lc_status rc = lc__eval_account(src->pol, src->pf, i, &src->scratch_acc, src->scratch_pos,
+                                    &src->scratch_strings);
+    if (rc) {
+        src->failed = rc;
+        return NULL;
+    }
     *ppos = src->scratch_pos;
     return &src->scratch_acc;
 }
@@ -340,7 +408,10 @@ static lc_status write_source(lc__source *src, lc_format fmt, FILE *out)
 void lc__summary_add(lc_summary *s, const lc_account_result *a)
 {
     s->by_status[a->status]++;
-    if (a->script_error && !s->first_script_error[0])
+    if (!a->script_error)
+        return;
+    s->script_errors++;
+    if (!s->first_script_error[0])
         snprintf(s->first_script_error, sizeof s->first_script_error, "%s: %s", a->id,
                  a->script_error);
 }
@@ -386,9 +457,9 @@ lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf, lc_for
     if (!src.scratch_pos)
         return LC_ENOMEM;
     lc__arena_init(&src.scratch_strings, 4096);
-    if (pol->lua)
-        lc__lua_begin(pol->lua, pol, pf);
-    lc_status rc = write_source(&src, fmt, out);
+    lc_status rc = pol->lua ? lc__lua_begin(pol->lua, pol, pf) : LC_OK;
+    if (rc == LC_OK)
+        rc = write_source(&src, fmt, out);
     lc__arena_free(&src.scratch_strings);
     lc__free(src.scratch_pos);
     if (summary)

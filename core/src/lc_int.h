@@ -130,6 +130,7 @@ typedef struct lc__out {
     size_t len;
     size_t cap;
     bool failed; /* a write to f failed; everything after is dropped */
+    bool oom;    /* a writer ran out of memory; set failed too, to drop the rest */
 } lc__out;
 
 lc_status lc__out_init(lc__out *o, FILE *f);

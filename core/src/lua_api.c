@@ -258,8 +258,6 @@ static int api_mark(lua_State *L)
     return 1;
 }
 
-#define MAX_LOG_LINES 100
-
 /* levcal.log(...) -> the values, tab-separated, as one line of the account's report. */
 static int api_log(lua_State *L)
 {
@@ -276,21 +274,30 @@ static int api_log(lua_State *L)
             luaL_addchar(&b, '\t');
     }
     luaL_pushresult(&b);
-    if (!lx->arena || lx->n_log >= MAX_LOG_LINES)
+    if (!lx->arena)
         return 0;
+    if (lx->n_log >= LC_LUA_MAX_LOG_LINES) {
+        lx->n_log_dropped++;
+        return 0;
+    }
     if (lx->n_log == lx->cap_log) {
         size_t cap = lx->cap_log ? lx->cap_log * 2 : 8;
         const char **nl = lc__realloc(lx->log, cap * sizeof(*nl));
-        if (!nl)
+        if (!nl) {
+            lx->oom = true;
             return luaL_error(L, "not enough memory");
+        }
         lx->log = nl;
         lx->cap_log = cap;
     }
     size_t len;
     const char *s = lua_tolstring(L, -1, &len);
     const char *kept = lc__arena_strndup(lx->arena, s, len);
-    if (kept)
-        lx->log[lx->n_log++] = kept;
+    if (!kept) {
+        lx->oom = true;
+        return luaL_error(L, "not enough memory");
+    }
+    lx->log[lx->n_log++] = kept;
     return 0;
 }
 

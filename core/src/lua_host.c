@@ -329,6 +329,7 @@ void lc__lua_free(lc__lua *lx)
         lua_close(lx->L);
     lc__free(lx->scripts);
     lc__free(lx->log);
+    lc__free(lx->found);
     lc__free(lx);
 }
 
@@ -543,10 +544,16 @@ static void push_hook(lc__lua *lx, const lc__script *sc, int fn)
     lua_pop(L, 1);
 }
 
+/* Copies "s" into the account's strings. Out of memory is the process's, not the
+ * script's: it is flagged, and the evaluation fails with LC_ENOMEM. */
 static const char *keep(lc__lua *lx, const char *s)
 {
     const char *k = lc__arena_strndup(lx->arena, s, strlen(s));
-    return k ? k : "out of memory";
+    if (!k) {
+        lx->lost = true;
+        return "";
+    }
+    return k;
 }
 
 static bool fail(lc__lua *lx, lc_account_result *a, const char *fmt, ...) LC_PRINTF(3, 4);
@@ -569,9 +576,21 @@ typedef struct hook_job {
     const lc__script *sc;
     lc_position_result *pos;  /* max_leverage: the position */
     lc_account_result *acct;
-    lc_finding *found;        /* on_account: where findings go */
-    size_t n_found, cap_found;
 } hook_job;
+
+/* Room for one more finding in lx->found, which grows: no finding is ever dropped. */
+static bool grow_findings(lc__lua *lx)
+{
+    if (lx->n_found < lx->cap_found)
+        return true;
+    size_t cap = lx->cap_found ? lx->cap_found * 2 : 16;
+    lc_finding *nf = lc__realloc(lx->found, cap * sizeof(*nf));
+    if (!nf)
+        return false;
+    lx->found = nf;
+    lx->cap_found = cap;
+    return true;
+}
 
 static int max_leverage_protected(lua_State *L)
 {
@@ -627,16 +646,27 @@ static int on_account_protected(lua_State *L)
         if (k == 4)
             return luaL_error(L, "on_account finding %d has action '%s'; expected ok, "
                                  "over_limit, liquidate or note", (int)i, action);
-        if (j->n_found < j->cap_found)
-            j->found[j->n_found++] = (lc_finding){j->sc->name, keep(lx, rule), actions[k],
-                                                  message ? keep(lx, message) : NULL};
+        if (!grow_findings(lx)) {
+            lx->oom = true;
+            return luaL_error(L, "out of memory");
+        }
+        lx->found[lx->n_found++] = (lc_finding){j->sc->name, keep(lx, rule), actions[k],
+                                                message ? keep(lx, message) : NULL};
         lua_settop(L, list);
     }
     return 1;
 }
 
-bool lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
-                     lc_position_result *positions, lc__arena *arena, bool *changed)
+/* The highest max leverage any source may set on a tier with rate "mmr": strictly below
+ * 1/mmr, where initial margin would fall to maintenance margin and a new position would
+ * open liquidatable. */
+static double leverage_ceiling(double mmr)
+{
+    return nextafter(1 / mmr, 0);
+}
+
+lc_status lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
+                          lc_position_result *positions, lc__arena *arena, bool *changed)
 {
     lua_State *L = lx->L;
     lx->ain = ain;
@@ -644,6 +674,8 @@ bool lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result 
     lx->positions = positions;
     lx->arena = arena;
     lx->n_log = 0;
+    lx->n_log_dropped = 0;
+    lx->lost = false;
     *changed = false;
     bool ok = true;
     for (size_t s = 0; ok && s < lx->n_scripts; s++) {
@@ -655,8 +687,10 @@ bool lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result 
             lc_position_result *p = &positions[i];
             if (sc->market >= 0 && strcmp(p->market, lx->pol->markets[sc->market].name) != 0)
                 continue;
-            hook_job job = {lx, sc, p, a, NULL, 0, 0};
+            hook_job job = {lx, sc, p, a};
             if (!protected_run(lx, max_leverage_protected, &job)) {
+                if (lx->oom)
+                    return LC_ENOMEM;
                 ok = fail(lx, a, "script %s: max_leverage failed for %s: %s", sc->name,
                           p->market, lx->err);
                 break;
@@ -678,6 +712,12 @@ bool lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result 
                 break;
             }
             if (cap < p->max_leverage || (sc->may_loosen && cap > p->max_leverage)) {
+                double ceiling = leverage_ceiling(p->mmr);
+                if (cap > ceiling) {
+                    p->clamped_script = sc->name;
+                    p->clamped_cap = cap;
+                    cap = ceiling;
+                }
                 p->max_leverage = cap;
                 p->binding = LC_BIND_SCRIPT;
                 p->binding_script = sc->name;
@@ -689,20 +729,42 @@ bool lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result 
         }
     }
     lx->gen++; /* views handed out during these calls are stale from now on */
-    return ok;
+    return lx->lost ? LC_ENOMEM : LC_OK;
 }
 
-bool lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
-                        lc_position_result *positions, lc__arena *arena)
+/* Copies the log lines of the account into its report, with a marker for the lines over
+ * the cap, which are counted, not lost without a word. */
+static void keep_log(lc__lua *lx, lc_account_result *a)
+{
+    size_t n = lx->n_log + (lx->n_log_dropped ? 1 : 0);
+    if (!n)
+        return;
+    const char **log = lc__arena_alloc(lx->arena, n * sizeof(*log));
+    if (!log) {
+        lx->lost = true;
+        return;
+    }
+    memcpy(log, lx->log, lx->n_log * sizeof(*log));
+    if (lx->n_log_dropped) {
+        char m[160];
+        snprintf(m, sizeof m, "levcal: %zu more log line%s not kept (at most %d per account)",
+                 lx->n_log_dropped, lx->n_log_dropped == 1 ? "" : "s", LC_LUA_MAX_LOG_LINES);
+        log[lx->n_log] = keep(lx, m);
+    }
+    a->log = log;
+    a->n_log = n;
+    lx->n_log = lx->n_log_dropped = 0;
+}
+
+lc_status lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
+                             lc_position_result *positions, lc__arena *arena)
 {
     lx->ain = ain;
     lx->acct = a;
     lx->positions = positions;
     lx->arena = arena;
-    lc_finding found[64];
-    size_t n = 0;
-    bool ok = true;
-    for (size_t s = 0; ok && s < lx->n_scripts; s++) {
+    lx->n_found = 0;
+    for (size_t s = 0; s < lx->n_scripts; s++) {
         const lc__script *sc = &lx->scripts[s];
         if (sc->fn_account == LUA_NOREF)
             continue;
@@ -714,42 +776,26 @@ bool lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account_resu
                 continue;
         }
         lx->cur = sc;
-        size_t before = n;
-        hook_job job = {lx, sc, NULL, a, found + n, 0, LC_ARRAY_LEN(found) - n};
+        hook_job job = {lx, sc, NULL, a};
+        size_t before = lx->n_found;
         if (!protected_run(lx, on_account_protected, &job)) {
-            ok = fail(lx, a, "script %s: %s", sc->name, lx->err);
+            if (lx->oom)
+                return LC_ENOMEM;
+            lx->n_found = before; /* a failed hook's partial list is not its verdict */
+            fail(lx, a, "script %s: %s", sc->name, lx->err);
             break;
         }
         lua_pop(lx->L, 1);
-        n += job.n_found;
-        for (size_t k = before; k < n; k++) {
-            lc_verdict v = strcmp(found[k].action, "over_limit") == 0  ? LC_STATUS_OVER_LIMIT
-                           : strcmp(found[k].action, "liquidate") == 0 ? LC_STATUS_LIQUIDATE
-                                                                       : LC_STATUS_OK;
-            if (v > a->status) {
-                a->status = v;
-                a->reason = LC_REASON_SCRIPT;
-                a->reason_position = k; /* for a script reason: the finding */
-            }
-        }
     }
     lx->gen++;
-    if (lx->n_log) {
-        const char **log = lc__arena_alloc(arena, lx->n_log * sizeof(*log));
-        if (log) {
-            memcpy(log, lx->log, lx->n_log * sizeof(*log));
-            a->log = log;
-            a->n_log = lx->n_log;
-        }
-        lx->n_log = 0;
+    keep_log(lx, a);
+    if (lx->n_found) {
+        lc_finding *f = lc__arena_alloc(arena, lx->n_found * sizeof(*f));
+        if (!f)
+            return LC_ENOMEM;
+        memcpy(f, lx->found, lx->n_found * sizeof(*f));
+        a->findings = f;
+        a->n_findings = lx->n_found;
     }
-    if (n) {
-        lc_finding *f = lc__arena_alloc(arena, n * sizeof(*f));
-        if (f) {
-            memcpy(f, found, n * sizeof(*f));
-            a->findings = f;
-            a->n_findings = n;
-        }
-    }
-    return ok;
+    return lx->lost ? LC_ENOMEM : LC_OK;
 }

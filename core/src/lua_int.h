@@ -43,13 +43,18 @@ typedef struct lc__lua {
     lc__arena *arena;        /* where findings, log lines and messages go */
     const char **log;
     size_t n_log, cap_log;
+    size_t n_log_dropped;    /* lines past LC_LUA_MAX_LOG_LINES, counted for the marker */
+    lc_finding *found;       /* on_account findings of the account in progress */
+    size_t n_found, cap_found;
     const lc__script *cur;   /* the script being called */
     char err[512];           /* the first line of the last error, kept in C memory */
     bool oom;                /* an allocation failed below the cap: real out of memory */
+    bool lost;               /* a string of the account could not be kept: out of memory */
 } lc__lua;
 
 #define LC_LUA_DEFAULT_INSTRUCTIONS 1000000L
 #define LC_LUA_DEFAULT_MEMORY (64u << 20)
+#define LC_LUA_MAX_LOG_LINES 100 /* per account; more are counted in a marker line */
 
 /* Creates the sandboxed state. NULL on out of memory. */
 lc__lua *lc__lua_new(size_t mem_limit, long instr_limit);
@@ -65,15 +70,17 @@ lc_status lc__lua_load_script(lc__lua *lx, lc__ld *ld, const char *path, const c
 /* Prepares a new evaluation: builds every script's ctx and reseeds math.random. */
 lc_status lc__lua_begin(lc__lua *lx, const lc_policy *pol, const lc_portfolio *pf);
 
-/* Runs the scripts on one evaluated account: max_leverage on each position (tightening
- * only, unless the script may loosen), then on_account. Strings it records go to "arena".
- * Returns false after a script error, with the message in a->script_error. */
-bool lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
-                     lc_position_result *positions, lc__arena *arena, bool *changed);
+/* Runs the scripts' max_leverage hooks on one evaluated account (tightening only, unless
+ * the script may loosen; never to 1/mmr or above). Strings it records go to "arena". A
+ * script that fails sets a->script_error and is not an error here; LC_ENOMEM is the
+ * process running out of memory. */
+lc_status lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
+                          lc_position_result *positions, lc__arena *arena, bool *changed);
 
-/* on_account, after the caller re-judged the account with the scripts' caps. */
-bool lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
-                        lc_position_result *positions, lc__arena *arena);
+/* on_account, after the caller re-judged the account with the scripts' caps: every
+ * finding is kept. Fails as lc__lua_account does. */
+lc_status lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
+                             lc_position_result *positions, lc__arena *arena);
 
 /* lua_api.c: the views and the levcal table. */
 void lc__lua_open_api(lc__lua *lx);

@@ -20,6 +20,7 @@ lc_status lc__out_init(lc__out *o, FILE *f)
     o->len = 0;
     o->cap = OUT_CAP;
     o->failed = false;
+    o->oom = false;
     o->buf = lc__malloc(o->cap);
     return o->buf ? LC_OK : LC_ENOMEM;
 }
@@ -38,6 +39,8 @@ lc_status lc__out_finish(lc__out *o)
         o->failed = true;
     lc__free(o->buf);
     o->buf = NULL;
+    if (o->oom)
+        return LC_ENOMEM;
     return o->failed ? LC_EIO : LC_OK;
 }
 

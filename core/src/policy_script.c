@@ -91,6 +91,10 @@ static lc_status load_one(lc__ld *ld, lc_policy *p, const lc__node *n, long mark
         if (!name)
             return LC_ENOMEM;
     }
+    if (loosen)
+        lc__ld_warn(ld, v[S_LOOSEN]->line, v[S_LOOSEN]->col,
+                    "scripts_may_loosen lets script '%s' raise caps above the declarative ones "
+                    "(never to 1/mmr or above)", name);
     lc_status rc = ensure_state(p);
     if (rc)
         return rc;

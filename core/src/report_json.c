@@ -15,58 +15,76 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Money in reason text: to the cent, never "-0.00" (the JSON numbers stay exact). */
+char *lc__cents(double v, char *buf)
+{
+    if (!isfinite(v)) {
+        strcpy(buf, "null");
+        return buf;
+    }
+    snprintf(buf, 40, "%.2f", fabs(v) < 0.005 ? 0.0 : v);
+    return buf;
+}
+
+/* A rate as a percentage with two decimals. */
+static char *percent(double v, char *buf)
+{
+    if (!isfinite(v))
+        strcpy(buf, "null");
+    else
+        snprintf(buf, 40, "%.2f%%", v * 100);
+    return buf;
+}
+
 void lc__position_reason_text(const lc_position_result *p, char *buf, size_t size)
 {
-    char a[40], b[40];
+    char a[48], b[48], c[48];
     switch (p->reason) {
-    case LC_REASON_NONE:
-        buf[0] = '\0';
-        break;
     case LC_REASON_NO_EQUITY:
-        snprintf(buf, size, "equity %s is not above 0", lc__numstr(p->equity, a));
+        snprintf(buf, size, "equity %s is not above 0", lc__cents(p->equity, a));
         break;
     case LC_REASON_MARGIN_RATIO:
-        snprintf(buf, size, "maintenance margin %s is not below equity %s",
-                 lc__numstr(p->maintenance_margin, a), lc__numstr(p->equity, b));
+        snprintf(buf, size, "maintenance margin %s is not below equity %s (margin ratio %s)",
+                 lc__cents(p->maintenance_margin, a), lc__cents(p->equity, b),
+                 percent(p->margin_ratio, c));
         break;
     case LC_REASON_NO_AVAILABLE:
-        snprintf(buf, size, "initial margin %s exceeds equity %s", lc__numstr(p->initial_margin, a),
-                 lc__numstr(p->equity, b));
+        snprintf(buf, size, "initial margin %s exceeds equity %s", lc__cents(p->initial_margin, a),
+                 lc__cents(p->equity, b));
         break;
     case LC_REASON_POSITION_LIMIT:
         snprintf(buf, size, "%s notional %s is at or above the market's position limit",
-                 p->market, lc__numstr(p->notional, a));
+                 p->market, lc__cents(p->notional, a));
         break;
-    case LC_REASON_ISOLATED:
-    case LC_REASON_SCRIPT:
-    case LC_REASON_SCRIPT_ERROR:
+    default:
         buf[0] = '\0';
         break;
     }
 }
 
-void lc__reason_text(const lc_account_result *ac, const lc_position_result *pos, char *buf,
-                     size_t size)
+void lc__breach_text(const lc_breach *br, const lc_account_result *ac,
+                     const lc_position_result *pos, char *buf, size_t size)
 {
-    char a[40], b[40];
-    const lc_position_result *p = ac->reason != LC_REASON_SCRIPT &&
-                                          ac->reason_position < ac->n_positions
-                                      ? &pos[ac->reason_position]
-                                      : NULL;
-    switch (ac->reason) {
+    char a[48], b[48], c[48];
+    const lc_position_result *p = br->index < ac->n_positions ? &pos[br->index] : NULL;
+    switch (br->reason) {
     case LC_REASON_NONE:
         buf[0] = '\0';
         break;
     case LC_REASON_NO_EQUITY:
-        snprintf(buf, size, "equity %s is not above 0", lc__numstr(ac->equity, a));
+        snprintf(buf, size, "equity %s is not above 0", lc__cents(ac->equity, a));
         break;
     case LC_REASON_MARGIN_RATIO:
-        snprintf(buf, size, "maintenance margin %s is not below equity %s",
-                 lc__numstr(ac->maintenance_margin, a), lc__numstr(ac->equity, b));
+        snprintf(buf, size, "maintenance margin %s is not below equity %s (margin ratio %s)",
+                 lc__cents(ac->maintenance_margin, a), lc__cents(ac->equity, b),
+                 percent(ac->margin_ratio, c));
         break;
     case LC_REASON_NO_AVAILABLE:
         snprintf(buf, size, "initial margin %s exceeds equity %s",
-                 lc__numstr(ac->initial_margin, a), lc__numstr(ac->equity, b));
+                 lc__cents(ac->initial_margin, a), lc__cents(ac->equity, b));
+        break;
+    case LC_REASON_NEGATIVE_COLLATERAL:
+        snprintf(buf, size, "collateral %s is negative", lc__cents(ac->collateral, a));
         break;
     case LC_REASON_POSITION_LIMIT:
         if (p)
@@ -79,7 +97,7 @@ void lc__reason_text(const lc_account_result *ac, const lc_position_result *pos,
         break;
     case LC_REASON_ISOLATED:
         if (p) {
-            char inner[200];
+            char inner[256];
             lc__position_reason_text(p, inner, sizeof inner);
             snprintf(buf, size, "isolated %s position: %s", p->market, inner);
         } else {
@@ -87,8 +105,8 @@ void lc__reason_text(const lc_account_result *ac, const lc_position_result *pos,
         }
         break;
     case LC_REASON_SCRIPT:
-        if (ac->reason_position < ac->n_findings) {
-            const lc_finding *f = &ac->findings[ac->reason_position];
+        if (br->index < ac->n_findings) {
+            const lc_finding *f = &ac->findings[br->index];
             snprintf(buf, size, "script %s, rule %s: %s", f->script, f->rule,
                      f->message ? f->message : f->action);
         } else {
@@ -96,9 +114,17 @@ void lc__reason_text(const lc_account_result *ac, const lc_position_result *pos,
         }
         break;
     case LC_REASON_SCRIPT_ERROR:
-        snprintf(buf, size, "%s", ac->script_error ? ac->script_error : "script error");
+        snprintf(buf, size, "%s; the account is held at 1x",
+                 ac->script_error ? ac->script_error : "script error");
         break;
     }
+}
+
+void lc__reason_text(const lc_account_result *ac, const lc_position_result *pos, char *buf,
+                     size_t size)
+{
+    lc_breach br = {ac->status, ac->reason, ac->reason_position};
+    lc__breach_text(&br, ac, pos, buf, size);
 }
 
 static void key_num_n(lc__out *o, const char *key, size_t len, double v)
@@ -140,6 +166,13 @@ static void write_position(lc__out *o, const lc_position_result *p)
                  p->ignored_script, lc__numstr(p->ignored_cap, a), lc__numstr(p->max_leverage, b));
         lc__out_lit(o, ",\"script_warning\":");
         lc__out_json_str(o, w);
+    } else if (p->clamped_script) {
+        char a[40], b[40], w[256];
+        snprintf(w, sizeof w, "script %s asked for max leverage %s, at or above 1/mmr = %s where "
+                              "a new position would open liquidatable; clamped below it",
+                 p->clamped_script, lc__numstr(p->clamped_cap, a), lc__numstr(1 / p->mmr, b));
+        lc__out_lit(o, ",\"script_warning\":");
+        lc__out_json_str(o, w);
     }
     if (p->model) {
         key_num(o, ",\"tier_max_leverage\":", p->tier_max_leverage);
@@ -173,13 +206,36 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     lc__out_lit(o, ",\"status\":\"");
     lc__out_str(o, lc_verdict_name(a->status));
     lc__out_lit(o, "\",\"reason\":");
+    char why[1400];
     if (a->reason == LC_REASON_NONE) {
         lc__out_lit(o, "null");
     } else {
-        char why[320];
         lc__reason_text(a, pos, why, sizeof why);
         lc__out_json_str(o, why);
     }
+    /* Every rule broken, the reason first. Few accounts break more than a handful. */
+    lc_breach few[8], *br = few;
+    size_t nb = lc_account_breaches(a, pos, few, LC_ARRAY_LEN(few));
+    if (nb > LC_ARRAY_LEN(few)) {
+        br = lc__malloc(nb * sizeof(*br));
+        if (!br) {
+            o->failed = o->oom = true;
+            return;
+        }
+        lc_account_breaches(a, pos, br, nb);
+    }
+    if (nb) {
+        lc__out_lit(o, ",\"reasons\":[");
+        for (size_t i = 0; i < nb; i++) {
+            if (i)
+                lc__out_char(o, ',');
+            lc__breach_text(&br[i], a, pos, why, sizeof why);
+            lc__out_json_str(o, why);
+        }
+        lc__out_char(o, ']');
+    }
+    if (br != few)
+        lc__free(br);
     key_num(o, ",\"collateral\":", a->collateral);
     key_num(o, ",\"equity\":", a->equity);
     key_num(o, ",\"upnl\":", a->upnl);
@@ -286,6 +342,10 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     for (size_t i = 0; i < src->n_acc; i++) {
         const lc_position_result *pos;
         const lc_account_result *a = src->get(src, i, &pos);
+        if (!a) {
+            lc__out_finish(&o);
+            return src->failed;
+        }
         lc__summary_add(&src->summary, a);
         lc__out_str(&o, i ? ",\n" : "\n");
         write_account(&o, a, pos);
@@ -293,11 +353,10 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     /* The summary comes last: a streamed report knows the counts only at the end. */
     lc__out_printf(&o,
                    "\n],\n\"summary\":{\"accounts\":%zu,\"positions\":%zu,\"ok\":%zu,"
-                   "\"over_limit\":%zu,\"liquidate\":%zu,\"script_error\":%zu}}\n",
+                   "\"over_limit\":%zu,\"liquidate\":%zu,\"script_errors\":%zu}}\n",
                    src->n_acc, src->n_pos, src->summary.by_status[LC_STATUS_OK],
                    src->summary.by_status[LC_STATUS_OVER_LIMIT],
-                   src->summary.by_status[LC_STATUS_LIQUIDATE],
-                   src->summary.by_status[LC_STATUS_SCRIPT_ERROR]);
+                   src->summary.by_status[LC_STATUS_LIQUIDATE], src->summary.script_errors);
     src->summary.accounts = src->n_acc;
     src->summary.positions = src->n_pos;
     return lc__out_finish(&o);

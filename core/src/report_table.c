@@ -151,6 +151,8 @@ lc_status lc__report_write_table(lc__source *src, FILE *f)
     for (size_t i = 0; i < src->n_acc; i++) {
         const lc_position_result *pos;
         const lc_account_result *a = src->get(src, i, &pos);
+        if (!a)
+            return src->failed;
         account_row(a, pos, c);
         for (int k = 0; k < C_N; k++)
             if (strlen(c[k]) > w[k])
@@ -174,6 +176,10 @@ lc_status lc__report_write_table(lc__source *src, FILE *f)
     for (size_t i = 0; i < src->n_acc; i++) {
         const lc_position_result *pos;
         const lc_account_result *a = src->get(src, i, &pos);
+        if (!a) {
+            lc__out_finish(&o);
+            return src->failed;
+        }
         lc__summary_add(&src->summary, a);
         account_row(a, pos, c);
         print_row(&o, c, w);

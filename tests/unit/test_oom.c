@@ -33,6 +33,7 @@ static const char policy[] = "levcal: 1\npolicy: {id: p, version: 1}\n"
                              "      - {cap: 1000000, max_leverage: 10, mmr: 0.02}\n";
 
 static const char *policy_text = policy;
+static size_t script_errors; /* accounts of the last successful run a script failed on */
 
 static lc_status run_all(const char *book)
 {
@@ -47,6 +48,9 @@ static lc_status run_all(const char *book)
     if (rc == LC_OK)
         rc = lc_evaluate(pol, pf, &r);
     if (rc == LC_OK) {
+        lc_summary sum;
+        lc_report_summary(r, &sum);
+        script_errors = sum.script_errors;
         FILE *sink = fopen("/dev/null", "w");
         rc = lc_report_write(r, LC_FORMAT_JSON, sink);
         fclose(sink);
@@ -64,6 +68,10 @@ static long walk_failures(const char *book)
     for (fail_at = 0;; fail_at++) {
         count = 0;
         lc_status rc = run_all(book);
+        if (rc == LC_OK && script_errors)
+            fail_msg("allocation %ld failed: the run succeeded with a script error; the "
+                     "process's out of memory must fail the evaluation, not the script",
+                     fail_at);
         if (rc == LC_OK)
             break;
         if (rc != LC_ENOMEM)
@@ -97,7 +105,7 @@ static void oom_scripted(void **state)
     (void)state;
     /* Lua's own allocations go through the same hook. Lua survives one failed allocation
      * (it collects garbage and retries), so here every allocation from the Nth on fails:
-     * loading then reports out of memory, and evaluation fails the account closed. */
+     * loading and evaluation then report out of memory, never a script failure. */
     sticky = 1;
     static char scripted[1024];
     snprintf(scripted, sizeof scripted,

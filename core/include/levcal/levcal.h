@@ -272,18 +272,22 @@ LC_API size_t lc_portfolio_position_count(const lc_portfolio *pf);
 
 /* ==== Evaluation and report ============================================= */
 
-/** @brief Severity-ordered verdicts: a higher value is more severe. */
+/**
+ * @brief Severity-ordered verdicts: a higher value is more severe.
+ *
+ * A policy script that fails on an account is not a verdict of its own: the account is
+ * held at 1x, flagged with `script_error`, and its status is the most severe of what
+ * the declarative rules say and over_limit, so a failure never hides a liquidation.
+ */
 typedef enum lc_verdict {
     LC_STATUS_OK = 0,          /* within every limit */
     LC_STATUS_OVER_LIMIT = 1,  /* no new exposure may be opened */
-    LC_STATUS_LIQUIDATE = 2,   /* maintenance margin is not covered */
-    LC_STATUS_SCRIPT_ERROR = 3 /* a policy script failed: the account is held at 1x and its
-                                  result cannot be trusted (core_status keeps the rest) */
+    LC_STATUS_LIQUIDATE = 2    /* maintenance margin is not covered */
 } lc_verdict;
 
-#define LC_N_STATUS 4
+#define LC_N_STATUS 3
 
-/** @brief The name used in reports: "ok", "over_limit", "liquidate", "script_error". */
+/** @brief The name used in reports: "ok", "over_limit", "liquidate". */
 LC_API const char *lc_verdict_name(lc_verdict v);
 
 /** @brief Which rule set a verdict; the report spells it out with the figures. */
@@ -295,8 +299,17 @@ typedef enum lc_reason {
     LC_REASON_POSITION_LIMIT,    /* a notional at or above its market's last cap */
     LC_REASON_ISOLATED,          /* one of the account's isolated positions */
     LC_REASON_SCRIPT,            /* a script's on_account finding */
-    LC_REASON_SCRIPT_ERROR       /* a script failed */
+    LC_REASON_SCRIPT_ERROR,      /* a script failed: held at 1x, at least over_limit */
+    LC_REASON_NEGATIVE_COLLATERAL /* no cross position and a negative collateral */
 } lc_reason;
+
+/** @brief One rule an account breaks: its severity, which rule, and what it is about
+ * (the position for position rules, the finding for LC_REASON_SCRIPT). */
+typedef struct lc_breach {
+    lc_verdict severity;
+    lc_reason reason;
+    size_t index;
+} lc_breach;
 
 /** @brief A script's finding about an account (on_account). */
 typedef struct lc_finding {
@@ -341,14 +354,17 @@ typedef struct lc_position_result {
     const char *binding_script; /* the script that set max_leverage, or NULL */
     const char *ignored_script; /* a script whose cap above the declarative one was ignored */
     double ignored_cap;         /* ... and that cap; NaN if none */
+    const char *clamped_script; /* a script whose cap reached 1/mmr and was clamped below */
+    double clamped_cap;         /* ... the cap it asked for; NaN if none */
 } lc_position_result;
 
 /** @brief The evaluation of one account; the sums run over its cross positions only. */
 typedef struct lc_account_result {
     const char *id;            /* borrowed from the portfolio */
-    lc_verdict status;         /* most severe of the cross part and each isolated position */
-    lc_reason reason;          /* why, when not ok */
-    size_t reason_position;    /* which of its positions (0-based) the reason is about */
+    lc_verdict status;         /* most severe of every rule it breaks (lc_account_breaches) */
+    lc_reason reason;          /* why, when not ok: the first of lc_account_breaches */
+    size_t reason_position;    /* which of its positions (0-based), or for LC_REASON_SCRIPT
+                                  which finding, the reason is about */
     double collateral;
     double equity;             /* collateral + cross upnl */
     double upnl;
@@ -361,7 +377,8 @@ typedef struct lc_account_result {
     size_t first_position;     /* index of its first position in the report */
     size_t n_positions;
     lc_verdict core_status;    /* the status before scripts' findings and errors */
-    const char *script_error;  /* why a script failed on this account, or NULL */
+    const char *script_error;  /* why a script failed on this account, or NULL: the account
+                                  is then held at 1x and at least over_limit */
     const lc_finding *findings; /* scripts' on_account findings */
     size_t n_findings;
     const char *const *log;    /* lines scripts wrote with levcal.log */
@@ -414,12 +431,24 @@ LC_API lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out);
  */
 typedef struct lc_summary {
     size_t accounts, positions;
-    size_t by_status[LC_N_STATUS]; /* indexed by lc_verdict */
+    size_t by_status[LC_N_STATUS]; /* indexed by lc_verdict; accounts in error included */
+    size_t script_errors;          /* accounts on which a policy script failed */
     char first_script_error[512];  /* "account: message" of the first script failure, or "" */
 } lc_summary;
 
 LC_API lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
                                    FILE *out, lc_summary *summary);
+
+/**
+ * @brief Every rule account @p a breaks, most severe first (ties: a script failure, then
+ * the cross rules, isolated positions in order, scripts' findings in order). The first is
+ * the account's `reason`. @p positions are the account's own (lc_report_position from
+ * a->first_position). Writes at most @p cap records to @p out (may be NULL with 0).
+ * @return the number of rules broken, which may exceed @p cap
+ */
+LC_API size_t lc_account_breaches(const lc_account_result *a,
+                                  const lc_position_result *positions, lc_breach *out,
+                                  size_t cap);
 
 /** @brief Counts of a materialised report. */
 LC_API void lc_report_summary(const lc_report *r, lc_summary *summary);
