@@ -164,13 +164,24 @@ static size_t edit_distance(const char *a, const char *b)
 
 const char *lc__did_you_mean(const char *word, const char *const *cands, size_t n)
 {
+    return lc__did_you_mean_in(word, cands, n, sizeof(*cands));
+}
+
+/* Every candidate is considered, however many: a hint never depends on where a name sits
+ * in a long list. Names over 63 bytes are never hinted (no key or model is that long, and
+ * such a word is more than two edits from every shorter one). */
+const char *lc__did_you_mean_in(const char *word, const void *names, size_t n, size_t stride)
+{
     const char *best = NULL;
     size_t best_d = (size_t)-1;
     for (size_t i = 0; i < n; i++) {
-        size_t dist = edit_distance(word, cands[i]);
+        const char *cand = *(const char *const *)(const void *)((const char *)names + i * stride);
+        if (!cand)
+            continue;
+        size_t dist = edit_distance(word, cand);
         if (dist < best_d) {
             best_d = dist;
-            best = cands[i];
+            best = cand;
         }
     }
     size_t wl = strlen(word);

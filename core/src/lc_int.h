@@ -53,6 +53,10 @@ lc_status lc__diag_vadd(lc_diags *d, lc_severity sev, const char *file, unsigned
  * (distance at most 2, and less than half the word), else NULL. */
 const char *lc__did_you_mean(const char *word, const char *const *cands, size_t n);
 
+/* The same over "n" structs "stride" bytes apart, "names" pointing at the first one's
+ * `const char *` name field: no copy of the names, so no limit on their number. */
+const char *lc__did_you_mean_in(const char *word, const void *names, size_t n, size_t stride);
+
 /* FNV-1a over "len" bytes: the hash of the small open-addressing indexes (markets by
  * name, accounts by id). */
 static inline uint32_t lc__hash(const char *s, size_t len)

@@ -303,20 +303,19 @@ bool lc__node_bool(lc__ld *ld, const lc__node *n, bool *out)
 void lc__ld_unknown_key(lc__ld *ld, const char *k, unsigned line, unsigned col,
                         const lc__key *keys, size_t nkeys)
 {
-    const char *names[32] = {0};
-    size_t n = nkeys < 32 ? nkeys : 32;
-    for (size_t i = 0; i < n; i++)
-        names[i] = keys[i].name;
-    const char *hint = lc__did_you_mean(k, names, n);
+    const char *hint = nkeys ? lc__did_you_mean_in(k, &keys[0].name, nkeys, sizeof(*keys)) : NULL;
     if (hint) {
         lc__ld_error(ld, line, col, "unknown key '%s' (did you mean '%s'?)", k, hint);
         return;
     }
     char list[512];
-    size_t off = 0;
+    size_t off = 0, i = 0;
     list[0] = '\0';
-    for (size_t i = 0; i < n && off < sizeof list - 64; i++)
-        off += (size_t)snprintf(list + off, sizeof list - off, "%s'%s'", i ? ", " : "", names[i]);
+    for (; i < nkeys && off + strlen(keys[i].name) + 40 < sizeof list; i++)
+        off += (size_t)snprintf(list + off, sizeof list - off, "%s'%s'", i ? ", " : "",
+                                keys[i].name);
+    if (i < nkeys) /* say the list is cut, never cut it silently */
+        snprintf(list + off, sizeof list - off, " and %zu more", nkeys - i);
     lc__ld_error(ld, line, col, "unknown key '%s'; expected one of %s", k, list);
 }
 

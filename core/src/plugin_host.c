@@ -117,117 +117,143 @@ void lc__plugin_close(lc__plugin *pl)
     lc__free(pl);
 }
 
-char **lc__plugin_dirs(size_t *n)
+/* Appends "d" (taken, may be NULL after a failed allocation) to the growing list. */
+static bool push_dir(char ***dirs, size_t *n, size_t *cap, char *d)
 {
-    *n = 0;
-    size_t cap = 8;
-    char **dirs = lc__calloc(cap, sizeof(*dirs));
-    if (!dirs)
-        return NULL;
+    if (!d)
+        return false;
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        char **nd = lc__realloc(*dirs, nc * sizeof(*nd));
+        if (!nd) {
+            lc__free(d);
+            return false;
+        }
+        *dirs = nd;
+        *cap = nc;
+    }
+    (*dirs)[(*n)++] = d;
+    return true;
+}
+
+void lc__plugin_dirs_free(char **dirs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        lc__free(dirs[i]);
+    lc__free(dirs);
+}
+
+char **lc__plugin_dirs(size_t *pn)
+{
+    size_t n = 0, cap = 0;
+    char **dirs = NULL;
+    bool ok = true;
     const char *env = getenv("LEVCAL_PLUGIN_PATH");
-    while (env && *env) {
+    while (ok && env && *env) {
         const char *colon = strchr(env, ':');
         size_t l = colon ? (size_t)(colon - env) : strlen(env);
-        if (l && *n + 1 < cap)
-            dirs[(*n)++] = lc__strndup(env, l);
+        if (l)
+            ok = push_dir(&dirs, &n, &cap, lc__strndup(env, l));
         env = colon ? colon + 1 : NULL;
     }
-    char exe[4096];
-    ssize_t l = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (l > 0) {
-        exe[l] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            size_t need = strlen(exe) + sizeof "/../lib/levcal/plugins";
-            char *d = lc__malloc(need);
-            if (d) {
-                snprintf(d, need, "%s/../lib/levcal/plugins", exe);
-                dirs[(*n)++] = d;
-            }
-        }
+    char *shipped = ok ? lc__shipped_plugin_dir() : NULL;
+    if (ok && shipped)
+        ok = push_dir(&dirs, &n, &cap, shipped);
+    if (ok && !dirs) /* nothing to search: an empty list, not an error */
+        dirs = lc__calloc(1, sizeof(*dirs));
+    if (!ok || !dirs) { /* an allocation failed: report nothing rather than half */
+        lc__plugin_dirs_free(dirs, n);
+        *pn = 0;
+        return NULL;
     }
-    for (size_t i = 0; i < *n; i++) {
-        if (!dirs[i]) { /* an allocation failed: report nothing rather than half */
-            for (size_t j = 0; j < *n; j++)
-                lc__free(dirs[j]);
-            lc__free(dirs);
-            *n = 0;
-            return NULL;
-        }
-    }
+    *pn = n;
     return dirs;
 }
 
-char *lc__plugin_find(const char *name, char *tried, size_t len)
+/* "dir/name.so" if it is a regular file; caller frees. */
+static char *candidate(const char *dir, const char *name)
+{
+    size_t need = strlen(dir) + strlen(name) + 5;
+    char *p = lc__malloc(need);
+    if (!p)
+        return NULL;
+    snprintf(p, need, "%s/%s.so", dir, name);
+    struct stat st;
+    if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+        return p;
+    lc__free(p);
+    return NULL;
+}
+
+char *lc__plugin_find(const char *name, char *tried, size_t len, char **shadowed)
 {
     size_t n;
     char **dirs = lc__plugin_dirs(&n);
     char *found = NULL;
     size_t off = 0;
+    if (shadowed)
+        *shadowed = NULL;
     if (tried && len)
         tried[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        size_t need = strlen(dirs[i]) + strlen(name) + 5;
-        char *p = found ? NULL : lc__malloc(need);
-        if (p) {
-            snprintf(p, need, "%s/%s.so", dirs[i], name);
-            struct stat st;
-            if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
-                found = p;
-            else
-                lc__free(p);
-        }
+    for (size_t i = 0; dirs && i < n; i++) {
+        if (!found)
+            found = candidate(dirs[i], name);
+        else if (shadowed && !*shadowed)
+            *shadowed = candidate(dirs[i], name);
         if (tried && off < len)
             off += (size_t)snprintf(tried + off, len - off, "%s%s", i ? ", " : "", dirs[i]);
-        lc__free(dirs[i]);
     }
-    lc__free(dirs);
+    lc__plugin_dirs_free(dirs, n);
     if (tried && len && n == 0)
         snprintf(tried, len, "(no search directories)");
     return found;
 }
 
-const char *lc__plugin_hint(const char *name, char *buf, size_t len)
+/* Every plugin name in the search directories, each once; caller frees with
+ * lc__plugin_dirs_free. */
+static char **plugin_names(size_t *pn)
 {
-    size_t nd;
+    size_t nd, n = 0, cap = 0;
     char **dirs = lc__plugin_dirs(&nd);
-    const char *hint = NULL;
-    char names[64][64];
-    const char *cands[64];
-    size_t n = 0;
-    for (size_t i = 0; i < nd; i++) {
+    char **names = NULL;
+    for (size_t i = 0; dirs && i < nd; i++) {
         DIR *dh = opendir(dirs[i]);
         struct dirent *e;
-        while (dh && (e = readdir(dh)) != NULL && n < 64) {
+        while (dh && (e = readdir(dh)) != NULL) {
             size_t l = strlen(e->d_name);
-            if (l > 3 && l < 64 && strcmp(e->d_name + l - 3, ".so") == 0) {
-                memcpy(names[n], e->d_name, l - 3);
-                names[n][l - 3] = '\0';
-                cands[n] = names[n];
-                n++;
-            }
+            if (l > 3 && strcmp(e->d_name + l - 3, ".so") == 0 &&
+                !push_dir(&names, &n, &cap, lc__strndup(e->d_name, l - 3)))
+                break;
         }
         if (dh)
             closedir(dh);
-        lc__free(dirs[i]);
     }
-    lc__free(dirs);
-    const char *best = lc__did_you_mean(name, cands, n);
+    lc__plugin_dirs_free(dirs, nd);
+    *pn = n;
+    return names;
+}
+
+const char *lc__plugin_hint(const char *name, char *buf, size_t len)
+{
+    size_t n;
+    char **cands = plugin_names(&n);
+    const char *hint = NULL;
+    const char *best = cands ? lc__did_you_mean(name, (const char *const *)cands, n) : NULL;
     /* A truncated name ("garch" for "garch11") is the commonest slip: offer a unique
-     * completion too. */
+     * completion too (the same file in two directories is one name). */
     size_t nl = strlen(name), matches = 0;
     for (size_t i = 0; !best && i < n; i++)
-        if (strncmp(cands[i], name, nl) == 0 && matches++ == 0)
+        if (strncmp(cands[i], name, nl) == 0 && (!hint || strcmp(hint, cands[i]) != 0) &&
+            matches++ == 0)
             hint = cands[i];
     if (!best && matches != 1)
         hint = NULL;
     if (best)
         hint = best;
-    if (!hint)
-        return NULL;
-    snprintf(buf, len, "%s", hint);
-    return buf;
+    if (hint)
+        snprintf(buf, len, "%s", hint);
+    lc__plugin_dirs_free(cands, n);
+    return hint ? buf : NULL;
 }
 
 long lc__plugin_param(const lc_plugin_api *api, const char *name, double value, char *why,
@@ -253,11 +279,10 @@ long lc__plugin_param(const lc_plugin_api *api, const char *name, double value, 
         }
         return (long)i;
     }
-    const char *names[32] = {0};
-    size_t n = api->n_params < 32 ? api->n_params : 32;
-    for (size_t i = 0; i < n; i++)
-        names[i] = api->params[i].name;
-    const char *hint = lc__did_you_mean(name, names, n);
+    size_t n = api->n_params;
+    const char *hint = n ? lc__did_you_mean_in(name, &api->params[0].name, n,
+                                               sizeof(api->params[0]))
+                         : NULL;
     if (hint)
         snprintf(why, len, "plugin '%s' has no parameter '%s' (did you mean '%s'?)", api->name,
                  name, hint);

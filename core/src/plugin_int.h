@@ -20,13 +20,19 @@ lc_status lc__plugin_open(const char *path, lc__plugin **pp, char *why, size_t l
 void lc__plugin_close(lc__plugin *pl);
 
 /* The directories searched for plugins by name, in order: LEVCAL_PLUGIN_PATH (colon
- * separated), then ../lib/levcal/plugins beside the running executable. Caller frees
- * each string and the array with lc__free. */
+ * separated, any number), then the shipped plugins' directory. Caller frees with
+ * lc__plugin_dirs_free. NULL (and *n 0) on out of memory. */
 char **lc__plugin_dirs(size_t *n);
+void lc__plugin_dirs_free(char **dirs, size_t n);
+
+/* The shipped plugins' directory (plugin_dir.c), or NULL; caller frees. */
+char *lc__shipped_plugin_dir(void);
 
 /* Finds "<name>.so" in the search directories; caller frees the path. NULL if absent,
- * with the directories tried listed in "tried". */
-char *lc__plugin_find(const char *name, char *tried, size_t len);
+ * with the directories tried listed in "tried". When "shadowed" is not NULL it receives
+ * the next file of the same name further down the path, which the found one hides
+ * (caller frees), or NULL. */
+char *lc__plugin_find(const char *name, char *tried, size_t len, char **shadowed);
 
 /* The name of a plugin in the search directories close to "name" (a typo), or NULL;
  * written into "buf". */

@@ -50,10 +50,14 @@ static lc_status scan_dir(const char *dir, found *fd, lc_diags *d)
             rc = r;
         if (r)
             continue;
-        bool shadowed = false;
-        for (size_t i = 0; i < fd->n; i++)
-            shadowed = shadowed || strcmp(fd->items[i]->api->name, pl->api->name) == 0;
-        if (shadowed) {
+        const lc__plugin *first = NULL;
+        for (size_t i = 0; i < fd->n && !first; i++)
+            if (strcmp(fd->items[i]->api->name, pl->api->name) == 0)
+                first = fd->items[i];
+        if (first) { /* the one earlier in the search path is the one that loads */
+            lc__diag_add(d, LC_SEV_WARNING, pl->path, 0, 0,
+                         "plugin '%s' here is shadowed by %s, earlier in the search path",
+                         pl->api->name, first->path);
             lc__plugin_close(pl);
             continue;
         }
@@ -161,8 +165,6 @@ lc_status lc_plugins_write(lc_format fmt, FILE *out, lc_diags *d)
     for (size_t i = 0; i < fd.n; i++)
         lc__plugin_close(fd.items[i]);
     lc__free(fd.items);
-    for (size_t i = 0; i < nd; i++)
-        lc__free(dirs[i]);
-    lc__free(dirs);
+    lc__plugin_dirs_free(dirs, nd);
     return rc;
 }

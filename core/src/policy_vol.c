@@ -44,7 +44,14 @@ static lc_status load_model(lc__ld *ld, lc_policy *p, lc__model_def *md, const l
 
     const lc__node *at = v[MD_PATH] ? v[MD_PATH] : v[MD_PLUGIN];
     char why[512], tried[1024];
-    char *path = rel ? lc__path_join_dir(p->path, rel) : lc__plugin_find(plugin_name, tried, sizeof tried);
+    char *shadowed = NULL;
+    char *path = rel ? lc__path_join_dir(p->path, rel)
+                     : lc__plugin_find(plugin_name, tried, sizeof tried, &shadowed);
+    if (shadowed) {
+        lc__ld_warn(ld, at->line, at->col, "plugin '%s' is loaded from %s, which shadows %s "
+                    "later in the search path", plugin_name, path, shadowed);
+        lc__free(shadowed);
+    }
     if (!path && rel)
         return LC_ENOMEM;
     if (!path) {
@@ -158,11 +165,9 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
         while (i < p->n_models && strcmp(p->models[i].name, s) != 0)
             i++;
         if (i == p->n_models) {
-            const char *names[32];
-            size_t n = p->n_models < 32 ? p->n_models : 32;
-            for (size_t j = 0; j < n; j++)
-                names[j] = p->models[j].name;
-            const char *hint = lc__did_you_mean(s, names, n);
+            const char *hint = p->n_models ? lc__did_you_mean_in(s, &p->models[0].name,
+                                                                 p->n_models, sizeof(p->models[0]))
+                                           : NULL;
             lc__ld_error(ld, v[V_MODEL]->line, v[V_MODEL]->col,
                          "unknown model '%s'%s%s%s; models are defined under 'models'", s,
                          hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");

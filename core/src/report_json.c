@@ -313,6 +313,8 @@ static void write_volatility(lc__out *o, const lc_policy *pol)
         lc__out_json_str(o, md->plugin->api->name);
         lc__out_lit(o, ",\"plugin_version\":");
         lc__out_json_str(o, md->plugin->api->version);
+        lc__out_lit(o, ",\"plugin_path\":");
+        lc__out_json_str(o, md->plugin->path);
         key_num(o, ",\"horizon_days\":", vc->horizon_days);
         key_num(o, ",\"confidence\":", vc->confidence);
         key_num(o, ",\"z\":", vc->z);

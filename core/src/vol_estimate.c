@@ -23,6 +23,7 @@ struct lc_vol_result {
     double horizon_days;
     double sigma;
     size_t n_bars;
+    int64_t first_day, last_day; /* the first and last bar fitted */
 };
 
 static bool is_diagnostic(const char *name)
@@ -70,8 +71,14 @@ static lc_status open_plugin(const lc_vol_request *rq, lc_vol_result *r, lc_diag
         lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "give a --model or a --plugin");
         return LC_EINPUT;
     }
+    char *shadowed = NULL;
     char *path = strchr(rq->plugin, '/') ? lc__strdup(rq->plugin)
-                                         : lc__plugin_find(rq->plugin, tried, sizeof tried);
+                                         : lc__plugin_find(rq->plugin, tried, sizeof tried, &shadowed);
+    if (shadowed) {
+        lc__diag_add(d, LC_SEV_WARNING, NULL, 0, 0, "plugin '%s' is loaded from %s, which "
+                     "shadows %s later in the search path", rq->plugin, path, shadowed);
+        lc__free(shadowed);
+    }
     if (!path) {
         if (strchr(rq->plugin, '/'))
             return LC_ENOMEM;
@@ -163,6 +170,8 @@ lc_status lc_vol_estimate(const lc_vol_request *rq, lc_vol_result **pp, lc_diags
     }
     const lc_plugin_api *api = r->plugin->api;
     r->n_bars = h->n;
+    r->first_day = h->n ? h->bars[0].day : 0;
+    r->last_day = h->n ? h->bars[h->n - 1].day : 0;
     lc__host_ctx hc = {d, api->name};
     lc_host_api host = {sizeof(lc_host_api), lc__host_log, &hc};
     r->inst = api->create(&host, r->settings, r->n_settings, r->error, sizeof r->error);
@@ -225,11 +234,16 @@ lc_status lc_vol_result_write(const lc_vol_result *r, lc_format fmt, FILE *f)
     double ann = r->sigma * sqrt(365.0 / r->horizon_days);
     if (fmt == LC_FORMAT_TABLE) {
         char a[40];
+        char d0[16], d1[16];
+        lc__format_date(r->first_day, d0);
+        lc__format_date(r->last_day, d1);
         lc__out_printf(&o, "model       %s (plugin %s %s)\n", r->model, api->name, api->version);
+        lc__out_printf(&o, "plugin      %s\n", r->plugin->path);
+        lc__out_printf(&o, "history     %zu days, %s to %s\n", r->n_bars, d0, d1);
         for (size_t i = 0; i < r->n_settings; i++)
             lc__out_printf(&o, "setting     %-18s %s\n", r->settings[i].name,
                            lc__numstr(r->settings[i].value, a));
-        for (size_t i = 0; i < r->n_stats; i++)
+        for (size_t i = 0; r->converged && i < r->n_stats; i++)
             lc__out_printf(&o, "%-11s %-18s %s\n", is_diagnostic(r->stats[i].name) ? "diagnostic" : "fitted",
                            r->stats[i].name, lc__numstr(r->stats[i].value, a));
         lc__out_printf(&o, "converged   %s%s%s\n", r->converged ? "yes" : "no",
@@ -247,6 +261,12 @@ lc_status lc_vol_result_write(const lc_vol_result *r, lc_format fmt, FILE *f)
     lc__out_json_str(&o, api->name);
     lc__out_str(&o, ",\"plugin_version\":");
     lc__out_json_str(&o, api->version);
+    lc__out_str(&o, ",\"plugin_path\":");
+    lc__out_json_str(&o, r->plugin->path);
+    char d0[16], d1[16];
+    lc__format_date(r->first_day, d0);
+    lc__format_date(r->last_day, d1);
+    lc__out_printf(&o, ",\"first_day\":\"%s\",\"last_day\":\"%s\"", d0, d1);
     lc__out_str(&o, ",\"settings\":{");
     for (size_t i = 0; i < r->n_settings; i++) {
         lc__out_str(&o, i ? "," : "");
@@ -263,10 +283,11 @@ lc_status lc_vol_result_write(const lc_vol_result *r, lc_format fmt, FILE *f)
         first = false;
         lc__out_json_str(&o, r->stats[i].name);
         lc__out_char(&o, ':');
-        lc__out_num(&o, r->stats[i].value);
+        /* A failed fit has no parameters: what the plugin holds is not an estimate. */
+        lc__out_num(&o, r->converged ? r->stats[i].value : (double)NAN);
     }
     lc__out_str(&o, "},\"loglik\":");
-    lc__out_num(&o, stat(r, "loglik"));
+    lc__out_num(&o, r->converged ? stat(r, "loglik") : (double)NAN);
     lc__out_str(&o, r->converged ? ",\"converged\":true" : ",\"converged\":false");
     lc__out_str(&o, ",\"error\":");
     if (r->error[0] && !r->converged)

@@ -244,6 +244,13 @@ LC_API void lc_vol_result_free(lc_vol_result *r);
  */
 LC_API lc_status lc_plugins_write(lc_format fmt, FILE *out, lc_diags *diags);
 
+/**
+ * @brief The directory of the plugins shipped with this library (LIBDIR/levcal/plugins of
+ * the installation it was loaded from), searched after LEVCAL_PLUGIN_PATH; NULL if it
+ * cannot be found. Borrowed: valid until the next call; not thread-safe.
+ */
+LC_API const char *lc_plugin_dir(void);
+
 /* ==== Portfolio ========================================================= */
 
 typedef struct lc_portfolio lc_portfolio;
