@@ -9,12 +9,51 @@
 #include "lc_int.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* ==== The input limit ==================================================== */
+
+#define DEFAULT_LIMIT_MIB 1024
+
+static size_t input_limit; /* bytes; 0 until first asked */
+
+void lc_set_input_limit(size_t bytes)
+{
+    input_limit = bytes;
+}
+
+size_t lc_input_limit(void)
+{
+    if (input_limit)
+        return input_limit;
+    size_t mib = DEFAULT_LIMIT_MIB;
+    const char *env = getenv("LEVCAL_MAX_INPUT_MB");
+    if (env && *env) {
+        char *end;
+        unsigned long long v = strtoull(env, &end, 10);
+        if (*end == '\0' && v > 0 && v < ((size_t)-1 >> 20))
+            mib = (size_t)v;
+    }
+    return mib << 20;
+}
+
+static lc_status too_big(const char *label, lc_diags *d)
+{
+    size_t lim = lc_input_limit();
+    lc__diag_add(d, LC_SEV_ERROR, label, 0, 0,
+                 "larger than the input limit of %zu MiB (%zu bytes); set LEVCAL_MAX_INPUT_MB "
+                 "to read larger inputs", lim >> 20, lim);
+    return LC_EINPUT;
+}
+
+/* ==== Reading ============================================================ */
 
 lc_status lc__read_file(const char *path, char **pbuf, size_t *plen, lc_diags *d)
 {
@@ -37,24 +76,38 @@ lc_status lc__read_file(const char *path, char **pbuf, size_t *plen, lc_diags *d
             rc = LC_EIO;
             goto out;
         }
-        if (st.st_size > 0)
+        if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > lc_input_limit()) {
+            rc = too_big(label, d);
+            goto out;
+        }
+        if (st.st_size > 0 && S_ISREG(st.st_mode))
             cap = (size_t)st.st_size + 1;
     }
+    /* Endless sources (/dev/zero, a pipe that never closes) stop at the limit. */
+    size_t limit = lc_input_limit();
     char *buf = lc__malloc(cap);
     if (!buf) {
         rc = LC_ENOMEM;
         goto out;
     }
     for (;;) {
+        if (len > limit) {
+            lc__free(buf);
+            rc = too_big(label, d);
+            goto out;
+        }
         if (cap - len < 2) {
-            char *nb = lc__realloc(buf, cap * 2);
+            size_t nc = cap * 2 > limit + 2 ? limit + 2 : cap * 2;
+            if (nc <= cap)
+                nc = cap + 2;
+            char *nb = lc__realloc(buf, nc);
             if (!nb) {
                 lc__free(buf);
                 rc = LC_ENOMEM;
                 goto out;
             }
             buf = nb;
-            cap *= 2;
+            cap = nc;
         }
         size_t n = fread(buf + len, 1, cap - len - 1, f);
         len += n;
@@ -82,6 +135,11 @@ lc_status lc__file_open(lc__file *f, const char *path, lc_diags *d)
     if (strcmp(path, "-") != 0) {
         int fd = open(path, O_RDONLY);
         struct stat st;
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+            (uintmax_t)st.st_size > lc_input_limit()) {
+            close(fd);
+            return too_big(path, d);
+        }
         if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
             void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
             close(fd);

@@ -668,80 +668,63 @@ out:
     return rc;
 }
 
-/* Drops the records appended to "d" after "tail" (the list's tail before a try). */
-static void diags_rewind(lc_diags *d, lc_diag *tail, unsigned n_errors, unsigned n_warnings)
+/* The syntax a portfolio is read in: as asked; else by the name's extension (.json, or
+ * .yaml/.yml); else JSON when the text opens with '{' or '['. There is no second try in
+ * the other syntax: strict JSON stays strict, and a document refused at a limit is not
+ * parsed again. */
+static bool read_as_json(const char *name, const char *buf, size_t len, lc_input_format fmt)
 {
-    if (!d)
-        return;
-    lc_diag *r = tail ? tail->next : d->head;
-    while (r) {
-        lc_diag *nx = r->next;
-        lc__free(r->file);
-        lc__free(r->msg);
-        lc__free(r);
-        r = nx;
+    if (fmt == LC_INPUT_JSON || fmt == LC_INPUT_YAML)
+        return fmt == LC_INPUT_JSON;
+    const char *dot = strrchr(name, '.');
+    if (dot && strchr(dot, '/') == NULL) {
+        if (strcmp(dot, ".json") == 0)
+            return true;
+        if (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0)
+            return false;
     }
-    if (tail)
-        tail->next = NULL;
-    else
-        d->head = NULL;
-    d->tail = tail;
-    d->n_errors = n_errors;
-    d->n_warnings = n_warnings;
+    return lc__looks_like_json(buf, len);
 }
 
-lc_status lc_portfolio_load_buffer(const lc_policy *pol, const char *name, const char *buf,
-                                   size_t len, lc_portfolio **pp, lc_diags *diags)
+lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, const char *buf,
+                                      size_t len, lc_input_format fmt, lc_portfolio **pp,
+                                      lc_diags *diags)
 {
     if (!pp || !pol || !name || (!buf && len))
         return LC_EINVAL;
     *pp = NULL;
     if (!buf)
         buf = "";
-    if (!lc__looks_like_json(buf, len))
-        return scan(pol, name, buf, len, false, pp, diags);
-
-    /* JSON takes the fast scanner. A document that opens with '{' may still be YAML flow
-     * style ({marks: ...}); if the JSON scan finds a syntax error, YAML gets a try, and
-     * the JSON errors are kept only if YAML cannot read the text either. */
-    lc_diags mine;
-    lc_diags_init(&mine);
-    lc_status rc = scan(pol, name, buf, len, true, pp, &mine);
-    bool syntax = false;
-    for (lc_diag *r = mine.head; r; r = r->next)
-        if (strncmp(r->msg, "invalid JSON:", 13) == 0)
-            syntax = true;
-    if (syntax) {
-        lc_diag *tail = diags ? diags->tail : NULL;
-        unsigned ne = diags ? diags->n_errors : 0, nw = diags ? diags->n_warnings : 0;
-        lc_status rc2 = scan(pol, name, buf, len, false, pp, diags);
-        bool yaml_syntax = false;
-        for (lc_diag *r = tail ? tail->next : diags ? diags->head : NULL; r; r = r->next)
-            if (strncmp(r->msg, "invalid YAML:", 13) == 0)
-                yaml_syntax = true;
-        if (!yaml_syntax) {
-            lc_diags_free(&mine);
-            return rc2;
+    bool json = read_as_json(name, buf, len, fmt);
+    unsigned before = diags ? diags->n_errors : 0;
+    lc_status rc = scan(pol, name, buf, len, json, pp, diags);
+    /* Say why a '{' document met the JSON parser: it may be meant as YAML flow style. */
+    if (rc == LC_EINPUT && json && fmt == LC_INPUT_AUTO && diags && diags->n_errors > before &&
+        !(strrchr(name, '.') && strcmp(strrchr(name, '.'), ".json") == 0)) {
+        size_t i = 0;
+        while (i < len && strchr(" \t\r\n", buf[i]))
+            i++;
+        for (lc_diag *r = diags->head; r; r = r->next) {
+            if (strncmp(r->msg, "invalid JSON:", 13) == 0) {
+                lc__diag_add(diags, LC_SEV_NOTE, name, 0, 0,
+                             "read as JSON because it starts with '%c'; YAML flow style needs a "
+                             ".yaml name or --portfolio-format yaml",
+                             i < len ? buf[i] : '{');
+                break;
+            }
         }
-        diags_rewind(diags, tail, ne, nw);
     }
-    /* Move our records onto the caller's list. */
-    if (diags && mine.head) {
-        if (diags->tail)
-            diags->tail->next = mine.head;
-        else
-            diags->head = mine.head;
-        diags->tail = mine.tail;
-        diags->n_errors += mine.n_errors;
-        diags->n_warnings += mine.n_warnings;
-        lc_diags_init(&mine);
-    }
-    lc_diags_free(&mine);
     return rc;
 }
 
-lc_status lc_portfolio_load(const lc_policy *pol, const char *path, lc_portfolio **pp,
-                            lc_diags *diags)
+lc_status lc_portfolio_load_buffer(const lc_policy *pol, const char *name, const char *buf,
+                                   size_t len, lc_portfolio **pp, lc_diags *diags)
+{
+    return lc_portfolio_load_buffer_as(pol, name, buf, len, LC_INPUT_AUTO, pp, diags);
+}
+
+lc_status lc_portfolio_load_as(const lc_policy *pol, const char *path, lc_input_format fmt,
+                               lc_portfolio **pp, lc_diags *diags)
 {
     if (!pp || !pol || !path)
         return LC_EINVAL;
@@ -750,10 +733,16 @@ lc_status lc_portfolio_load(const lc_policy *pol, const char *path, lc_portfolio
     lc_status rc = lc__file_open(&f, path, diags);
     if (rc)
         return rc;
-    rc = lc_portfolio_load_buffer(pol, strcmp(path, "-") == 0 ? "<stdin>" : path, f.data, f.len,
-                                  pp, diags);
+    rc = lc_portfolio_load_buffer_as(pol, strcmp(path, "-") == 0 ? "<stdin>" : path, f.data,
+                                     f.len, fmt, pp, diags);
     lc__file_close(&f);
     return rc;
+}
+
+lc_status lc_portfolio_load(const lc_policy *pol, const char *path, lc_portfolio **pp,
+                            lc_diags *diags)
+{
+    return lc_portfolio_load_as(pol, path, LC_INPUT_AUTO, pp, diags);
 }
 
 void lc_portfolio_free(lc_portfolio *pf)

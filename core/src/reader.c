@@ -90,6 +90,16 @@ static lc_status yaml_next(lc__reader *r, lc__event *ev)
         memset(ev, 0, sizeof(*ev));
         ev->line = (unsigned)e->start_mark.line + 1;
         ev->col = (unsigned)e->start_mark.column + 1;
+        if (e->type == YAML_MAPPING_START_EVENT || e->type == YAML_SEQUENCE_START_EVENT) {
+            if (++r->ydepth > LC__MAX_DEPTH) {
+                lc__diag_add(r->diags, LC_SEV_ERROR, r->file, ev->line, ev->col,
+                             "invalid YAML: nesting deeper than %d levels", LC__MAX_DEPTH);
+                r->failed = true;
+                return LC_EINPUT;
+            }
+        } else if (e->type == YAML_MAPPING_END_EVENT || e->type == YAML_SEQUENCE_END_EVENT) {
+            r->ydepth--;
+        }
         switch (e->type) {
         case YAML_STREAM_START_EVENT:
         case YAML_DOCUMENT_END_EVENT:

@@ -36,7 +36,10 @@ typedef struct lc__jframe {
     char state; /* what the JSON scanner expects next inside this container */
 } lc__jframe;
 
-#define LC__JSON_MAX_DEPTH 128
+/* Nesting deeper than this is refused by both backends at the first level too many: no
+ * portfolio or policy needs it, and libyaml's scanner slows quadratically with depth. */
+#define LC__MAX_DEPTH 64
+#define LC__JSON_MAX_DEPTH LC__MAX_DEPTH
 
 typedef struct lc__reader {
     const char *file; /* label for diagnostics */
@@ -49,6 +52,7 @@ typedef struct lc__reader {
     yaml_event_t yev;
     bool yev_live;    /* yev holds an event to delete before the next */
     bool ydoc_seen;
+    int ydepth;       /* open mappings and sequences */
 
     /* JSON backend */
     const char *p, *end, *line_start;

@@ -3,6 +3,8 @@
  */
 #include "helpers.h"
 
+#include <stdlib.h>
+
 static const char policy[] = "levcal: 1\npolicy: {id: p, version: 1}\n"
                              "markets:\n"
                              "  BTCUSDT: {tiers: [{cap: 1000000, max_leverage: 20, mmr: 0.01}]}\n"
@@ -58,10 +60,37 @@ static void yaml_flow_document_is_not_json(void **state)
 {
     (void)state;
     lc_policy *pol = policy_ok(policy);
-    /* Opens with '{' but is YAML flow style: the JSON scan fails, YAML reads it. */
-    lc_portfolio *pf = portfolio_ok(pol, "{marks: {BTCUSDT: 1}, accounts: []}");
+    /* YAML flow style opens with '{': read as YAML by name or by asking, never by a second
+     * try after the strict JSON parser refused it. */
+    const char *flow = "{marks: {BTCUSDT: 1}, accounts: []}";
+    lc_portfolio *pf = NULL;
+    assert_int_equal(lc_portfolio_load_buffer_as(pol, "book.yml", flow, strlen(flow),
+                                                 LC_INPUT_AUTO, &pf, NULL), LC_OK);
     assert_int_equal(lc_portfolio_account_count(pf), 0);
     lc_portfolio_free(pf);
+    assert_int_equal(lc_portfolio_load_buffer_as(pol, "book", flow, strlen(flow),
+                                                 LC_INPUT_YAML, &pf, NULL), LC_OK);
+    lc_portfolio_free(pf);
+    lc_diags d;
+    lc_diags_init(&d);
+    assert_int_equal(lc_portfolio_load_buffer(pol, "book", flow, strlen(flow), &pf, &d),
+                     LC_EINPUT);
+    assert_non_null(strstr(d.head->msg, "invalid JSON:"));
+    assert_non_null(strstr(d.tail->msg, "YAML flow style needs a .yaml name or --portfolio-format yaml"));
+    lc_diags_free(&d);
+    /* Not JSON: trailing commas, single quotes, unquoted keys. */
+    static const char *const lax[] = {
+        "{\"marks\": {\"BTCUSDT\": 1}, \"accounts\": [],}",
+        "{'marks': {\"BTCUSDT\": 1}, \"accounts\": []}",
+        "{marks: {\"BTCUSDT\": 1}, \"accounts\": []}",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        lc_diags_init(&d);
+        assert_int_equal(lc_portfolio_load_buffer(pol, "book.json", lax[i], strlen(lax[i]), &pf,
+                                                  &d), LC_EINPUT);
+        assert_non_null(strstr(d.head->msg, "invalid JSON:"));
+        lc_diags_free(&d);
+    }
     lc_policy_free(pol);
 }
 
@@ -86,9 +115,48 @@ static void refuses_whole_portfolio(void **state)
     lc_policy_free(pol);
 }
 
+/* 100,000 levels of '[' under a key are refused at the 65th level, by either parser, in
+ * one pass (the loader skips the value it does not want, meeting the limit there). */
+static void deep_nesting_refused(void **state)
+{
+    (void)state;
+    lc_policy *pol = policy_ok(policy);
+    size_t n = 100000;
+    static const char *const names[] = {"deep.json", "deep.yaml"};
+    static const char *const prefix[] = {"{\"marks\": ", "{marks: "};
+    static const char *const want[] = {"invalid JSON: nesting deeper than 64 levels",
+                                       "invalid YAML: nesting deeper than 64 levels"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t pl = strlen(prefix[i]);
+        char *deep = malloc(pl + n + 1);
+        assert_non_null(deep);
+        memcpy(deep, prefix[i], pl);
+        memset(deep + pl, '[', n);
+        deep[pl + n] = '\0';
+        lc_diags d;
+        lc_diags_init(&d);
+        lc_portfolio *pf = NULL;
+        lc_status rc = lc_portfolio_load_buffer(pol, names[i], deep, pl + n, &pf, &d);
+        free(deep);
+        assert_int_equal(rc, LC_EINPUT);
+        assert_null(pf);
+        const lc_diag *hit = NULL;
+        for (const lc_diag *r = d.head; r; r = r->next)
+            if (strcmp(r->msg, want[i]) == 0)
+                hit = r;
+        assert_non_null(hit);
+        /* The mapping is level 1: the 64th '[' opens level 65. */
+        assert_int_equal(hit->line, 1);
+        assert_int_equal(hit->col, pl + 64);
+        lc_diags_free(&d);
+    }
+    lc_policy_free(pol);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(deep_nesting_refused),
         cmocka_unit_test(yaml_and_json_agree),
         cmocka_unit_test(yaml_flow_document_is_not_json),
         cmocka_unit_test(refuses_whole_portfolio),

@@ -103,6 +103,19 @@ typedef void *(*lc_alloc_fn)(void *ud, void *ptr, size_t size);
  */
 LC_API void lc_set_allocator(lc_alloc_fn fn, void *ud);
 
+/* ==== Input limit ======================================================= */
+
+/**
+ * @brief Sets the largest input file (policy, portfolio, script, price history, standard
+ * input) the library reads, in bytes; larger ones, and endless ones such as /dev/zero,
+ * are refused as invalid input (LC_EINPUT) naming the file. 0 restores the default: the
+ * environment's LEVCAL_MAX_INPUT_MB, else 1024 MiB. Process-wide, like lc_set_allocator.
+ */
+LC_API void lc_set_input_limit(size_t bytes);
+
+/** @brief The input limit in force, in bytes. */
+LC_API size_t lc_input_limit(void);
+
 /* ==== Policy ============================================================ */
 
 typedef struct lc_policy lc_policy;
@@ -264,6 +277,20 @@ typedef struct lc_portfolio lc_portfolio;
  */
 LC_API lc_status lc_portfolio_load(const lc_policy *pol, const char *path, lc_portfolio **pp,
                                    lc_diags *diags);
+
+/** @brief The syntax of a portfolio. AUTO: by the name's extension (.json; .yaml or .yml),
+ * else JSON when the text opens with '{' or '[', else YAML. JSON is strict RFC 8259; YAML
+ * flow style that opens with '{' is read only as YAML (by name or by asking). */
+typedef enum lc_input_format { LC_INPUT_AUTO = 0, LC_INPUT_JSON, LC_INPUT_YAML } lc_input_format;
+
+/** @brief As lc_portfolio_load, in syntax @p fmt. */
+LC_API lc_status lc_portfolio_load_as(const lc_policy *pol, const char *path,
+                                      lc_input_format fmt, lc_portfolio **pp, lc_diags *diags);
+
+/** @brief As lc_portfolio_load_buffer, in syntax @p fmt. */
+LC_API lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name,
+                                             const char *buf, size_t len, lc_input_format fmt,
+                                             lc_portfolio **pp, lc_diags *diags);
 
 /** @brief As lc_portfolio_load, from memory; @p buf is borrowed for the call only. */
 LC_API lc_status lc_portfolio_load_buffer(const lc_policy *pol, const char *name,
