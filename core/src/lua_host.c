@@ -112,6 +112,7 @@ static bool protected_run(lc__lua *lx, lua_CFunction fn, void *arg)
  * protected_run). */
 static void budgeted_call(lc__lua *lx, int nargs, int nres)
 {
+    lx->pattern_steps = lx->instr_limit;
     lua_sethook(lx->L, budget_hook, LUA_MASKCOUNT, (int)lx->instr_limit);
     lua_call(lx->L, nargs, nres);
     lua_sethook(lx->L, NULL, 0, 0);
@@ -256,6 +257,7 @@ static void sandbox(lc__lua *lx)
         block_library(L, g, *lib);
     lua_getfield(L, g, "string");
     block_function(L, lua_gettop(L), "dump", "string.dump");
+    lc__lua_budget_patterns(lx, lua_gettop(L));
     lua_pop(L, 1);
     lua_getfield(L, g, "math");
     lua_getfield(L, -1, "randomseed");

@@ -28,7 +28,8 @@ typedef struct lc__script {
 typedef struct lc__lua {
     lua_State *L;
     size_t mem, mem_limit;   /* bytes in use by the state, and its cap */
-    long instr_limit;        /* instructions per hook call */
+    long instr_limit;        /* instructions per hook call, and pattern-matching steps */
+    long pattern_steps;      /* pattern-matching steps left in the current call */
     lc__script *scripts;
     size_t n_scripts, cap_scripts;
     int pos_mt, acct_mt;     /* metatables of the position and account views */
@@ -81,6 +82,10 @@ lc_status lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_re
  * finding is kept. Fails as lc__lua_account does. */
 lc_status lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
                              lc_position_result *positions, lc__arena *arena);
+
+/* lua_pattern.c: replaces find, match, gmatch and gsub in the string library at index
+ * "strlib" with versions that count their steps against lx->pattern_steps. */
+void lc__lua_budget_patterns(lc__lua *lx, int strlib);
 
 /* lua_api.c: the views and the levcal table. */
 void lc__lua_open_api(lc__lua *lx);
