@@ -174,7 +174,7 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
                            lc_account_result *a, lc_position_result *out, lc__arena *arena)
 {
     const lc__acct *in = &pf->accts[idx];
-    const lc__pos *pos = pf->pos + in->first;
+    const lc__pos *pos = in->n ? pf->pos + in->first : NULL; /* no NULL + 0 */
     double upnl = 0, mm = 0, notional = 0;
 
     for (size_t i = 0; i < in->n; i++) {

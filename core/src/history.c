@@ -187,6 +187,11 @@ static bool parse_time(hload *h, const field *f, unsigned line, bool is_date, in
     }
     /* Seconds stay below 1e11 until the year 5138; milliseconds are above it since 1973. */
     double secs = t >= 1e11 ? t / 1000 : t;
+    if (secs > LC__MAX_UNIX_SECONDS) { /* past 9999-12-31: would not fit a day count */
+        herr(h, line, f->col, "expected a unix time before the year 10000, got '%.*s'",
+             (int)(f->len > 32 ? 32 : f->len), f->s);
+        return false;
+    }
     *day = (int64_t)floor(secs / 86400);
     return true;
 }
@@ -446,7 +451,10 @@ bool lc__parse_time(const char *s, size_t len, double *secs)
     }
     if ((*p == '+' || *p == '-') && end - p == 6 && p[3] == ':' && isdigit((unsigned char)p[1]) &&
         isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[4]) && isdigit((unsigned char)p[5])) {
-        double off = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600.0 + ((p[4] - '0') * 10 + (p[5] - '0')) * 60.0;
+        int oh = (p[1] - '0') * 10 + (p[2] - '0'), om = (p[4] - '0') * 10 + (p[5] - '0');
+        if (oh > 23 || om > 59) /* RFC 3339 time-numoffset */
+            return false;
+        double off = oh * 3600.0 + om * 60.0;
         *secs = *p == '+' ? t - off : t + off;
         return true;
     }

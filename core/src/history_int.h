@@ -7,6 +7,10 @@
 #include "lc_int.h"
 #include "levcal/plugin.h"
 
+/* 9999-12-31T23:59:59Z and 0000-01-01T00:00:00Z in unix seconds: the times levcal reads. */
+#define LC__MAX_UNIX_SECONDS 253402300799.0
+#define LC__MIN_UNIX_SECONDS (-62167219200.0)
+
 typedef enum lc__gaps { LC__GAPS_ERROR = 0, LC__GAPS_DROP, LC__GAPS_SCALE } lc__gaps;
 
 typedef struct lc__history {

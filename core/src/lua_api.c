@@ -305,6 +305,8 @@ static int api_log(lua_State *L)
 static int api_date(lua_State *L)
 {
     double t = luaL_checknumber(L, 1);
+    if (!(t >= LC__MIN_UNIX_SECONDS && t <= LC__MAX_UNIX_SECONDS))
+        return luaL_argerror(L, 1, "expected a unix time within the years 0000 to 9999");
     double days = floor(t / 86400);
     double secs = t - days * 86400;
     char buf[16];

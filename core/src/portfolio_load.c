@@ -609,6 +609,46 @@ static void check_marks(pload *s)
                          s->pol->markets[m].name);
 }
 
+/* Every figure the evaluation derives from the inputs must be a finite double: a
+ * product or sum that overflows would print as null, which the report reserves for
+ * "does not exist". Such a portfolio is refused where the overflow starts. */
+static void check_finite(pload *s)
+{
+    const lc_portfolio *pf = s->pf;
+    char a[40], b[40], c[40];
+    for (size_t i = 0; i < pf->n_accts; i++) {
+        const lc__acct *ac = &pf->accts[i];
+        double notional = 0, upnl = 0;
+        for (size_t k = 0; k < ac->n; k++) {
+            const lc__pos *p = &pf->pos[ac->first + k];
+            double mark = pf->marks[p->market];
+            double q = fabs(p->qty);
+            double pu = p->qty * (mark - p->entry);
+            if (!isfinite(q * mark) || !isfinite(q * p->entry) || !isfinite(pu)) {
+                lc__ld_error(&s->ld, p->line, 1,
+                             "qty %s at mark %s or entry %s is too large: its notional or PnL "
+                             "overflows", lc__numstr(p->qty, a), lc__numstr(mark, b),
+                             lc__numstr(p->entry, c));
+                return;
+            }
+            if (!isnan(p->iso_margin) && !isfinite(p->iso_margin + pu)) {
+                lc__ld_error(&s->ld, p->line, 1, "isolated margin plus PnL overflows");
+                return;
+            }
+            if (isnan(p->iso_margin)) {
+                notional += q * mark;
+                upnl += pu;
+            }
+            if (!isfinite(notional) || !isfinite(ac->collateral + upnl)) {
+                lc__ld_error(&s->ld, p->line, 1,
+                             "account '%s' is too large: its notional or equity overflows here",
+                             ac->id);
+                return;
+            }
+        }
+    }
+}
+
 /* ==== Entry points ====================================================== */
 
 static lc_status scan(const lc_policy *pol, const char *name, const char *buf, size_t len,
@@ -648,6 +688,8 @@ static lc_status scan(const lc_policy *pol, const char *name, const char *buf, s
     lc__reader_close(&s.r);
     if (s.rc == LC_OK && s.ld.n_errors < MAX_ERRORS)
         check_marks(&s);
+    if (s.rc == LC_OK && s.ld.n_errors == 0)
+        check_finite(&s);
     if (s.ld.oom)
         s.rc = LC_ENOMEM;
     if (s.rc == LC_OK && s.ld.n_errors >= MAX_ERRORS)

@@ -168,6 +168,23 @@ static void dropped_log_lines_are_counted(void **state)
     done(&x);
 }
 
+/* levcal.date outside years 0000-9999 or of NaN raises an argument error. */
+static void date_out_of_range(void **state)
+{
+    (void)state;
+    static const char *const which[] = {"{which: huge}", "{which: nan}"};
+    for (size_t i = 0; i < 2; i++) {
+        char extra[64];
+        snprintf(extra, sizeof extra, ", params: %s", which[i]);
+        run x = eval(policy_with("bad_date.lua", extra), book);
+        const lc_account_result *a = lc_report_account(x.r, 0);
+        assert_non_null(a->script_error);
+        assert_non_null(strstr(a->script_error, "bad argument #1 to 'date' (expected a unix time "
+                                                "within the years 0000 to 9999)"));
+        done(&x);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +193,7 @@ int main(void)
         cmocka_unit_test(check_warns_about_loosening),
         cmocka_unit_test(every_finding_counts),
         cmocka_unit_test(dropped_log_lines_are_counted),
+        cmocka_unit_test(date_out_of_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
