@@ -81,7 +81,7 @@ int lc_cmd_vol(int argc, char **argv)
         case 'z':
             if (lc_parse_horizon(optarg, &rq.horizon_days) != LC_OK) {
                 fprintf(stderr, "levcal vol: --horizon '%s': expected a number and a unit m, h "
-                                "or d, such as 1h or 30d\n",
+                                "or d, such as 1h or 30d, up to 365d\n",
                         optarg);
                 return LC_EXIT_USAGE;
             }

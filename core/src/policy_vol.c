@@ -187,7 +187,7 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
         lc_parse_horizon(s, &vc->horizon_days) != LC_OK) {
         lc__ld_error(ld, v[V_HORIZON]->line, v[V_HORIZON]->col,
                      "expected a horizon such as 30m, 1h or 1d (a positive number and a unit "
-                     "m, h or d), got '%s'",
+                     "m, h or d, up to 365d), got '%s'",
                      s);
     }
     double x;

@@ -39,21 +39,26 @@ lc_status lc_parse_date(const char *text, int64_t *day)
 lc_status lc_parse_horizon(const char *text, double *days)
 {
     size_t len = text ? strlen(text) : 0;
-    double v;
+    double v, d;
     if (len < 2 || !lc__parse_number(text, len - 1, &v) || !(v > 0) || !isfinite(v))
         return LC_EINPUT;
     switch (text[len - 1]) {
     case 'm':
-        *days = v / 1440;
-        return LC_OK;
+        d = v / 1440;
+        break;
     case 'h':
-        *days = v / 24;
-        return LC_OK;
+        d = v / 24;
+        break;
     case 'd':
-        *days = v;
-        return LC_OK;
+        d = v;
+        break;
+    default:
+        return LC_EINPUT;
     }
-    return LC_EINPUT;
+    if (!(d <= LC_MAX_HORIZON_DAYS)) /* beyond a year a daily model says nothing */
+        return LC_EINPUT;
+    *days = d;
+    return LC_OK;
 }
 
 /* ==== Calibration ======================================================= */

@@ -262,16 +262,16 @@ static lc_fit_status forecast(lc_model *m, double h, double *sigma, char *err, s
         lc_pc_err(err, errlen, "no successful fit to forecast from");
         return LC_FIT_FAILED;
     }
-    /* sigma^2(T+j|T) = vbar + (a+b)^(j-1) (sigma^2(T+1|T) - vbar), summed over the
-     * horizon's whole days; a part day adds that fraction of the next day's variance. */
-    double p = m->alpha + m->beta, vbar = m->omega / (1 - p);
-    double total = 0, pj = 1;
-    double whole = floor(h);
-    for (double j = 1; j <= whole; j++) {
-        total += vbar + pj * (m->var_next - vbar);
-        pj *= p;
+    /* sigma^2(T+j|T) = vbar + p^(j-1) d with p = a+b < 1 and d = sigma^2(T+1|T) - vbar,
+     * summed over the horizon's W whole days in closed form, W vbar + d (1 - p^W)/(1 - p),
+     * so any horizon costs the same; a part day adds that fraction of day W+1's variance. */
+    if (!(h > 0) || !isfinite(h)) {
+        lc_pc_err(err, errlen, "horizon must be a positive finite number of days");
+        return LC_FIT_FAILED;
     }
-    total += (h - whole) * (vbar + pj * (m->var_next - vbar));
+    double p = m->alpha + m->beta, vbar = m->omega / (1 - p), d = m->var_next - vbar;
+    double whole = floor(h), pw = pow(p, whole);
+    double total = whole * vbar + d * (1 - pw) / (1 - p) + (h - whole) * (vbar + pw * d);
     *sigma = sqrt(total);
     return LC_FIT_OK;
 }

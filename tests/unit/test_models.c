@@ -145,6 +145,22 @@ static void garch_fit(void **state)
     assert_near(sigma(&r, 30) * sqrt(365.0 / 30), 0.63897, 0.000005);
     /* Part of a day: that fraction of the next day's variance. */
     assert_near(sigma(&r, 1.0 / 24), sigma(&r, 1) * sqrt(1.0 / 24), 1e-15);
+    /* The closed-form term structure equals the day-by-day sum of
+     * vbar + (a+b)^(j-1) (sigma^2(T+1) - vbar), and a year costs what a day does. */
+    double p = stat(&r, "persistence"), vbar = stat(&r, "long_run_variance");
+    double d = stat(&r, "variance_daily") - vbar;
+    static const double hs[] = {1, 2.5, 30, 365};
+    for (size_t k = 0; k < 4; k++) {
+        double total = 0, pj = 1, whole = floor(hs[k]);
+        for (double j = 1; j <= whole; j++, pj *= p)
+            total += vbar + pj * d;
+        total += (hs[k] - whole) * (vbar + pj * d);
+        assert_near(sigma(&r, hs[k]), sqrt(total), 1e-12 * sqrt(total));
+    }
+    double s;
+    char err[256];
+    assert_int_equal(r.pl->api->forecast(r.m, 1e308, &s, err, sizeof err), LC_FIT_OK);
+    assert_true(isfinite(s) && s > 0);
     done(&r);
 }
 

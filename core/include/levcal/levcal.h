@@ -215,8 +215,12 @@ LC_API lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_d
 /** @brief Parses YYYY-MM-DD into days since 1970-01-01. @return LC_OK or LC_EINPUT */
 LC_API lc_status lc_parse_date(const char *text, int64_t *day);
 
+/** @brief The longest forecast horizon, in days: a daily model fitted on past returns
+ * says nothing useful a year ahead. */
+#define LC_MAX_HORIZON_DAYS 365.0
+
 /** @brief Parses a horizon such as "30m", "1h", "1d" or "0.5d" into days: a positive
- * finite number and a unit m, h or d. @return LC_OK or LC_EINPUT */
+ * number and a unit m, h or d, at most LC_MAX_HORIZON_DAYS. @return LC_OK or LC_EINPUT */
 LC_API lc_status lc_parse_horizon(const char *text, double *days);
 
 /** @brief A volatility estimate requested directly (the `levcal vol` command). */
