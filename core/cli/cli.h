@@ -22,6 +22,9 @@ int lc_cmd_plugins(int argc, char **argv);
 /* Parses a --format value; prints the error for "cmd" and returns -1 if unknown. */
 int lc_cli_format(const char *cmd, const char *arg, lc_format *fmt);
 
+/* Says that standard output could not be written; returns LC_EXIT_INTERNAL. */
+int lc_cli_write_failed(void);
+
 /* Prints the diagnostics, then maps "rc" to an exit status. */
 int lc_cli_fail(lc_status rc, lc_diags *d);
 

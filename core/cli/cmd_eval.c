@@ -141,11 +141,14 @@ int lc_cmd_eval(int argc, char **argv)
     lc_summary sum;
     rc = lc_evaluate_write(pol, pf, fmt, stdout, &sum);
     if (rc == LC_EIO) {
-        fputs("levcal: error: could not write the report to standard output\n", stderr);
-        code = LC_EXIT_INTERNAL;
+        code = lc_cli_write_failed();
     } else if (rc != LC_OK) {
         code = lc_cli_fail(rc, &d);
     } else if (sum.script_errors) {
+        /* The message holds an account id and script text: no control byte to the tty. */
+        for (char *q = sum.first_script_error; *q; q++)
+            if ((unsigned char)*q < 0x20 || *q == 0x7f)
+                *q = '?';
         fprintf(stderr, "levcal: %s: a policy script failed on %zu account%s; they are held "
                         "at 1x (see script_error in the report). First: %s\n",
                 allow_script_errors ? "warning" : "error", sum.script_errors,
@@ -159,6 +162,12 @@ out:
     lc_policy_free(pol);
     lc_diags_free(&d);
     return code;
+}
+
+int lc_cli_write_failed(void)
+{
+    fputs("levcal: error: could not write to standard output\n", stderr);
+    return LC_EXIT_INTERNAL;
 }
 
 int lc_cli_format(const char *cmd, const char *arg, lc_format *fmt)

@@ -136,7 +136,9 @@ int lc_cmd_vol(int argc, char **argv)
     }
     lc_diags_print(&d, stderr);
     rc = lc_vol_result_write(res, fmt, stdout);
-    if (rc != LC_OK)
+    if (rc == LC_EIO)
+        code = lc_cli_write_failed();
+    else if (rc != LC_OK)
         code = lc_cli_fail(rc, &d);
     else
         code = lc_vol_result_converged(res) ? LC_EXIT_OK : LC_EXIT_MODEL;
@@ -180,7 +182,9 @@ int lc_cmd_plugins(int argc, char **argv)
     lc_diags d;
     lc_diags_init(&d);
     lc_status rc = lc_plugins_write(fmt, stdout, &d);
-    int code = rc == LC_OK ? LC_EXIT_OK : lc_cli_fail(rc, &d);
+    int code = rc == LC_OK    ? LC_EXIT_OK
+               : rc == LC_EIO ? lc_cli_write_failed()
+                              : lc_cli_fail(rc, &d);
     if (rc == LC_OK)
         lc_diags_print(&d, stderr);
     lc_diags_free(&d);

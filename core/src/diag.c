@@ -116,19 +116,60 @@ static const char *sev_name(lc_severity s)
     return "error";
 }
 
+void lc__escape_ctl(char *s, size_t cap)
+{
+    /* Worst case every byte becomes four: work from a copy. */
+    size_t len = strlen(s);
+    char tmp[1024];
+    if (len >= sizeof tmp)
+        len = sizeof tmp - 1;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 5 < cap; i++) {
+        unsigned char c = (unsigned char)tmp[i];
+        if (c < 0x20 || c == 0x7f) {
+            static const char hex[] = "0123456789abcdef";
+            s[o++] = '\\';
+            s[o++] = 'x';
+            s[o++] = hex[c >> 4];
+            s[o++] = hex[c & 15];
+        } else {
+            s[o++] = (char)c;
+        }
+    }
+    s[o] = '\0';
+}
+
+/* Prints "s" with control bytes as \xNN: a file name or message holding ESC or a newline
+ * must not retitle the terminal or forge a line of output. */
+static void put_escaped(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\x%02x", c);
+        else
+            fputc(c, out);
+    }
+}
+
 unsigned lc_diags_print(const lc_diags *d, FILE *out)
 {
     unsigned n = 0;
     for (const lc_diag *r = d ? d->head : NULL; r; r = r->next, n++) {
-        if (r->file && r->line && r->col)
-            fprintf(out, "%s:%u:%u: %s: %s\n", r->file, r->line, r->col, sev_name(r->severity),
-                    r->msg);
-        else if (r->file && r->line) /* Lua reports lines only */
-            fprintf(out, "%s:%u: %s: %s\n", r->file, r->line, sev_name(r->severity), r->msg);
-        else if (r->file)
-            fprintf(out, "%s: %s: %s\n", r->file, sev_name(r->severity), r->msg);
-        else
-            fprintf(out, "levcal: %s: %s\n", sev_name(r->severity), r->msg);
+        if (r->file) {
+            put_escaped(out, r->file);
+            if (r->line && r->col)
+                fprintf(out, ":%u:%u", r->line, r->col);
+            else if (r->line) /* Lua reports lines only */
+                fprintf(out, ":%u", r->line);
+        } else {
+            fputs("levcal", out);
+        }
+        fprintf(out, ": %s: ", sev_name(r->severity));
+        put_escaped(out, r->msg);
+        fputc('\n', out);
     }
     return n;
 }

@@ -49,6 +49,10 @@ lc_status lc__diag_add(lc_diags *d, lc_severity sev, const char *file, unsigned 
 lc_status lc__diag_vadd(lc_diags *d, lc_severity sev, const char *file, unsigned line,
                         unsigned col, const char *fmt, va_list ap) LC_PRINTF(6, 0);
 
+/* Rewrites NUL-terminated "s" (room "cap") with control bytes as \xNN, for output read
+ * by people; at most 1023 bytes of it are kept. */
+void lc__escape_ctl(char *s, size_t cap);
+
 /* The candidate closest to "word" by edit distance if it is a plausible typo of it
  * (distance at most 2, and less than half the word), else NULL. */
 const char *lc__did_you_mean(const char *word, const char *const *cands, size_t n);

@@ -57,6 +57,15 @@ static void plain(char *out, double v)
         lc__numstr(v, out);
 }
 
+/* Ids, markets and script messages come from users: no control byte reaches the
+ * terminal. Cells are escaped before they are measured and before they are printed. */
+static void lc__escape_row(row c)
+{
+    lc__escape_ctl(c[C_NAME], CELL);
+    lc__escape_ctl(c[C_REASON], CELL);
+    lc__escape_ctl(c[C_BIND], CELL);
+}
+
 static void account_row(const lc_account_result *a, const lc_position_result *pos, row c)
 {
     memset(c, 0, sizeof(row));
@@ -118,6 +127,7 @@ static void position_row(const lc_position_result *p, row c)
 
 static void print_row(lc__out *o, row c, const size_t *w)
 {
+    lc__escape_row(c);
     for (int k = 0; k < C_N; k++) {
         size_t len = strlen(c[k]);
         bool left = k == C_NAME || k == C_STATUS || k == C_REASON;
@@ -154,11 +164,13 @@ lc_status lc__report_write_table(lc__source *src, FILE *f)
         if (!a)
             return src->failed;
         account_row(a, pos, c);
+        lc__escape_row(c);
         for (int k = 0; k < C_N; k++)
             if (strlen(c[k]) > w[k])
                 w[k] = strlen(c[k]);
         for (size_t j = 0; j < a->n_positions; j++) {
             position_row(&pos[j], c);
+            lc__escape_row(c);
             for (int k = 0; k < C_N; k++)
                 if (strlen(c[k]) > w[k])
                     w[k] = strlen(c[k]);
@@ -168,7 +180,10 @@ lc_status lc__report_write_table(lc__source *src, FILE *f)
     lc__out o;
     if (lc__out_init(&o, f))
         return LC_ENOMEM;
-    lc__out_printf(&o, "policy %s version %lld: %zu accounts, %zu positions\n\n", src->pol->id,
+    char id[CELL];
+    snprintf(id, sizeof id, "%s", src->pol->id);
+    lc__escape_ctl(id, sizeof id);
+    lc__out_printf(&o, "policy %s version %lld: %zu accounts, %zu positions\n\n", id,
                    (long long)src->pol->version, src->n_acc, src->n_pos);
     for (int k = 0; k < C_N; k++)
         snprintf(c[k], CELL, "%s", headers[k]);
