@@ -114,10 +114,35 @@ static size_t put_utf8(char *o, unsigned cp)
 }
 
 /* Scans the string at r->p (on its opening quote) into ev. */
+/* The length of the well-formed UTF-8 sequence at "p" (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), or 0. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char c = p[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF; /* the range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else
+        return 0;
+    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
 static lc_status scan_string(lc__reader *r, lc__event *ev)
 {
     const char *start = ++r->p, *p = start, *end = r->end;
-    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+    /* ASCII runs fast; anything else is checked below. */
+    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 &&
+           (unsigned char)*p < 0x80)
         p++;
     if (p < end && *p == '"') {
         ev->s = start;
@@ -142,6 +167,17 @@ static lc_status scan_string(lc__reader *r, lc__event *ev)
             r->p = p;
             return fail_at(r, p, "invalid JSON: control character 0x%02x in string", c);
         }
+        if (c >= 0x80) {
+            size_t k = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
+            if (!k) {
+                r->p = p;
+                return fail_at(r, p, "invalid JSON: invalid UTF-8 byte 0x%02x in string", c);
+            }
+            memcpy(r->scratch + n, p, k);
+            n += k;
+            p += k;
+            continue;
+        }
         if (c != '\\') {
             r->scratch[n++] = (char)c;
             p++;
@@ -163,6 +199,7 @@ static lc_status scan_string(lc__reader *r, lc__event *ev)
             r->p = p;
             return fail_at(r, p, "invalid JSON: bad escape sequence in string");
         }
+        const char *esc = p;
         unsigned cp = (unsigned)hex4(p + 2);
         p += 6;
         if (cp >= 0xD800 && cp < 0xDC00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
@@ -171,6 +208,10 @@ static lc_status scan_string(lc__reader *r, lc__event *ev)
                 cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned)lo - 0xDC00);
                 p += 6;
             }
+        }
+        if (cp >= 0xD800 && cp < 0xE000) { /* a half pair is no character */
+            r->p = esc;
+            return fail_at(r, esc, "invalid JSON: lone surrogate \\u%04x in string", cp);
         }
         n += put_utf8(r->scratch + n, cp);
     }
