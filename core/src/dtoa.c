@@ -1,10 +1,11 @@
 /*
- * dtoa.c - double to decimal text that reads back to the same double.
+ * dtoa.c - double to the shortest decimal text that reads back to the same double.
  *
- * Implements Grisu2 (Loitsch, "Printing Floating-Point Numbers Quickly and Accurately
- * with Integers", PLDI 2010): exact 64-bit integer arithmetic against a cached power of
- * ten yields digits that always round-trip and are the shortest in almost every case,
- * at a small fraction of the cost of printf("%.17g") plus a read-back loop.
+ * Implements Ryu (Ulf Adams, "Ryu: Fast Float-to-String Conversion", PLDI 2018): the
+ * interval of decimals that round to the double is computed exactly with 128-bit
+ * multipliers (tools/gen-ryu-tables.py), and digits are removed while both ends of
+ * the interval still differ, so the result is always the shortest, and of the shortest
+ * the closest to the exact value.
  */
 #include "lc_prefix.h"
 
@@ -13,166 +14,169 @@
 #include <math.h>
 #include <string.h>
 
-#include "pow10_table.h"
+#include "ryu_table.h"
 
-typedef struct diyfp {
-    uint64_t f; /* significand */
-    int e;      /* binary exponent: value = f * 2^e */
-} diyfp;
+__extension__ typedef unsigned __int128 u128; /* gcc and clang; not ISO C */
 
-#define DP_HIDDEN (UINT64_C(1) << 52)
-#define DP_FRAC_MASK (DP_HIDDEN - 1)
+#define MANTISSA_BITS 52
+#define EXPONENT_BIAS 1023
 
-static diyfp from_double(double v)
+/* ceil(log2(5^e)) for 0 <= e <= 3528 (pow5bits(0) = 1). */
+static int32_t pow5bits(int32_t e)
 {
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    int be = (int)((bits >> 52) & 0x7ff);
-    uint64_t frac = bits & DP_FRAC_MASK;
-    if (be)
-        return (diyfp){frac + DP_HIDDEN, be - 1075};
-    return (diyfp){frac, -1074};
+    return (int32_t)(((uint32_t)e * 1217359) >> 19) + 1;
 }
 
-static diyfp normalize(diyfp x)
+/* floor(log10(2^e)) and floor(log10(5^e)), for 0 <= e <= 1650 and 2620. */
+static uint32_t log10_pow2(int32_t e)
 {
-    int s = __builtin_clzll(x.f);
-    return (diyfp){x.f << s, x.e - s};
+    return ((uint32_t)e * 78913) >> 18;
 }
 
-/* 64x64 multiplication keeping the rounded upper half; the exponents add. */
-static diyfp mul(diyfp a, diyfp b)
+static uint32_t log10_pow5(int32_t e)
 {
-    const uint64_t m32 = 0xffffffffu;
-    uint64_t a_hi = a.f >> 32, a_lo = a.f & m32, b_hi = b.f >> 32, b_lo = b.f & m32;
-    uint64_t hh = a_hi * b_hi, hl = a_hi * b_lo, lh = a_lo * b_hi, ll = a_lo * b_lo;
-    uint64_t mid = (ll >> 32) + (hl & m32) + (lh & m32);
-    mid += UINT64_C(1) << 31; /* round the discarded half */
-    return (diyfp){hh + (hl >> 32) + (lh >> 32) + (mid >> 32), a.e + b.e + 64};
+    return ((uint32_t)e * 732923) >> 20;
 }
 
-/* The boundaries m- and m+ halfway to the neighbouring doubles, sharing m+'s exponent. */
-static void boundaries(diyfp v, diyfp *minus, diyfp *plus)
+static uint32_t pow5_factor(uint64_t v)
 {
-    diyfp pl = normalize((diyfp){(v.f << 1) + 1, v.e - 1});
-    diyfp mi = v.f == DP_HIDDEN ? (diyfp){(v.f << 2) - 1, v.e - 2}
-                                : (diyfp){(v.f << 1) - 1, v.e - 1};
-    mi.f <<= mi.e - pl.e;
-    mi.e = pl.e;
-    *minus = mi;
-    *plus = pl;
-}
-
-/* Picks the cached power c = 10^-k such that the product's exponent lands in [-60, -32],
- * where the digit loop below works with a 32-bit integral part. */
-static diyfp cached_power(int e, int *k)
-{
-    double dk = (-61 - e) * 0.30102999566398114 + 347;
-    int ik = (int)dk;
-    if (dk - ik > 0.0)
-        ik++;
-    unsigned idx = (unsigned)((ik >> 3) + 1);
-    *k = -(LC_POW10_FIRST + (int)idx * LC_POW10_STEP);
-    return (diyfp){pow10_f[idx], pow10_e[idx]};
-}
-
-static const uint32_t pow10_u32[] = {1,      10,      100,      1000,      10000,
-                                     100000, 1000000, 10000000, 100000000, 1000000000};
-
-static int count_digits(uint32_t n)
-{
-    int d = 1;
-    while (d < 10 && n >= pow10_u32[d])
-        d++;
-    return d;
-}
-
-/* Moves the last digit towards the real value while the result stays inside the
- * rounding interval: this is what makes the output the closest of the short candidates. */
-static void round_weed(char *buf, int len, uint64_t delta, uint64_t rest, uint64_t ten_kappa,
-                       uint64_t wp_w)
-{
-    while (rest < wp_w && delta - rest >= ten_kappa &&
-           (rest + ten_kappa < wp_w || wp_w - rest > rest + ten_kappa - wp_w)) {
-        buf[len - 1]--;
-        rest += ten_kappa;
+    uint32_t n = 0;
+    while (v % 5 == 0) {
+        v /= 5;
+        n++;
     }
+    return n;
 }
 
-static int digit_gen(diyfp w, diyfp mp, uint64_t delta, char *buf, int *k)
+static bool multiple_of_pow5(uint64_t v, uint32_t p)
 {
-    static const uint64_t pow10_u64[] = {
-        UINT64_C(1),           UINT64_C(10),           UINT64_C(100),
-        UINT64_C(1000),        UINT64_C(10000),        UINT64_C(100000),
-        UINT64_C(1000000),     UINT64_C(10000000),     UINT64_C(100000000),
-        UINT64_C(1000000000),  UINT64_C(10000000000),  UINT64_C(100000000000),
-        UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
-        UINT64_C(1000000000000000), UINT64_C(10000000000000000),
-        UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
-        UINT64_C(10000000000000000000)};
-    int shift = -mp.e;
-    uint64_t one = UINT64_C(1) << shift;
-    uint64_t wp_w = mp.f - w.f;
-    uint32_t p1 = (uint32_t)(mp.f >> shift);
-    uint64_t p2 = mp.f & (one - 1);
-    int kappa = count_digits(p1);
-    int len = 0;
+    return pow5_factor(v) >= p;
+}
 
-    while (kappa > 0) {
-        /* One case per digit position, so every division is by a constant and compiles
-         * to a multiplication: this loop is the hot spot of printing a report. */
-        uint32_t d;
-        switch (kappa) {
-        case 10: d = p1 / 1000000000u; p1 %= 1000000000u; break;
-        case 9: d = p1 / 100000000u; p1 %= 100000000u; break;
-        case 8: d = p1 / 10000000u; p1 %= 10000000u; break;
-        case 7: d = p1 / 1000000u; p1 %= 1000000u; break;
-        case 6: d = p1 / 100000u; p1 %= 100000u; break;
-        case 5: d = p1 / 10000u; p1 %= 10000u; break;
-        case 4: d = p1 / 1000u; p1 %= 1000u; break;
-        case 3: d = p1 / 100u; p1 %= 100u; break;
-        case 2: d = p1 / 10u; p1 %= 10u; break;
-        default: d = p1; p1 = 0; break;
+static bool multiple_of_pow2(uint64_t v, uint32_t p)
+{
+    return (v & ((UINT64_C(1) << p) - 1)) == 0;
+}
+
+/* (m * mul) >> j for the 128-bit multiplier mul = {low, high}, j >= 64. */
+static uint64_t mul_shift(uint64_t m, const uint64_t *mul, int32_t j)
+{
+    u128 b0 = (u128)m * mul[0];
+    u128 b2 = (u128)m * mul[1];
+    return (uint64_t)(((b0 >> 64) + b2) >> (j - 64));
+}
+
+/* The shortest decimal of the positive finite double with these IEEE fields:
+ * *digits * 10^*exp. */
+static void ryu(uint64_t ieee_m, uint32_t ieee_e, uint64_t *digits, int32_t *exp)
+{
+    int32_t e2;
+    uint64_t m2;
+    if (ieee_e == 0) {
+        e2 = 1 - EXPONENT_BIAS - MANTISSA_BITS - 2;
+        m2 = ieee_m;
+    } else {
+        e2 = (int32_t)ieee_e - EXPONENT_BIAS - MANTISSA_BITS - 2;
+        m2 = (UINT64_C(1) << MANTISSA_BITS) | ieee_m;
+    }
+    bool accept_bounds = (m2 & 1) == 0; /* round-half-even reads the ends back */
+
+    /* The interval [mm, mp] around mv = 4 m2, in units of 2^e2; its lower half is
+     * narrower at a power of two. */
+    uint64_t mv = 4 * m2;
+    uint32_t mm_shift = ieee_m != 0 || ieee_e <= 1;
+
+    uint64_t vr, vp, vm;
+    int32_t e10;
+    bool vm_trailing_zeros = false, vr_trailing_zeros = false;
+    if (e2 >= 0) {
+        uint32_t q = log10_pow2(e2) - (e2 > 3);
+        e10 = (int32_t)q;
+        int32_t k = RYU_POW5_INV_BITCOUNT + pow5bits((int32_t)q) - 1;
+        int32_t i = -e2 + (int32_t)q + k;
+        vr = mul_shift(4 * m2, ryu_pow5_inv[q], i);
+        vp = mul_shift(4 * m2 + 2, ryu_pow5_inv[q], i);
+        vm = mul_shift(4 * m2 - 1 - mm_shift, ryu_pow5_inv[q], i);
+        if (q <= 21) {
+            /* Only then can one of mm, mv, mp be a multiple of 5^q. */
+            if (mv % 5 == 0)
+                vr_trailing_zeros = multiple_of_pow5(mv, q);
+            else if (accept_bounds)
+                vm_trailing_zeros = multiple_of_pow5(mv - 1 - mm_shift, q);
+            else
+                vp -= multiple_of_pow5(mv + 2, q);
         }
-        if (d || len)
-            buf[len++] = (char)('0' + d);
-        kappa--;
-        uint64_t rest = ((uint64_t)p1 << shift) + p2;
-        if (rest <= delta) {
-            *k += kappa;
-            round_weed(buf, len, delta, rest, (uint64_t)pow10_u32[kappa] << shift, wp_w);
-            return len;
+    } else {
+        uint32_t q = log10_pow5(-e2) - (-e2 > 1);
+        e10 = (int32_t)q + e2;
+        int32_t i = -e2 - (int32_t)q;
+        int32_t k = pow5bits(i) - RYU_POW5_BITCOUNT;
+        int32_t j = (int32_t)q - k;
+        vr = mul_shift(4 * m2, ryu_pow5[i], j);
+        vp = mul_shift(4 * m2 + 2, ryu_pow5[i], j);
+        vm = mul_shift(4 * m2 - 1 - mm_shift, ryu_pow5[i], j);
+        if (q <= 1) {
+            /* mv = 4 m2 has at least two trailing zero bits. */
+            vr_trailing_zeros = true;
+            if (accept_bounds)
+                vm_trailing_zeros = mm_shift == 1; /* mm = mv - 1 - mm_shift */
+            else
+                vp--; /* mp = mv + 2 always has at least one trailing zero bit */
+        } else if (q < 63) {
+            /* The full product has q trailing zeros when mv has q trailing zero bits
+             * (its power of 5 is at least -e2 >= q). */
+            vr_trailing_zeros = multiple_of_pow2(mv, q);
         }
     }
-    for (;;) {
-        p2 *= 10;
-        delta *= 10;
-        char d = (char)(p2 >> shift);
-        if (d || len)
-            buf[len++] = (char)('0' + d);
-        p2 &= one - 1;
-        kappa--;
-        if (p2 < delta) {
-            *k += kappa;
-            int i = -kappa;
-            round_weed(buf, len, delta, p2, one, i < 20 ? wp_w * pow10_u64[i] : 0);
-            return len;
-        }
-    }
-}
 
-static int grisu2(double v, char *digits, int *k)
-{
-    diyfp dv = from_double(v), mi, pl;
-    boundaries(dv, &mi, &pl);
-    int mk;
-    diyfp c = cached_power(pl.e, &mk);
-    diyfp w = mul(normalize(dv), c);
-    diyfp wp = mul(pl, c), wm = mul(mi, c);
-    wm.f++;
-    wp.f--;
-    *k = mk;
-    return digit_gen(w, wp, wp.f - wm.f, digits, k);
+    /* Remove digits while the interval's ends still differ. */
+    int32_t removed = 0;
+    uint8_t last_removed = 0;
+    uint64_t out;
+    if (vm_trailing_zeros || vr_trailing_zeros) {
+        /* The rare general case: track exact trailing zeros for the rounding. */
+        while (vp / 10 > vm / 10) {
+            vm_trailing_zeros &= vm % 10 == 0;
+            vr_trailing_zeros &= last_removed == 0;
+            last_removed = (uint8_t)(vr % 10);
+            vr /= 10;
+            vp /= 10;
+            vm /= 10;
+            removed++;
+        }
+        if (vm_trailing_zeros) {
+            while (vm % 10 == 0) {
+                vr_trailing_zeros &= last_removed == 0;
+                last_removed = (uint8_t)(vr % 10);
+                vr /= 10;
+                vp /= 10;
+                vm /= 10;
+                removed++;
+            }
+        }
+        if (vr_trailing_zeros && last_removed == 5 && vr % 2 == 0)
+            last_removed = 4; /* exactly ...5000: round half to even */
+        out = vr + ((vr == vm && (!accept_bounds || !vm_trailing_zeros)) || last_removed >= 5);
+    } else {
+        bool round_up = false;
+        if (vp / 100 > vm / 100) { /* two digits at a time, most of the time */
+            round_up = vr % 100 >= 50;
+            vr /= 100;
+            vp /= 100;
+            vm /= 100;
+            removed += 2;
+        }
+        while (vp / 10 > vm / 10) {
+            round_up = vr % 10 >= 5;
+            vr /= 10;
+            vp /= 10;
+            vm /= 10;
+            removed++;
+        }
+        out = vr + (vr == vm || round_up);
+    }
+    *digits = out;
+    *exp = e10 + removed;
 }
 
 static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
@@ -309,10 +313,14 @@ size_t lc__dtoa(double v, char *out)
             }
         }
     }
+    uint64_t bits, dg;
+    int32_t e10;
+    memcpy(&bits, &v, sizeof bits);
+    ryu(bits & ((UINT64_C(1) << MANTISSA_BITS) - 1), (uint32_t)(bits >> MANTISSA_BITS) & 0x7ff,
+        &dg, &e10);
     char digits[24];
-    int k;
-    int len = grisu2(v, digits, &k);
-    return n + layout(digits, len, k, out + n);
+    int len = (int)write_u64(dg, 1, digits);
+    return n + layout(digits, len, e10, out + n);
 }
 
 char *lc__numstr(double v, char *buf)
