@@ -47,7 +47,7 @@ int main(int argc, char **argv)
     lc_diags d;
     lc_diags_init(&d);
     lc__history *h;
-    if (lc__history_load(argv[2], until, LC__GAPS_ERROR, &h, &d) != LC_OK) {
+    if (lc__history_load(argv[2], until, LC__GAPS_ERROR, LC__GAPS_HINT_POLICY, &h, &d) != LC_OK) {
         lc_diags_print(&d, stderr);
         return 1;
     }

@@ -13,6 +13,42 @@
 #define LC_EXIT_MODEL 3 /* levcal vol: the model failed */
 #define LC_EXIT_SCRIPT 4 /* levcal eval: a policy script failed on an account */
 
+#define LC_EXIT_FAIL_ON 5 /* levcal eval --fail-on: an account at or above the status */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ==== Options (opts.c) ================================================== */
+
+typedef struct cli_opt {
+    const char *name; /* long name, without the dashes */
+    char short_name;  /* or 0 */
+    bool value;       /* takes a value */
+} cli_opt;
+
+typedef struct cli_args {
+    const char *cmd;         /* "levcal eval", for messages */
+    const cli_opt *opts;
+    size_t n_opts;
+    int argc;
+    char **argv;
+    int i;                   /* next index into argv; start at 1 */
+    bool only_args;          /* after "--" */
+    const cli_opt *opt;      /* the option just read */
+    const char *value;       /* its value, or the argument just read */
+} cli_args;
+
+#define CLI_END (-1)  /* no more arguments */
+#define CLI_ARG (-2)  /* an argument (value holds it) */
+#define CLI_FAIL (-3) /* a usage error, already printed */
+
+/* The next option (its index in opts, value set for options that take one), argument,
+ * end, or failure. */
+int cli_next(cli_args *a);
+
+/* Prints "CMD: message" and "see 'CMD --help'"; returns LC_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 int lc_cli_dispatch(int argc, char **argv);
 int lc_cmd_eval(int argc, char **argv);
 int lc_cmd_check(int argc, char **argv);

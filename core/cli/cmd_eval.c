@@ -8,39 +8,53 @@
 
 #include "cli.h"
 
-#include <getopt.h>
-#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char eval_usage[] =
     "usage: levcal eval --policy FILE --portfolio FILE [--format json|table]\n"
-    "                   [--history MARKET=FILE]... [--until YYYY-MM-DD]\n"
+    "                   [--portfolio-format json|yaml] [--history MARKET=FILE]...\n"
+    "                   [--until YYYY-MM-DD] [--fail-on STATUS] [--allow-script-errors]\n"
+    "                   [--account ID]... [--status STATUS]... [--sort KEY]\n"
     "\n"
     "Evaluates every account of the portfolio under the policy: per position its tier,\n"
     "maintenance and initial margin, unrealised PnL and liquidation price; per account\n"
-    "equity, margin ratio, leverage and status (ok, over_limit, liquidate) with the reason.\n"
+    "equity, margin ratio, leverage and status (ok, over_limit, liquidate) with every rule\n"
+    "it breaks.\n"
     "\n"
     "options:\n"
-    "  -p, --policy FILE      policy file (YAML, format 'levcal: 1')\n"
+    "  -p, --policy FILE      policy file (YAML, format 'levcal: 1'); '-' reads standard input\n"
     "  -f, --portfolio FILE   portfolio file (YAML or JSON); '-' reads standard input\n"
+    "      --portfolio-format json or yaml; by default by the name (.json, .yaml, .yml),\n"
+    "                         else JSON when the text starts with '{' or '['\n"
     "      --format FMT       json (default; see docs/report.md) or table\n"
     "      --history M=FILE   daily OHLC CSV for market M's volatility model, over the\n"
     "                         policy's 'history:' (repeatable)\n"
     "      --until DATE       use price history up to DATE only, for reproducible runs\n"
+    "      --fail-on STATUS   exit 5 when an account is at or above STATUS: over_limit,\n"
+    "                         reduce_only (today: liquidate) or liquidate\n"
     "      --allow-script-errors  exit 0 even when a policy script failed on an account\n"
+    "      --account ID       write only this account (repeatable)\n"
+    "      --status STATUS    write only accounts with this status (repeatable)\n"
+    "      --sort KEY         most at risk first: margin_ratio, leverage or notional\n"
     "  -h, --help             show this help\n"
+    "\n"
+    "The summary counts every account, whatever is written.\n"
     "\n"
     "exit status: 0 evaluated, 1 internal error, 2 bad usage or invalid input,\n"
     "             4 evaluated, but a policy script failed on at least one account (those\n"
-    "               accounts are reported as script_error and held at 1x)\n";
+    "               accounts are held at 1x and at least over_limit),\n"
+    "             5 evaluated, and an account is at or above the --fail-on status\n";
 
 static const char check_usage[] =
-    "usage: levcal check POLICY...\n"
+    "usage: levcal check [--format text|json] POLICY...\n"
     "\n"
-    "Validates each policy file and reports every problem found; prints nothing else.\n"
+    "Validates each policy file and reports every problem found, with the files a policy\n"
+    "refers to (scripts, plugins, price histories). With --format json, one object per\n"
+    "finding: file, line, column, severity, message.\n"
     "\n"
-    "exit status: 0 all valid, 1 internal error, 2 a policy is invalid\n";
+    "exit status: 0 all valid, 1 internal error, 2 a policy is invalid or unreadable\n";
 
 int lc_cli_fail(lc_status rc, lc_diags *d)
 {
@@ -50,118 +64,6 @@ int lc_cli_fail(lc_status rc, lc_diags *d)
         return LC_EXIT_INTERNAL;
     }
     return rc == LC_EINPUT || rc == LC_EIO ? LC_EXIT_INPUT : LC_EXIT_INTERNAL;
-}
-
-int lc_cmd_eval(int argc, char **argv)
-{
-    static const struct option opts[] = {{"policy", required_argument, NULL, 'p'},
-                                         {"portfolio", required_argument, NULL, 'f'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {"history", required_argument, NULL, 'H'},
-                                         {"until", required_argument, NULL, 'U'},
-                                         {"allow-script-errors", no_argument, NULL, 'A'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *policy = NULL, *portfolio = NULL;
-    const char *histories[64];
-    lc_calibration cal = {0};
-    cal.histories = histories;
-    bool allow_script_errors = false;
-    lc_format fmt = LC_FORMAT_JSON;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":p:f:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p':
-            policy = optarg;
-            break;
-        case 'f':
-            portfolio = optarg;
-            break;
-        case 'F':
-            if (lc_cli_format("levcal eval", optarg, &fmt))
-                return LC_EXIT_USAGE;
-            break;
-        case 'H':
-            if (cal.n_histories == sizeof histories / sizeof histories[0]) {
-                fputs("levcal eval: too many --history options\n", stderr);
-                return LC_EXIT_USAGE;
-            }
-            histories[cal.n_histories++] = optarg;
-            break;
-        case 'U':
-            if (lc_parse_date(optarg, &cal.until_day) != LC_OK) {
-                fprintf(stderr, "levcal eval: --until '%s': expected a date YYYY-MM-DD\n", optarg);
-                return LC_EXIT_USAGE;
-            }
-            cal.has_until = 1;
-            break;
-        case 'A':
-            allow_script_errors = true;
-            break;
-        case 'h':
-            fputs(eval_usage, stdout);
-            return LC_EXIT_OK;
-        case ':':
-            fprintf(stderr, "levcal eval: option '%s' needs a value\n", argv[optind - 1]);
-            return LC_EXIT_USAGE;
-        default:
-            fprintf(stderr, "levcal eval: unknown option '%s'\n%s", argv[optind - 1], eval_usage);
-            return LC_EXIT_USAGE;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "levcal eval: unexpected argument '%s'\n%s", argv[optind], eval_usage);
-        return LC_EXIT_USAGE;
-    }
-    if (!policy || !portfolio) {
-        fprintf(stderr, "levcal eval: %s is required\n%s",
-                !policy ? "--policy" : "--portfolio", eval_usage);
-        return LC_EXIT_USAGE;
-    }
-
-    lc_diags d;
-    lc_diags_init(&d);
-    lc_policy *pol = NULL;
-    lc_portfolio *pf = NULL;
-    int code;
-    lc_status rc = lc_policy_load(policy, &pol, &d);
-    if (rc == LC_OK)
-        rc = lc_policy_calibrate(pol, &cal, &d);
-    if (rc == LC_OK)
-        rc = lc_portfolio_load(pol, portfolio, &pf, &d);
-    if (rc != LC_OK) {
-        code = lc_cli_fail(rc, &d);
-        goto out;
-    }
-    lc_diags_print(&d, stderr); /* warnings */
-    /* Evaluation cannot fail on valid input, so streaming the report keeps the promise
-     * of an empty stdout on error while never holding a million position results. */
-    lc_summary sum;
-    rc = lc_evaluate_write(pol, pf, fmt, stdout, &sum);
-    if (rc == LC_EIO) {
-        code = lc_cli_write_failed();
-    } else if (rc != LC_OK) {
-        code = lc_cli_fail(rc, &d);
-    } else if (sum.script_errors) {
-        /* The message holds an account id and script text: no control byte to the tty. */
-        for (char *q = sum.first_script_error; *q; q++)
-            if ((unsigned char)*q < 0x20 || *q == 0x7f)
-                *q = '?';
-        fprintf(stderr, "levcal: %s: a policy script failed on %zu account%s; they are held "
-                        "at 1x (see script_error in the report). First: %s\n",
-                allow_script_errors ? "warning" : "error", sum.script_errors,
-                sum.script_errors == 1 ? "" : "s", sum.first_script_error);
-        code = allow_script_errors ? LC_EXIT_OK : LC_EXIT_SCRIPT;
-    } else {
-        code = LC_EXIT_OK;
-    }
-out:
-    lc_portfolio_free(pf);
-    lc_policy_free(pol);
-    lc_diags_free(&d);
-    return code;
 }
 
 int lc_cli_write_failed(void)
@@ -180,35 +82,311 @@ int lc_cli_format(const char *cmd, const char *arg, lc_format *fmt)
         *fmt = LC_FORMAT_TABLE;
         return 0;
     }
-    fprintf(stderr, "%s: unknown format '%s'; expected json or table\n", cmd, arg);
+    cli_usage_error(cmd, "unknown format '%s'; expected json or table", arg);
     return -1;
 }
 
+/* A status word; "reduce_only" is the threshold above over_limit, which today is liquidate. */
+static int status_word(const char *s, lc_verdict *v)
+{
+    static const char *const names[] = {"ok", "over_limit", "liquidate"};
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *v = (lc_verdict)i;
+            return 0;
+        }
+    }
+    if (strcmp(s, "reduce_only") == 0) {
+        *v = LC_STATUS_LIQUIDATE;
+        return 0;
+    }
+    return -1;
+}
+
+enum { E_POLICY, E_PORTFOLIO, E_PFORMAT, E_FORMAT, E_HISTORY, E_UNTIL, E_ALLOW, E_FAILON,
+       E_ACCOUNT, E_STATUS, E_SORT, E_HELP };
+
+int lc_cmd_eval(int argc, char **argv)
+{
+    static const cli_opt opts[] = {
+        [E_POLICY] = {"policy", 'p', true},      [E_PORTFOLIO] = {"portfolio", 'f', true},
+        [E_PFORMAT] = {"portfolio-format", 0, true}, [E_FORMAT] = {"format", 0, true},
+        [E_HISTORY] = {"history", 0, true},      [E_UNTIL] = {"until", 0, true},
+        [E_ALLOW] = {"allow-script-errors", 0, false}, [E_FAILON] = {"fail-on", 0, true},
+        [E_ACCOUNT] = {"account", 0, true},      [E_STATUS] = {"status", 0, true},
+        [E_SORT] = {"sort", 0, true},            [E_HELP] = {"help", 'h', false}};
+    const char *cmd = "levcal eval";
+    cli_args a = {cmd, opts, sizeof opts / sizeof opts[0], argc, argv, 1, false, NULL, NULL};
+    const char *policy = NULL, *portfolio = NULL;
+    /* Repeatable options: never more than there are arguments. */
+    const char **histories = calloc((size_t)argc + 1, sizeof(*histories));
+    const char **accounts = calloc((size_t)argc + 1, sizeof(*accounts));
+    lc_calibration cal = {0};
+    lc_write_options wo = {0};
+    lc_input_format pfmt = LC_INPUT_AUTO;
+    bool allow_script_errors = false, fail_on = false;
+    lc_verdict fail_at = LC_STATUS_LIQUIDATE;
+    lc_format fmt = LC_FORMAT_JSON;
+    int code = LC_EXIT_USAGE, id;
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_policy *pol = NULL;
+    lc_portfolio *pf = NULL;
+    if (!histories || !accounts) {
+        fputs("levcal: error: out of memory\n", stderr);
+        code = LC_EXIT_INTERNAL;
+        goto out;
+    }
+    cal.histories = histories;
+    wo.accounts = accounts;
+    while ((id = cli_next(&a)) != CLI_END) {
+        lc_verdict v;
+        switch (id) {
+        case CLI_FAIL:
+            goto out;
+        case CLI_ARG:
+            cli_usage_error(cmd, "unexpected argument '%s'", a.value);
+            goto out;
+        case E_POLICY:
+            policy = a.value;
+            break;
+        case E_PORTFOLIO:
+            portfolio = a.value;
+            break;
+        case E_PFORMAT:
+            if (strcmp(a.value, "json") == 0) {
+                pfmt = LC_INPUT_JSON;
+            } else if (strcmp(a.value, "yaml") == 0) {
+                pfmt = LC_INPUT_YAML;
+            } else {
+                cli_usage_error(cmd, "unknown portfolio format '%s'; expected json or yaml", a.value);
+                goto out;
+            }
+            break;
+        case E_FORMAT:
+            if (lc_cli_format(cmd, a.value, &fmt))
+                goto out;
+            break;
+        case E_HISTORY:
+            histories[cal.n_histories++] = a.value;
+            break;
+        case E_UNTIL:
+            if (lc_parse_date(a.value, &cal.until_day) != LC_OK) {
+                cli_usage_error(cmd, "--until '%s': expected a date YYYY-MM-DD", a.value);
+                goto out;
+            }
+            cal.has_until = 1;
+            break;
+        case E_ALLOW:
+            allow_script_errors = true;
+            break;
+        case E_FAILON:
+            if (status_word(a.value, &v) || v == LC_STATUS_OK) {
+                cli_usage_error(cmd, "--fail-on '%s': expected over_limit, reduce_only or liquidate",
+                                a.value);
+                goto out;
+            }
+            fail_on = true;
+            fail_at = v;
+            break;
+        case E_ACCOUNT:
+            accounts[wo.n_accounts++] = a.value;
+            break;
+        case E_STATUS:
+            if (status_word(a.value, &v) || strcmp(a.value, "reduce_only") == 0) {
+                cli_usage_error(cmd, "--status '%s': expected ok, over_limit or liquidate", a.value);
+                goto out;
+            }
+            wo.status_mask |= 1u << v;
+            break;
+        case E_SORT:
+            if (strcmp(a.value, "margin_ratio") == 0) {
+                wo.sort = LC_SORT_MARGIN_RATIO;
+            } else if (strcmp(a.value, "leverage") == 0) {
+                wo.sort = LC_SORT_LEVERAGE;
+            } else if (strcmp(a.value, "notional") == 0) {
+                wo.sort = LC_SORT_NOTIONAL;
+            } else {
+                cli_usage_error(cmd, "--sort '%s': expected margin_ratio, leverage or notional",
+                                a.value);
+                goto out;
+            }
+            break;
+        case E_HELP:
+            fputs(eval_usage, stdout);
+            code = LC_EXIT_OK;
+            goto out;
+        }
+    }
+    if (!policy || !portfolio) {
+        cli_usage_error(cmd, "%s is required", !policy ? "--policy" : "--portfolio");
+        goto out;
+    }
+    if (strcmp(policy, "-") == 0 && strcmp(portfolio, "-") == 0) {
+        cli_usage_error(cmd, "--policy and --portfolio cannot both read standard input");
+        goto out;
+    }
+
+    lc_status rc = lc_policy_load(policy, &pol, &d);
+    if (rc == LC_OK)
+        rc = lc_policy_calibrate(pol, &cal, &d);
+    if (rc == LC_OK)
+        rc = lc_portfolio_load_as(pol, portfolio, pfmt, &pf, &d);
+    if (rc != LC_OK) {
+        code = lc_cli_fail(rc, &d);
+        goto out;
+    }
+    lc_diags_print(&d, stderr); /* warnings */
+    lc_diags_free(&d);
+    /* Evaluation cannot fail on valid input, so streaming the report keeps the promise
+     * of an empty stdout on error while never holding a million position results. */
+    lc_summary sum;
+    rc = lc_evaluate_write_with(pol, pf, fmt, stdout, &wo, &sum, &d);
+    if (rc == LC_EIO) {
+        code = lc_cli_write_failed();
+        goto out;
+    }
+    if (rc != LC_OK) {
+        code = lc_cli_fail(rc, &d);
+        goto out;
+    }
+    code = LC_EXIT_OK;
+    size_t at_or_above = 0;
+    for (int s = fail_at; s < LC_N_STATUS; s++)
+        at_or_above += sum.by_status[s];
+    if (fail_on && at_or_above) {
+        fprintf(stderr, "levcal: %zu account%s at or above %s (--fail-on)\n", at_or_above,
+                at_or_above == 1 ? " is" : "s are", lc_verdict_name(fail_at));
+        code = LC_EXIT_FAIL_ON;
+    }
+    if (sum.script_errors) {
+        /* The message holds an account id and script text: no control byte to the tty. */
+        for (char *q = sum.first_script_error; *q; q++)
+            if ((unsigned char)*q < 0x20 || *q == 0x7f)
+                *q = '?';
+        fprintf(stderr, "levcal: %s: a policy script failed on %zu account%s; they are held "
+                        "at 1x (see script_error in the report). First: %s\n",
+                allow_script_errors ? "warning" : "error", sum.script_errors,
+                sum.script_errors == 1 ? "" : "s", sum.first_script_error);
+        if (!allow_script_errors)
+            code = LC_EXIT_SCRIPT; /* the more basic failure: the verdicts are not all there */
+    }
+out:
+    free(histories);
+    free(accounts);
+    lc_portfolio_free(pf);
+    lc_policy_free(pol);
+    lc_diags_free(&d);
+    return code;
+}
+
+/* ==== levcal check ====================================================== */
+
+static void json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void check_json(FILE *out, const lc_diags *d, bool *first)
+{
+    static const char *const sev[] = {"error", "warning", "note"};
+    for (const lc_diag *r = d->head; r; r = r->next) {
+        fputs(*first ? "\n" : ",\n", out);
+        *first = false;
+        fputs("{\"file\":", out);
+        json_str(out, r->file);
+        fprintf(out, ",\"line\":%u,\"column\":%u,\"severity\":\"%s\",\"message\":", r->line,
+                r->col, sev[r->severity]);
+        json_str(out, r->msg);
+        fputc('}', out);
+    }
+}
+
+enum { K_FORMAT, K_HELP };
+
 int lc_cmd_check(int argc, char **argv)
 {
-    if (argc < 2) {
-        fputs(check_usage, stderr);
-        return LC_EXIT_USAGE;
+    static const cli_opt opts[] = {[K_FORMAT] = {"format", 0, true}, [K_HELP] = {"help", 'h', false}};
+    const char *cmd = "levcal check";
+    cli_args a = {cmd, opts, 2, argc, argv, 1, false, NULL, NULL};
+    bool json = false;
+    int id;
+    const char **files = calloc((size_t)argc + 1, sizeof(*files));
+    size_t n = 0;
+    if (!files) {
+        fputs("levcal: error: out of memory\n", stderr);
+        return LC_EXIT_INTERNAL;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(check_usage, stdout);
-        return LC_EXIT_OK;
+    while ((id = cli_next(&a)) != CLI_END) {
+        if (id == CLI_FAIL) {
+            free(files);
+            return LC_EXIT_USAGE;
+        }
+        if (id == CLI_ARG) {
+            files[n++] = a.value;
+        } else if (id == K_FORMAT) {
+            if (strcmp(a.value, "json") != 0 && strcmp(a.value, "text") != 0) {
+                free(files);
+                return cli_usage_error(cmd, "unknown format '%s'; expected text or json", a.value);
+            }
+            json = strcmp(a.value, "json") == 0;
+        } else {
+            fputs(check_usage, stdout);
+            free(files);
+            return LC_EXIT_OK;
+        }
+    }
+    if (n == 0) {
+        free(files);
+        return cli_usage_error(cmd, "give one or more policy files");
+    }
+    size_t from_stdin = 0;
+    for (size_t i = 0; i < n; i++)
+        from_stdin += strcmp(files[i], "-") == 0;
+    if (from_stdin > 1) {
+        free(files);
+        return cli_usage_error(cmd, "standard input ('-') can be read only once");
     }
     int code = LC_EXIT_OK;
-    for (int i = 1; i < argc; i++) {
+    bool first = true;
+    if (json)
+        fputs("{\"findings\":[", stdout);
+    for (size_t i = 0; i < n; i++) {
         lc_diags d;
         lc_diags_init(&d);
         lc_policy *pol = NULL;
-        lc_status rc = lc_policy_load(argv[i], &pol, &d);
-        if (rc != LC_OK) {
-            int c = lc_cli_fail(rc, &d);
-            if (c > code || code == LC_EXIT_OK)
-                code = c;
-        } else {
+        lc_status rc = lc_policy_load(files[i], &pol, &d);
+        if (rc == LC_OK)
+            rc = lc_policy_check_files(pol, &d);
+        int c = rc == LC_OK ? LC_EXIT_OK
+                : rc == LC_ENOMEM ? LC_EXIT_INTERNAL
+                : rc == LC_EINPUT || rc == LC_EIO ? LC_EXIT_INPUT
+                                                   : LC_EXIT_INTERNAL;
+        if (json)
+            check_json(stdout, &d, &first);
+        else
             lc_diags_print(&d, stderr);
-        }
+        if (rc == LC_ENOMEM)
+            fputs("levcal: error: out of memory\n", stderr);
+        if (c == LC_EXIT_INTERNAL || (c != LC_EXIT_OK && code == LC_EXIT_OK))
+            code = c;
         lc_policy_free(pol);
         lc_diags_free(&d);
     }
+    if (json)
+        fprintf(stdout, "%s]}\n", first ? "" : "\n");
+    free(files);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return lc_cli_write_failed();
     return code;
 }

@@ -5,125 +5,130 @@
 
 #include "cli.h"
 
-#include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char vol_usage[] =
-    "usage: levcal vol (--model NAME --policy FILE | --plugin NAME|PATH) --history FILE\n"
-    "                  [--param NAME=VALUE]... [--until YYYY-MM-DD] [--horizon 1d]\n"
-    "                  [--gaps error|drop|scale] [--format json|table]\n"
+    "usage: levcal vol --policy FILE --market M [--history FILE] [options]\n"
+    "       levcal vol --policy FILE --model NAME --history FILE [options]\n"
+    "       levcal vol --plugin NAME|PATH --history FILE [--param NAME=VALUE]... [options]\n"
+    "options: [--until YYYY-MM-DD] [--horizon 1d] [--gaps error|drop|scale] [--format json|table]\n"
     "\n"
     "Fits a volatility model to a daily OHLC price history and prints the fitted parameters,\n"
-    "diagnostics, and sigma of the log return over the horizon, raw and annualised (x sqrt(365)).\n"
+    "diagnostics, and sigma of the log return over the horizon, raw and annualised\n"
+    "(sigma * sqrt(365 / horizon days)). With --market, everything comes from that market's\n"
+    "volatility section, so the sigma is exactly the one 'levcal eval' uses.\n"
     "\n"
     "options:\n"
+    "      --market M       a market of the --policy file: its model, history, gaps, horizon\n"
+    "                       and confidence (each option given here overrides it)\n"
     "      --model NAME     a model of the --policy file (its plugin and parameters)\n"
-    "      --policy FILE    the policy that defines --model\n"
+    "  -p, --policy FILE    the policy that defines --market or --model\n"
     "      --plugin P       a plugin by name (searched as for policies) or a .so path\n"
     "      --param K=V      set a model parameter (repeatable)\n"
     "      --history FILE   daily OHLC CSV\n"
     "      --until DATE     use bars up to DATE only\n"
-    "      --horizon H      forecast horizon: a number with m, h or d (default 1d)\n"
+    "      --horizon H      forecast horizon: a number with m, h or d, up to 365d (default 1d)\n"
     "      --gaps G         missing days: error (default), drop or scale\n"
     "      --format FMT     json (default) or table\n"
+    "  -h, --help           show this help\n"
     "\n"
     "exit status: 0 fitted and forecast, 1 internal error, 2 bad usage or input,\n"
     "             3 the model failed (the output says why)\n";
 
+enum { V_MARKET, V_MODEL, V_POLICY, V_PLUGIN, V_PARAM, V_HISTORY, V_UNTIL, V_HORIZON, V_GAPS,
+       V_FORMAT, V_HELP };
+
 int lc_cmd_vol(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"model", required_argument, NULL, 'm'},   {"policy", required_argument, NULL, 'p'},
-        {"plugin", required_argument, NULL, 'P'},  {"param", required_argument, NULL, 'k'},
-        {"history", required_argument, NULL, 'H'}, {"until", required_argument, NULL, 'U'},
-        {"horizon", required_argument, NULL, 'z'}, {"gaps", required_argument, NULL, 'g'},
-        {"format", required_argument, NULL, 'F'},  {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *params[64], *policy = NULL;
+    static const cli_opt opts[] = {
+        [V_MARKET] = {"market", 0, true},   [V_MODEL] = {"model", 0, true},
+        [V_POLICY] = {"policy", 'p', true}, [V_PLUGIN] = {"plugin", 0, true},
+        [V_PARAM] = {"param", 0, true},     [V_HISTORY] = {"history", 0, true},
+        [V_UNTIL] = {"until", 0, true},     [V_HORIZON] = {"horizon", 0, true},
+        [V_GAPS] = {"gaps", 0, true},       [V_FORMAT] = {"format", 0, true},
+        [V_HELP] = {"help", 'h', false}};
+    const char *cmd = "levcal vol";
+    cli_args a = {cmd, opts, sizeof opts / sizeof opts[0], argc, argv, 1, false, NULL, NULL};
+    const char **params = calloc((size_t)argc + 1, sizeof(*params));
+    const char *policy = NULL;
     lc_vol_request rq = {0};
-    rq.params = params;
-    rq.horizon_days = 1;
     lc_format fmt = LC_FORMAT_JSON;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'm':
-            rq.model = optarg;
-            break;
-        case 'p':
-            policy = optarg;
-            break;
-        case 'P':
-            rq.plugin = optarg;
-            break;
-        case 'k':
-            if (rq.n_params == sizeof params / sizeof params[0]) {
-                fputs("levcal vol: too many --param options\n", stderr);
-                return LC_EXIT_USAGE;
-            }
-            params[rq.n_params++] = optarg;
-            break;
-        case 'H':
-            rq.history = optarg;
-            break;
-        case 'U':
-            if (lc_parse_date(optarg, &rq.until_day) != LC_OK) {
-                fprintf(stderr, "levcal vol: --until '%s': expected a date YYYY-MM-DD\n", optarg);
-                return LC_EXIT_USAGE;
-            }
-            rq.has_until = 1;
-            break;
-        case 'z':
-            if (lc_parse_horizon(optarg, &rq.horizon_days) != LC_OK) {
-                fprintf(stderr, "levcal vol: --horizon '%s': expected a number and a unit m, h "
-                                "or d, such as 1h or 30d, up to 365d\n",
-                        optarg);
-                return LC_EXIT_USAGE;
-            }
-            break;
-        case 'g':
-            rq.gaps = optarg;
-            break;
-        case 'F':
-            if (lc_cli_format("levcal vol", optarg, &fmt))
-                return LC_EXIT_USAGE;
-            break;
-        case 'h':
-            fputs(vol_usage, stdout);
-            return LC_EXIT_OK;
-        case ':':
-            fprintf(stderr, "levcal vol: option '%s' needs a value\n", argv[optind - 1]);
-            return LC_EXIT_USAGE;
-        default:
-            fprintf(stderr, "levcal vol: unknown option '%s'\n%s", argv[optind - 1], vol_usage);
-            return LC_EXIT_USAGE;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "levcal vol: unexpected argument '%s'\n%s", argv[optind], vol_usage);
-        return LC_EXIT_USAGE;
-    }
-    if (!rq.history || (!rq.model && !rq.plugin) || (rq.model && rq.plugin) ||
-        (rq.model && !policy)) {
-        fprintf(stderr, "levcal vol: %s\n%s",
-                !rq.history                 ? "--history is required"
-                : rq.model && rq.plugin     ? "give --model or --plugin, not both"
-                : rq.model                  ? "--model needs --policy"
-                                            : "--model or --plugin is required",
-                vol_usage);
-        return LC_EXIT_USAGE;
-    }
-
     lc_diags d;
     lc_diags_init(&d);
     lc_policy *pol = NULL;
     lc_vol_result *res = NULL;
-    int code;
+    int code = LC_EXIT_USAGE, id;
+    if (!params) {
+        fputs("levcal: error: out of memory\n", stderr);
+        return LC_EXIT_INTERNAL;
+    }
+    rq.params = params;
+    while ((id = cli_next(&a)) != CLI_END) {
+        switch (id) {
+        case CLI_FAIL:
+            goto out;
+        case CLI_ARG:
+            cli_usage_error(cmd, "unexpected argument '%s'", a.value);
+            goto out;
+        case V_MARKET:
+            rq.market = a.value;
+            break;
+        case V_MODEL:
+            rq.model = a.value;
+            break;
+        case V_POLICY:
+            policy = a.value;
+            break;
+        case V_PLUGIN:
+            rq.plugin = a.value;
+            break;
+        case V_PARAM:
+            params[rq.n_params++] = a.value;
+            break;
+        case V_HISTORY:
+            rq.history = a.value;
+            break;
+        case V_UNTIL:
+            if (lc_parse_date(a.value, &rq.until_day) != LC_OK) {
+                cli_usage_error(cmd, "--until '%s': expected a date YYYY-MM-DD", a.value);
+                goto out;
+            }
+            rq.has_until = 1;
+            break;
+        case V_HORIZON:
+            if (lc_parse_horizon(a.value, &rq.horizon_days) != LC_OK) {
+                cli_usage_error(cmd, "--horizon '%s': expected a number and a unit m, h or d, "
+                                     "such as 1h or 30d, up to 365d", a.value);
+                goto out;
+            }
+            break;
+        case V_GAPS:
+            rq.gaps = a.value;
+            break;
+        case V_FORMAT:
+            if (lc_cli_format(cmd, a.value, &fmt))
+                goto out;
+            break;
+        case V_HELP:
+            fputs(vol_usage, stdout);
+            code = LC_EXIT_OK;
+            goto out;
+        }
+    }
+    const char *wrong = rq.market && (rq.model || rq.plugin) ? "give --market alone, not with --model or --plugin"
+                        : rq.market && !policy             ? "--market needs --policy"
+                        : rq.market                        ? NULL
+                        : !rq.history                      ? "--history is required"
+                        : rq.model && rq.plugin            ? "give --model or --plugin, not both"
+                        : rq.model && !policy              ? "--model needs --policy"
+                        : !rq.model && !rq.plugin          ? "--market, --model or --plugin is required"
+                                                           : NULL;
+    if (wrong) {
+        cli_usage_error(cmd, "%s", wrong);
+        goto out;
+    }
     lc_status rc = LC_OK;
     if (policy)
         rc = lc_policy_load(policy, &pol, &d);
@@ -143,6 +148,7 @@ int lc_cmd_vol(int argc, char **argv)
     else
         code = lc_vol_result_converged(res) ? LC_EXIT_OK : LC_EXIT_MODEL;
 out:
+    free(params);
     lc_vol_result_free(res);
     lc_policy_free(pol);
     lc_diags_free(&d);
@@ -150,33 +156,32 @@ out:
 }
 
 static const char plugins_usage[] =
-    "usage: levcal plugins [--format json|table]\n"
+    "usage: levcal plugins [--format table|json]\n"
     "\n"
-    "Lists the volatility-model plugins found in LEVCAL_PLUGIN_PATH and in\n"
-    "../lib/levcal/plugins beside this executable, with versions and parameters.\n";
+    "Lists the volatility-model plugins found in LEVCAL_PLUGIN_PATH and in the shipped\n"
+    "plugin directory, with the file each loads from, versions and parameters; warns when\n"
+    "a plugin earlier in the path shadows another of the same name.\n"
+    "\n"
+    "exit status: 0 listed, 1 internal error, 2 bad usage\n";
 
 int lc_cmd_plugins(int argc, char **argv)
 {
-    static const struct option opts[] = {{"format", required_argument, NULL, 'F'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const cli_opt opts[] = {{"format", 0, true}, {"help", 'h', false}};
+    const char *cmd = "levcal plugins";
+    cli_args a = {cmd, opts, 2, argc, argv, 1, false, NULL, NULL};
     lc_format fmt = LC_FORMAT_TABLE;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'F':
-            if (lc_cli_format("levcal plugins", optarg, &fmt))
+    int id;
+    while ((id = cli_next(&a)) != CLI_END) {
+        if (id == CLI_FAIL)
+            return LC_EXIT_USAGE;
+        if (id == CLI_ARG)
+            return cli_usage_error(cmd, "unexpected argument '%s'", a.value);
+        if (id == 0) {
+            if (lc_cli_format(cmd, a.value, &fmt))
                 return LC_EXIT_USAGE;
-            break;
-        case 'h':
+        } else {
             fputs(plugins_usage, stdout);
             return LC_EXIT_OK;
-        default:
-            fprintf(stderr, "levcal plugins: unknown option '%s'\n%s", argv[optind - 1],
-                    plugins_usage);
-            return LC_EXIT_USAGE;
         }
     }
     lc_diags d;

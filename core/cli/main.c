@@ -24,7 +24,13 @@ static const char usage_text[] =
     "\n"
     "Run 'levcal <command> --help' for a command's options.\n"
     "\n"
-    "exit status: 0 done, 1 internal error, 2 bad usage or invalid input\n";
+    "exit status:\n"
+    "  0  done\n"
+    "  1  internal error (out of memory, output not writable)\n"
+    "  2  bad usage or invalid input (nothing is written to standard output)\n"
+    "  3  levcal vol: the model failed (the output says why)\n"
+    "  4  levcal eval: a policy script failed on an account (the report is written)\n"
+    "  5  levcal eval --fail-on: an account is at or above that status\n";
 
 int main(int argc, char **argv)
 {
@@ -59,7 +65,12 @@ int lc_cli_dispatch(int argc, char **argv)
         return lc_cmd_vol(argc, argv);
     if (strcmp(argv[0], "plugins") == 0)
         return lc_cmd_plugins(argc, argv);
-    fprintf(stderr, "levcal: unknown command '%s'\n", argv[0]);
-    fputs(usage_text, stderr);
+    static const char *const commands[] = {"eval", "check", "vol", "plugins", "help"};
+    const char *hint = lc_suggest(argv[0], commands, sizeof commands / sizeof commands[0]);
+    if (hint)
+        fprintf(stderr, "levcal: unknown command '%s' (did you mean '%s'?)\n", argv[0], hint);
+    else
+        fprintf(stderr, "levcal: unknown command '%s'\n", argv[0]);
+    fputs("see 'levcal --help'\n", stderr);
     return LC_EXIT_USAGE;
 }

@@ -203,6 +203,11 @@ static size_t edit_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
+const char *lc_suggest(const char *word, const char *const *cands, size_t n)
+{
+    return word && cands ? lc__did_you_mean(word, cands, n) : NULL;
+}
+
 const char *lc__did_you_mean(const char *word, const char *const *cands, size_t n)
 {
     return lc__did_you_mean_in(word, cands, n, sizeof(*cands));

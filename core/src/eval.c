@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *lc_verdict_name(lc_verdict v)
@@ -376,7 +377,7 @@ const lc_position_result *lc_report_position(const lc_report *r, size_t i)
 static const lc_account_result *from_report(lc__source *src, size_t i,
                                             const lc_position_result **ppos)
 {
-    const lc_account_result *a = &src->report->acc[i];
+    const lc_account_result *a = &src->report->acc[src->order ? src->order[i] : i];
     *ppos = src->report->pos + a->first_position;
     return a;
 }
@@ -403,6 +404,42 @@ static lc_status write_source(lc__source *src, lc_format fmt, FILE *out)
 {
     return fmt == LC_FORMAT_TABLE ? lc__report_write_table(src, out)
                                   : lc__report_write_json(src, out);
+}
+
+bool lc__selected(const lc__source *src, const lc_account_result *a)
+{
+    const lc_write_options *o = src->opts;
+    if (!o)
+        return true;
+    if (o->status_mask && !(o->status_mask & (1u << a->status)))
+        return false;
+    if (!o->n_accounts)
+        return true;
+    for (size_t i = 0; i < o->n_accounts; i++)
+        if (strcmp(o->accounts[i], a->id) == 0)
+            return true;
+    return false;
+}
+
+/* The sort key: higher is written first; no equity ranks above any figure. */
+static double sort_key(const lc_account_result *a, lc_sort s)
+{
+    double v = s == LC_SORT_MARGIN_RATIO ? a->margin_ratio
+               : s == LC_SORT_LEVERAGE   ? a->leverage
+                                         : a->notional;
+    return isnan(v) ? (double)INFINITY : v;
+}
+
+static const lc_report *sorting; /* qsort has no context argument in C11 */
+static lc_sort sorting_by;
+
+static int by_key(const void *x, const void *y)
+{
+    size_t i = *(const size_t *)x, j = *(const size_t *)y;
+    double a = sort_key(&sorting->acc[i], sorting_by), b = sort_key(&sorting->acc[j], sorting_by);
+    if (a != b)
+        return a > b ? -1 : 1;
+    return i < j ? -1 : i > j; /* stable: book order among equals */
 }
 
 void lc__summary_add(lc_summary *s, const lc_account_result *a)
@@ -438,8 +475,65 @@ lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
     return write_source(&src, fmt, out);
 }
 
+lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
+                                 FILE *out, const lc_write_options *opts, lc_summary *summary,
+                                 lc_diags *diags)
+{
+    if (!pol || !pf || !out || pf->pol != pol)
+        return LC_EINVAL;
+    for (size_t k = 0; opts && k < opts->n_accounts; k++) {
+        size_t i = 0;
+        while (i < pf->n_accts && strcmp(pf->accts[i].id, opts->accounts[k]) != 0)
+            i++;
+        if (i == pf->n_accts) {
+            lc__diag_add(diags, LC_SEV_ERROR, NULL, 0, 0, "no account '%s' in the portfolio",
+                         opts->accounts[k]);
+            return LC_EINPUT;
+        }
+    }
+    if (!opts || opts->sort == LC_SORT_NONE) {
+        lc_status rc = lc__evaluate_write_stream(pol, pf, fmt, out, opts, summary);
+        return rc;
+    }
+    lc_report *r;
+    lc_status rc = lc_evaluate(pol, pf, &r);
+    if (rc)
+        return rc;
+    size_t *order = lc__malloc((r->n_acc ? r->n_acc : 1) * sizeof(*order));
+    if (!order) {
+        lc_report_free(r);
+        return LC_ENOMEM;
+    }
+    for (size_t i = 0; i < r->n_acc; i++)
+        order[i] = i;
+    sorting = r;
+    sorting_by = opts->sort;
+    qsort(order, r->n_acc, sizeof(*order), by_key);
+    lc__source src = {0};
+    src.pol = pol;
+    src.n_acc = r->n_acc;
+    src.n_pos = r->n_pos;
+    src.get = from_report;
+    src.report = r;
+    src.opts = opts;
+    src.order = order;
+    rc = write_source(&src, fmt, out);
+    if (summary)
+        *summary = src.summary;
+    lc__free(order);
+    lc_report_free(r);
+    return rc;
+}
+
 lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
                             FILE *out, lc_summary *summary)
+{
+    return lc_evaluate_write_with(pol, pf, fmt, out, NULL, summary, NULL);
+}
+
+lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf,
+                                    lc_format fmt, FILE *out, const lc_write_options *opts,
+                                    lc_summary *summary)
 {
     if (!pol || !pf || !out || pf->pol != pol)
         return LC_EINVAL;
@@ -453,6 +547,7 @@ lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf, lc_for
     src.n_pos = pf->n_pos;
     src.get = on_the_fly;
     src.pf = pf;
+    src.opts = opts;
     src.scratch_pos = lc__malloc(largest * sizeof(*src.scratch_pos));
     if (!src.scratch_pos)
         return LC_ENOMEM;

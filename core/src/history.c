@@ -144,6 +144,7 @@ typedef struct hload {
     lc_diags *d;
     unsigned n_err;
     bool oom;
+    lc__gaps_hint hint;
 } hload;
 
 static void herr(hload *h, unsigned line, unsigned col, const char *fmt, ...) LC_PRINTF(4, 5);
@@ -202,6 +203,7 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
     const char *p = buf, *end = buf + len;
     unsigned line = 0;
     int colmap[K_N] = {-1, -1, -1, -1, -1};
+    int symcol = -1; /* a Symbol (or ticker, pair) column, when the file has one */
     bool is_date = false, header = false;
     field f[MAX_FIELDS];
     row *rows = NULL;
@@ -233,6 +235,9 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
                     colmap[K_LOW] = (int)i;
                 } else if (name_is(&f[i], "close")) {
                     colmap[K_CLOSE] = (int)i;
+                } else if (name_is(&f[i], "symbol") || name_is(&f[i], "ticker") ||
+                           name_is(&f[i], "pair")) {
+                    symcol = (int)i;
                 }
             }
             if (colmap[K_CLOSE] < 0) {
@@ -244,6 +249,7 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
                 }
                 for (int k = 0; k < K_N; k++)
                     colmap[k] = -1;
+                symcol = -1;
                 is_date = false;
                 continue;
             }
@@ -263,6 +269,14 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
         if ((int)nf <= maxcol) {
             herr(h, line, 1, "expected at least %d fields, got %zu", maxcol + 1, nf);
             continue;
+        }
+        if (symcol >= 0 && symcol < (int)nf && !hist->symbol && f[symcol].len) {
+            hist->symbol = lc__strndup(f[symcol].s, f[symcol].len);
+            hist->symbol_line = line;
+            if (!hist->symbol) {
+                rc = LC_ENOMEM;
+                goto out;
+            }
         }
         row r;
         memset(&r, 0, sizeof r);
@@ -344,11 +358,12 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
             lc__format_date(rows[i - 1].bar.day, d1);
             lc__format_date(b->day, d2);
             if (gaps == LC__GAPS_ERROR) {
-                herr(h, rows[i].line, 1,
-                     "%lld missing day%s between %s (line %u) and %s; set 'gaps: drop' or "
-                     "'gaps: scale' in the market's volatility section, or cut the history "
-                     "with --until",
-                     (long long)(k - 1), k > 2 ? "s" : "", d1, rows[i - 1].line, d2);
+                herr(h, rows[i].line, 1, "%lld missing day%s between %s (line %u) and %s; %s",
+                     (long long)(k - 1), k > 2 ? "s" : "", d1, rows[i - 1].line, d2,
+                     h->hint == LC__GAPS_HINT_CLI
+                         ? "pass --gaps drop or --gaps scale, or cut the history with --until"
+                         : "set 'gaps: drop' or 'gaps: scale' in the market's volatility "
+                           "section, or cut the history with --until");
                 continue;
             }
             if (lc__diag_add(h->d, LC_SEV_WARNING, h->file, rows[i].line, 1,
@@ -374,8 +389,8 @@ out:
     return rc;
 }
 
-lc_status lc__history_load(const char *path, int64_t until, lc__gaps gaps, lc__history **pp,
-                           lc_diags *d)
+lc_status lc__history_load(const char *path, int64_t until, lc__gaps gaps, lc__gaps_hint hint,
+                           lc__history **pp, lc_diags *d)
 {
     *pp = NULL;
     lc__file f;
@@ -383,7 +398,7 @@ lc_status lc__history_load(const char *path, int64_t until, lc__gaps gaps, lc__h
     if (rc)
         return rc;
     lc__history *hist = lc__calloc(1, sizeof(*hist));
-    hload h = {path, d, 0, false};
+    hload h = {path, d, 0, false, hint};
     if (!hist || !(hist->path = lc__strdup(path)))
         rc = LC_ENOMEM;
     else
@@ -397,12 +412,32 @@ lc_status lc__history_load(const char *path, int64_t until, lc__gaps gaps, lc__h
     return LC_OK;
 }
 
+/* "BTC/USDT", "btc-usdt" and "BTCUSDT" name one market: compare letters and digits only,
+ * ignoring case. */
+bool lc__symbol_matches(const char *symbol, const char *market)
+{
+    const char *a = symbol, *b = market;
+    for (;;) {
+        while (*a && !isalnum((unsigned char)*a))
+            a++;
+        while (*b && !isalnum((unsigned char)*b))
+            b++;
+        if (!*a || !*b)
+            return !*a && !*b;
+        if (toupper((unsigned char)*a) != toupper((unsigned char)*b))
+            return false;
+        a++;
+        b++;
+    }
+}
+
 void lc__history_free(lc__history *h)
 {
     if (!h)
         return;
     lc__free(h->path);
     lc__free(h->bars);
+    lc__free(h->symbol);
     lc__free(h);
 }
 

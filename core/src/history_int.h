@@ -18,11 +18,20 @@ typedef struct lc__history {
     lc_bar *bars;  /* ascending, unique days, returns filled per the gap rule */
     size_t n;
     size_t n_gaps; /* calendar gaps found (and handled) */
+    char *symbol;  /* the first value of a Symbol column, or NULL */
+    unsigned symbol_line;
 } lc__history;
 
 /* Reads "path" as daily OHLC bars, keeping days <= "until" (INT64_MAX for all). Every
  * problem is a located diagnostic; gaps are errors or warnings by "gaps". */
-lc_status lc__history_load(const char *path, int64_t until, lc__gaps gaps, lc__history **pp,
+/* Whether a history's Symbol value names "market" (case, '/', '-' and '_' aside). */
+bool lc__symbol_matches(const char *symbol, const char *market);
+
+/* Where a missing day's error tells the user to set the gap rule. */
+typedef enum lc__gaps_hint { LC__GAPS_HINT_POLICY = 0, LC__GAPS_HINT_CLI } lc__gaps_hint;
+
+lc_status lc__history_load(const char *path, int64_t until, lc__gaps gaps, lc__gaps_hint hint,
+                           lc__history **pp,
                            lc_diags *d);
 void lc__history_free(lc__history *h);
 

@@ -32,6 +32,7 @@ typedef enum lc__vol_state {
 typedef struct lc__volcfg {
     size_t model;          /* index into the policy's models */
     const char *history;   /* resolved against the policy's directory; NULL if not given */
+    unsigned history_line, history_col; /* where 'history:' is given */
     double horizon_days;
     double confidence;
     double z;              /* standard normal quantile of confidence */

@@ -11,6 +11,8 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <errno.h>
 
 /* Loads the plugin at "path" once per policy; NULL with *why set on refusal. */
 static lc__plugin *plugin_at(lc_policy *p, const char *path, char *why, size_t len,
@@ -182,6 +184,8 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
         lc__free(path);
         if (!vc->history)
             return LC_ENOMEM;
+        vc->history_line = v[V_HISTORY]->line;
+        vc->history_col = v[V_HISTORY]->col;
     }
     if (v[V_HORIZON] && lc__node_string(ld, v[V_HORIZON], &s) &&
         lc_parse_horizon(s, &vc->horizon_days) != LC_OK) {
@@ -238,4 +242,33 @@ void lc__vol_apply(lc__market *mk)
             vc->binding[t] = LC_BIND_TIER;
         }
     }
+}
+
+lc_status lc_policy_check_files(const lc_policy *p, lc_diags *d)
+{
+    if (!p)
+        return LC_EINVAL;
+    lc_status rc = LC_OK;
+    for (size_t m = 0; m < p->n_markets; m++) {
+        const lc__volcfg *vc = p->markets[m].vol;
+        if (!vc || !vc->history)
+            continue;
+        FILE *f = fopen(vc->history, "rb");
+        struct stat st;
+        const char *why = NULL;
+        if (!f)
+            why = strerror(errno);
+        else if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
+            why = "is a directory";
+        if (f)
+            fclose(f);
+        if (!why)
+            continue;
+        if (lc__diag_add(d, LC_SEV_ERROR, p->path, vc->history_line, vc->history_col,
+                         "history of market '%s': cannot read '%s': %s", p->markets[m].name,
+                         vc->history, why) == LC_ENOMEM)
+            return LC_ENOMEM;
+        rc = LC_EINPUT;
+    }
+    return rc;
 }

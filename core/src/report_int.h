@@ -39,8 +39,13 @@ typedef struct lc__source {
     lc_position_result *scratch_pos;
     lc__arena scratch_strings;
     lc_summary summary;        /* filled in by the writer */
+    const lc_write_options *opts; /* which accounts to write; NULL: all */
+    const size_t *order;       /* the order to write them in; NULL: the book's */
     lc_status failed;          /* why get returned NULL */
 } lc__source;
+
+/* Whether account "a" is to be written under src->opts. */
+bool lc__selected(const lc__source *src, const lc_account_result *a);
 
 /* Counts account "a" into "s", keeping the first script failure's message. */
 void lc__summary_add(lc_summary *s, const lc_account_result *a);
@@ -58,6 +63,11 @@ char *lc__cents(double v, char *buf);
 
 /* Writes the explanation of isolated position "p"'s status into "buf". */
 void lc__position_reason_text(const lc_position_result *p, char *buf, size_t size);
+
+/* Evaluates account by account into scratch space while writing (no sort). */
+lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf,
+                                    lc_format fmt, FILE *out, const lc_write_options *opts,
+                                    lc_summary *summary);
 
 lc_status lc__report_write_json(lc__source *src, FILE *f);
 lc_status lc__report_write_table(lc__source *src, FILE *f);

@@ -341,6 +341,7 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     lc__out_printf(&o, ",\"version\":%lld},", (long long)src->pol->version);
     write_volatility(&o, src->pol);
     lc__out_lit(&o, "\n\"accounts\":[");
+    size_t written = 0;
     for (size_t i = 0; i < src->n_acc; i++) {
         const lc_position_result *pos;
         const lc_account_result *a = src->get(src, i, &pos);
@@ -349,7 +350,9 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
             return src->failed;
         }
         lc__summary_add(&src->summary, a);
-        lc__out_str(&o, i ? ",\n" : "\n");
+        if (!lc__selected(src, a))
+            continue;
+        lc__out_str(&o, written++ ? ",\n" : "\n");
         write_account(&o, a, pos);
     }
     /* The summary comes last: a streamed report knows the counts only at the end. */

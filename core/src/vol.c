@@ -150,7 +150,7 @@ lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d
         if (i == n_h) {
             hs[i].path = path;
             hs[i].gaps = vc->gaps;
-            lc_status r = lc__history_load(path, until, vc->gaps, &hs[i].h, d);
+            lc_status r = lc__history_load(path, until, vc->gaps, LC__GAPS_HINT_POLICY, &hs[i].h, d);
             n_h++;
             if (r == LC_EIO)
                 lc__diag_add(d, LC_SEV_NOTE, NULL, 0, 0, "that file is the price history of market "
@@ -164,6 +164,11 @@ lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d
                 rc = LC_EINPUT;
         }
         mhist[m] = i;
+        const lc__history *h = hs[i].h;
+        if (h && h->symbol && !lc__symbol_matches(h->symbol, p->markets[m].name))
+            lc__diag_add(d, LC_SEV_WARNING, path, h->symbol_line, 1,
+                         "its symbol column says '%s', but it is the price history of market '%s'",
+                         h->symbol, p->markets[m].name);
     }
     if (rc)
         goto out;

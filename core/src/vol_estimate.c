@@ -24,6 +24,8 @@ struct lc_vol_result {
     double sigma;
     size_t n_bars;
     int64_t first_day, last_day; /* the first and last bar fitted */
+    const char *market;       /* borrowed from the policy, with a market request */
+    double confidence, z;
 };
 
 static bool is_diagnostic(const char *name)
@@ -135,19 +137,76 @@ static lc_status apply_params(const lc_vol_request *rq, lc_vol_result *r, lc_dia
     return rc;
 }
 
-lc_status lc_vol_estimate(const lc_vol_request *rq, lc_vol_result **pp, lc_diags *d)
+/* A request for a policy market becomes the request evaluation makes: its model, its
+ * history (unless one is given), its gaps and horizon (unless given). */
+static lc_status from_market(const lc_vol_request *rq, lc_vol_request *out, const lc__volcfg **pvc,
+                             lc_diags *d)
 {
-    if (!rq || !pp || !rq->history)
+    const lc_policy *p = rq->policy;
+    *out = *rq;
+    if (!p) {
+        lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "--market needs --policy to define it");
+        return LC_EINPUT;
+    }
+    size_t m = 0;
+    while (m < p->n_markets && strcmp(p->markets[m].name, rq->market) != 0)
+        m++;
+    if (m == p->n_markets) {
+        lc__diag_add(d, LC_SEV_ERROR, p->path, 0, 0, "no market '%s' in the policy", rq->market);
+        return LC_EINPUT;
+    }
+    const lc__volcfg *vc = p->markets[m].vol;
+    if (!vc) {
+        lc__diag_add(d, LC_SEV_ERROR, p->path, p->markets[m].line, p->markets[m].col,
+                     "market '%s' has no volatility section", rq->market);
+        return LC_EINPUT;
+    }
+    if (rq->model || rq->plugin) {
+        lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0,
+                     "--market takes the model from the policy; give no --model or --plugin");
+        return LC_EINPUT;
+    }
+    out->model = p->models[vc->model].name;
+    out->plugin = NULL;
+    if (!out->history)
+        out->history = vc->history;
+    if (!out->history) {
+        lc__diag_add(d, LC_SEV_ERROR, p->path, vc->line, vc->col,
+                     "market '%s' names no price history: give --history", rq->market);
+        return LC_EINPUT;
+    }
+    if (!(out->horizon_days > 0))
+        out->horizon_days = vc->horizon_days;
+    *pvc = vc;
+    return LC_OK;
+}
+
+lc_status lc_vol_estimate(const lc_vol_request *rq_in, lc_vol_result **pp, lc_diags *d)
+{
+    if (!rq_in || !pp)
         return LC_EINVAL;
     *pp = NULL;
-    lc__gaps gaps = LC__GAPS_ERROR;
+    lc_vol_request req = *rq_in;
+    const lc_vol_request *rq = &req;
+    const lc__volcfg *vc = NULL;
+    if (rq_in->market) {
+        lc_status mrc = from_market(rq_in, &req, &vc, d);
+        if (mrc)
+            return mrc;
+    }
+    if (!rq->history)
+        return LC_EINVAL;
+    if (req.horizon_days == 0)
+        req.horizon_days = 1;
+    lc__gaps gaps = vc ? vc->gaps : LC__GAPS_ERROR;
     if (rq->gaps && !lc__parse_gaps(rq->gaps, &gaps)) {
         lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "--gaps '%s': expected drop, scale or error",
                      rq->gaps);
         return LC_EINPUT;
     }
-    if (!(rq->horizon_days > 0) || !isfinite(rq->horizon_days)) {
-        lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "the horizon must be a positive time");
+    if (!(rq->horizon_days > 0) || !(rq->horizon_days <= LC_MAX_HORIZON_DAYS)) {
+        lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "the horizon must be a positive time of at "
+                                                  "most 365 days");
         return LC_EINPUT;
     }
     lc_vol_result *r = lc__calloc(1, sizeof(*r));
@@ -155,12 +214,20 @@ lc_status lc_vol_estimate(const lc_vol_request *rq, lc_vol_result **pp, lc_diags
         return LC_ENOMEM;
     r->horizon_days = rq->horizon_days;
     r->sigma = NAN;
+    r->confidence = r->z = NAN;
+    if (vc) {
+        r->market = rq_in->market;
+        r->confidence = vc->confidence;
+        r->z = vc->z;
+    }
     lc__history *h = NULL;
     lc_status rc = open_plugin(rq, r, d);
     if (rc == LC_OK)
         rc = apply_params(rq, r, d);
+    /* With a policy's market, a gap is fixed in the policy; with --plugin, by --gaps. */
     if (rc == LC_OK)
-        rc = lc__history_load(rq->history, rq->has_until ? rq->until_day : INT64_MAX, gaps, &h, d);
+        rc = lc__history_load(rq->history, rq->has_until ? rq->until_day : INT64_MAX, gaps,
+                              vc || rq->model ? LC__GAPS_HINT_POLICY : LC__GAPS_HINT_CLI, &h, d);
     if (rc == LC_OK && !(r->model = lc__strdup(rq->model ? rq->model : r->plugin->api->name)))
         rc = LC_ENOMEM;
     if (rc) {
@@ -237,6 +304,9 @@ lc_status lc_vol_result_write(const lc_vol_result *r, lc_format fmt, FILE *f)
         char d0[16], d1[16];
         lc__format_date(r->first_day, d0);
         lc__format_date(r->last_day, d1);
+        if (r->market)
+            lc__out_printf(&o, "market      %s (confidence %s, z %s)\n", r->market,
+                           lc__numstr(r->confidence, a), lc__numstr(r->z, d1));
         lc__out_printf(&o, "model       %s (plugin %s %s)\n", r->model, api->name, api->version);
         lc__out_printf(&o, "plugin      %s\n", r->plugin->path);
         lc__out_printf(&o, "history     %zu days, %s to %s\n", r->n_bars, d0, d1);
@@ -255,7 +325,17 @@ lc_status lc_vol_result_write(const lc_vol_result *r, lc_format fmt, FILE *f)
         }
         return lc__out_finish(&o);
     }
-    lc__out_str(&o, "{\"model\":");
+    lc__out_str(&o, "{");
+    if (r->market) {
+        lc__out_str(&o, "\"market\":");
+        lc__out_json_str(&o, r->market);
+        lc__out_str(&o, ",\"confidence\":");
+        lc__out_num(&o, r->confidence);
+        lc__out_str(&o, ",\"z\":");
+        lc__out_num(&o, r->z);
+        lc__out_char(&o, ',');
+    }
+    lc__out_str(&o, "\"model\":");
     lc__out_json_str(&o, r->model);
     lc__out_str(&o, ",\"plugin\":");
     lc__out_json_str(&o, api->name);

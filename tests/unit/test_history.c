@@ -12,7 +12,7 @@ static lc__history *load(const char *file, int64_t until, lc__gaps gaps)
     lc_diags d;
     lc_diags_init(&d);
     lc__history *h = NULL;
-    lc_status rc = lc__history_load(file, until, gaps, &h, &d);
+    lc_status rc = lc__history_load(file, until, gaps, LC__GAPS_HINT_POLICY, &h, &d);
     if (rc)
         lc_diags_print(&d, stderr);
     lc_diags_free(&d);
@@ -94,7 +94,7 @@ static void gap_rules(void **state)
     lc_diags d;
     lc_diags_init(&d);
     lc__history *h = (lc__history *)1;
-    assert_int_equal(lc__history_load(HIST "gap.csv", INT64_MAX, LC__GAPS_ERROR, &h, &d),
+    assert_int_equal(lc__history_load(HIST "gap.csv", INT64_MAX, LC__GAPS_ERROR, LC__GAPS_HINT_POLICY, &h, &d),
                      LC_EINPUT);
     assert_null(h);
     assert_int_equal(d.n_errors, 1);

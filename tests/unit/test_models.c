@@ -29,7 +29,7 @@ static int setup(void **state)
     lc__parse_date("2024-12-31", 10, &until);
     lc_diags d;
     lc_diags_init(&d);
-    lc_status rc = lc__history_load(BTC, until, LC__GAPS_ERROR, &hist, &d);
+    lc_status rc = lc__history_load(BTC, until, LC__GAPS_ERROR, LC__GAPS_HINT_POLICY, &hist, &d);
     lc_diags_print(&d, stderr);
     lc_diags_free(&d);
     return rc == LC_OK ? 0 : -1;

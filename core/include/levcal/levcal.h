@@ -88,6 +88,13 @@ LC_API void lc_diags_free(lc_diags *d);
  */
 LC_API unsigned lc_diags_print(const lc_diags *d, FILE *out);
 
+/**
+ * @brief The candidate closest to @p word if it is a plausible typo of it (at most two
+ * edits, and fewer than half its length), else NULL: the "did you mean" of every levcal
+ * message, for embedders' own. Returns one of @p cands (borrowed).
+ */
+LC_API const char *lc_suggest(const char *word, const char *const *cands, size_t n);
+
 /* ==== Allocation ======================================================== */
 
 /**
@@ -212,6 +219,14 @@ typedef struct lc_calibration {
  */
 LC_API lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *diags);
 
+/**
+ * @brief Checks that the files a loaded policy refers to and reads only later (each
+ * volatility market's `history:`) exist and can be read, with errors located at their
+ * keys. Scripts and plugins are read when the policy loads. `levcal check` runs this.
+ * @return LC_OK, LC_EINPUT or LC_ENOMEM
+ */
+LC_API lc_status lc_policy_check_files(const lc_policy *p, lc_diags *diags);
+
 /** @brief Parses YYYY-MM-DD into days since 1970-01-01. @return LC_OK or LC_EINPUT */
 LC_API lc_status lc_parse_date(const char *text, int64_t *day);
 
@@ -233,8 +248,12 @@ typedef struct lc_vol_request {
     const char *history;           /* daily OHLC CSV */
     int has_until;
     int64_t until_day;
-    const char *gaps;              /* "error" (default), "drop" or "scale" */
-    double horizon_days;           /* > 0 */
+    const char *gaps;              /* "error" (default), "drop" or "scale"; NULL: the
+                                      market's, else "error" */
+    double horizon_days;           /* > 0; 0: the market's, else 1 day */
+    const char *market;            /* with policy: take model, history, gaps, horizon and
+                                      confidence from this market's volatility section, so
+                                      the sigma is the one evaluation uses */
 } lc_vol_request;
 
 typedef struct lc_vol_result lc_vol_result;
@@ -247,8 +266,10 @@ typedef struct lc_vol_result lc_vol_result;
  */
 LC_API lc_status lc_vol_estimate(const lc_vol_request *rq, lc_vol_result **pp, lc_diags *diags);
 
-/** @brief JSON fields: model, plugin, params, loglik, converged, error, horizon_days, sigma,
- * sigma_annualized, observations. */
+/** @brief JSON fields: model, plugin, plugin_version, plugin_path, first_day, last_day,
+ * settings, params, loglik, converged, error, horizon_days, sigma, sigma_annualized
+ * (sigma * sqrt(365 / horizon_days)), observations; with a market, also market,
+ * confidence and z. */
 LC_API lc_status lc_vol_result_write(const lc_vol_result *r, lc_format fmt, FILE *out);
 LC_API int lc_vol_result_converged(const lc_vol_result *r);
 LC_API double lc_vol_result_sigma(const lc_vol_result *r);
@@ -487,6 +508,33 @@ LC_API lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf,
 LC_API size_t lc_account_breaches(const lc_account_result *a,
                                   const lc_position_result *positions, lc_breach *out,
                                   size_t cap);
+
+/** @brief The order of accounts in a written report: the book's, or most at risk first. */
+typedef enum lc_sort {
+    LC_SORT_NONE = 0,     /* as in the portfolio */
+    LC_SORT_MARGIN_RATIO, /* highest margin ratio first; no equity (null) before all */
+    LC_SORT_LEVERAGE,     /* highest leverage first; no equity (null) before all */
+    LC_SORT_NOTIONAL      /* largest cross notional first */
+} lc_sort;
+
+/** @brief What of an evaluation to write. Zero-initialised: every account, book order. */
+typedef struct lc_write_options {
+    const char *const *accounts; /* only these account ids; none: every account */
+    size_t n_accounts;
+    unsigned status_mask;        /* only accounts whose status bit (1u << lc_verdict) is set;
+                                    0: every status */
+    lc_sort sort;
+} lc_write_options;
+
+/**
+ * @brief As lc_evaluate_write, writing only the accounts @p opts selects, in its order
+ * (@p opts may be NULL). The summary still counts every account of the book. A sort
+ * evaluates the whole book before writing, so memory grows with it.
+ * @return as lc_evaluate_write; LC_EINPUT if an account id given is not in the book
+ */
+LC_API lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf,
+                                        lc_format fmt, FILE *out, const lc_write_options *opts,
+                                        lc_summary *summary, lc_diags *diags);
 
 /** @brief Counts of a materialised report. */
 LC_API void lc_report_summary(const lc_report *r, lc_summary *summary);

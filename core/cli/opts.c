@@ -1,0 +1,101 @@
+/*
+ * opts.c - the one option parser of every levcal command.
+ *
+ * Long options as --name VALUE or --name=VALUE, short ones as -x VALUE; "--" ends the
+ * options; a lone "-" is an argument (standard input). A mistake gets one line naming it,
+ * with a did-you-mean for a misspelt option, and a pointer to the command's help rather
+ * than the whole usage text.
+ */
+#include "../src/lc_prefix.h"
+
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nsee '%s --help'\n", cmd);
+    return LC_EXIT_USAGE;
+}
+
+static int unknown(cli_args *a, const char *arg, size_t len)
+{
+    const char *names[64];
+    char spelt[64][40];
+    size_t n = 0;
+    for (size_t i = 0; i < a->n_opts && n < 64; i++) {
+        snprintf(spelt[n], sizeof spelt[n], "--%s", a->opts[i].name);
+        names[n] = spelt[n];
+        n++;
+    }
+    char word[128];
+    snprintf(word, sizeof word, "%.*s", (int)(len < 100 ? len : 100), arg);
+    const char *hint = lc_suggest(word, names, n);
+    if (hint)
+        cli_usage_error(a->cmd, "unknown option '%s' (did you mean '%s'?)", word, hint);
+    else
+        cli_usage_error(a->cmd, "unknown option '%s'", word);
+    return CLI_FAIL;
+}
+
+int cli_next(cli_args *a)
+{
+    if (a->i >= a->argc)
+        return CLI_END;
+    char *arg = a->argv[a->i++];
+    if (a->only_args || arg[0] != '-' || arg[1] == '\0') {
+        a->value = arg;
+        return CLI_ARG;
+    }
+    if (strcmp(arg, "--") == 0) {
+        a->only_args = true;
+        return cli_next(a);
+    }
+    const cli_opt *o = NULL;
+    const char *inline_value = NULL;
+    if (arg[1] == '-') {
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        for (size_t i = 0; i < a->n_opts && !o; i++)
+            if (strlen(a->opts[i].name) == len && strncmp(a->opts[i].name, name, len) == 0)
+                o = &a->opts[i];
+        if (!o)
+            return unknown(a, arg, (size_t)(2 + len));
+        if (eq)
+            inline_value = eq + 1;
+    } else {
+        for (size_t i = 0; i < a->n_opts && !o; i++)
+            if (a->opts[i].short_name && a->opts[i].short_name == arg[1] && arg[2] == '\0')
+                o = &a->opts[i];
+        if (!o)
+            return unknown(a, arg, strlen(arg));
+    }
+    a->opt = o;
+    int id = (int)(o - a->opts);
+    if (!o->value) {
+        if (inline_value) {
+            cli_usage_error(a->cmd, "option '--%s' takes no value", o->name);
+            return CLI_FAIL;
+        }
+        a->value = NULL;
+        return id;
+    }
+    if (inline_value) {
+        a->value = inline_value;
+        return id;
+    }
+    if (a->i >= a->argc) {
+        cli_usage_error(a->cmd, "option '%s' needs a value", arg);
+        return CLI_FAIL;
+    }
+    a->value = a->argv[a->i++];
+    return id;
+}
