@@ -60,6 +60,15 @@ enum { T_CAP, T_MAXLEV, T_MMR, T_CUM, T_NKEYS };
 static const lc__key tier_keys[T_NKEYS] = {
     {"cap", true}, {"max_leverage", true}, {"mmr", true}, {"maintenance_amount", false}};
 
+/* YAML's spelling of infinity, unquoted: .inf, .Inf, .INF, with an optional '+'. */
+static bool is_unbounded(const lc__node *n)
+{
+    if (n->kind != LC__NODE_SCALAR || n->quoted)
+        return false;
+    const char *s = n->s[0] == '+' ? n->s + 1 : n->s;
+    return strcmp(s, ".inf") == 0 || strcmp(s, ".Inf") == 0 || strcmp(s, ".INF") == 0;
+}
+
 /* Validates one market's tier list into "out" (n entries). Each rule is checked against
  * the last tier whose value of that kind was valid, so one bad number yields one error,
  * not a cascade down the table. */
@@ -79,7 +88,16 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
         }
         bool ok_cap = false, ok_lev = false, ok_mmr = false;
         double x;
-        if (v[T_CAP] && lc__node_number(ld, v[T_CAP], &x)) {
+        if (v[T_CAP] && is_unbounded(v[T_CAP])) {
+            /* The last tier may take every notional: no position limit in the market. */
+            if (i + 1 == seq->n) {
+                t->cap = INFINITY;
+                ok_cap = true;
+            } else {
+                lc__ld_error(ld, v[T_CAP]->line, v[T_CAP]->col,
+                             "cap .inf (no position limit) is allowed on the last tier only");
+            }
+        } else if (v[T_CAP] && lc__node_number(ld, v[T_CAP], &x)) {
             if (!(x > 0)) {
                 lc__ld_error(ld, v[T_CAP]->line, v[T_CAP]->col,
                              "expected a cap above 0, got %s", v[T_CAP]->s);

@@ -163,7 +163,8 @@ LC_API const char *lc_policy_market_name(const lc_policy *p, size_t i);
 
 /** @brief One notional bracket of a market, as loaded (cum derived when omitted). */
 typedef struct lc_tier {
-    double cap;                /* exclusive upper bound of the bracket's notional */
+    double cap;                /* exclusive upper bound of the bracket's notional; INFINITY
+                                  for a last tier written `cap: .inf` (no position limit) */
     double max_leverage;       /* highest leverage the bracket allows */
     double mmr;                /* maintenance-margin rate */
     double maintenance_amount; /* Binance's "cum": maintenance_margin = N * mmr - cum */
