@@ -176,7 +176,7 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
 {
     const lc__acct *in = &pf->accts[idx];
     const lc__pos *pos = in->n ? pf->pos + in->first : NULL; /* no NULL + 0 */
-    double upnl = 0, mm = 0, notional = 0;
+    double upnl = 0, mm = 0, notional = 0, iso_equity = 0;
 
     for (size_t i = 0; i < in->n; i++) {
         const lc__pos *p = &pos[i];
@@ -231,6 +231,7 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
         r->isolated = 1;
         r->isolated_margin = p->iso_margin;
         r->equity = eq;
+        iso_equity += eq;
         r->margin_ratio = eq > 0 ? r->maintenance_margin / eq : (double)NAN;
         r->liquidation_price = lc__liquidation_price(mk->tiers, mk->n_tiers, t, p->iso_margin,
                                                      q, p->qty > 0 ? 1.0 : -1.0, p->entry);
@@ -253,6 +254,7 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
     a->id = in->id;
     a->collateral = in->collateral;
     a->equity = equity;
+    a->total_equity = equity + iso_equity;
     a->upnl = upnl;
     a->notional = notional;
     a->maintenance_margin = mm;

@@ -238,6 +238,7 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
         lc__free(br);
     key_num(o, ",\"collateral\":", a->collateral);
     key_num(o, ",\"equity\":", a->equity);
+    key_num(o, ",\"total_equity\":", a->total_equity);
     key_num(o, ",\"upnl\":", a->upnl);
     key_num(o, ",\"notional\":", a->notional);
     key_num(o, ",\"maintenance_margin\":", a->maintenance_margin);

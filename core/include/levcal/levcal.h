@@ -443,6 +443,7 @@ typedef struct lc_account_result {
     size_t n_findings;
     const char *const *log;    /* lines scripts wrote with levcal.log */
     size_t n_log;
+    double total_equity;       /* equity plus every isolated position's equity */
 } lc_account_result;
 
 typedef struct lc_report lc_report;
