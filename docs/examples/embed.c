@@ -4,13 +4,20 @@
  *
  * Build against an installed levcal:  cc embed.c $(pkg-config --cflags --libs levcal)
  * Run:                                ./a.out policies/default.yaml examples/portfolio.yaml
+ * Where the shipped volatility models are: ./a.out --plugin-dir (lc_plugin_dir()).
  */
 #include <levcal/levcal.h>
 
 #include <stdio.h>
+#include <string.h>
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--plugin-dir") == 0) {
+        const char *dir = lc_plugin_dir();
+        printf("%s\n", dir ? dir : "(none)");
+        return dir ? 0 : 1;
+    }
     if (argc != 3) {
         fprintf(stderr, "usage: %s POLICY PORTFOLIO\n", argv[0]);
         return 2;

@@ -47,3 +47,33 @@ printf 'marks: {XUSDT: 102}\naccounts: [{id: a, collateral: 1000, positions: [{m
 grep -q '"binding":"volatility","tier_max_leverage":125,"model":"example"' "$scratch/report.json"
 grep -q '"max_leverage":30.4' "$scratch/report.json"
 echo "installed plugin SDK builds an out-of-tree plugin that levcal loads and uses"
+
+# The rest of the installation: the CMake package, the plugin directory as every channel
+# names it, the shipped policies beside their scripts, and the man page.
+plugindir=$(pkg-config --variable=plugindir levcal)
+[ -f "$plugindir/garch11.so" ] || { echo "levcal.pc plugindir $plugindir has no garch11.so"; exit 1; }
+mkdir -p "$scratch/cmake-user"
+cat >"$scratch/cmake-user/CMakeLists.txt" <<CMAKE
+cmake_minimum_required(VERSION 3.18)
+project(user C)
+find_package(levcal 0.1 REQUIRED)
+add_executable(embed $src/docs/examples/embed.c)
+target_link_libraries(embed PRIVATE levcal::levcal)
+file(WRITE \${CMAKE_BINARY_DIR}/plugindir.txt "\${levcal_PLUGIN_DIR}")
+CMAKE
+cmake -S "$scratch/cmake-user" -B "$scratch/cmake-user/build" -DCMAKE_PREFIX_PATH="$scratch/prefix" \
+    -DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS="$extra" -DCMAKE_BUILD_RPATH="$scratch/prefix/lib" >/dev/null
+cmake --build "$scratch/cmake-user/build" >/dev/null
+"$scratch/cmake-user/build/embed" "$src/policies/default.yaml" "$src/examples/portfolio.yaml" | grep -q '^dave over_limit'
+[ "$(cat "$scratch/cmake-user/build/plugindir.txt")" = "$(cd "$plugindir" && pwd)" ] ||
+    { echo "levcal_PLUGIN_DIR differs from plugindir"; exit 1; }
+echo "find_package(levcal) builds an embedder against levcal::levcal"
+# The library finds the shipped plugins from its own file, whoever embeds it.
+"$scratch/cmake-user/build/embed" --plugin-dir | grep -qx "$(cd "$plugindir" && pwd)" ||
+    { echo "lc_plugin_dir() does not name $plugindir"; exit 1; }
+share="$scratch/prefix/share/levcal"
+unset LEVCAL_PLUGIN_PATH
+"$levcal" check "$share/policies/"*.yaml
+"$levcal" eval --policy "$share/policies/volatility.yaml" --portfolio "$share/examples/portfolio.yaml" >/dev/null
+[ -f "$scratch/prefix/share/man/man1/levcal.1" ] || { echo "no man page installed"; exit 1; }
+echo "installed policies check and evaluate; the man page is installed"
