@@ -4,13 +4,17 @@
 #   make run    build, then evaluate the sample portfolio under policies/default.yaml
 #   make test   build with AddressSanitizer + UBSan into build-asan/ and run every test
 #   make bench  build optimised into build-bench/ and print the benchmark figures
+#   make fuzz   build the libFuzzer targets with clang into build-fuzz/ and run each for
+#               FUZZ_SECONDS (default 60)
 
 BUILD       ?= build
 ASAN_BUILD  ?= build-asan
 BENCH_BUILD ?= build-bench
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test bench install clean
+.PHONY: all deps build run test bench fuzz install clean
 
 all: build
 
@@ -35,8 +39,14 @@ bench: deps
 	@cmake --build $(BENCH_BUILD) -j $(JOBS)
 	@sh bench/run.sh $(BENCH_BUILD)
 
+fuzz: deps
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLC_FUZZ=ON \
+		-DBUILD_TESTING=OFF -DLC_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(FUZZ_BUILD)

@@ -252,7 +252,7 @@ int lc_cmd_eval(int argc, char **argv)
     }
     code = LC_EXIT_OK;
     size_t at_or_above = 0;
-    for (int s = fail_at; s < LC_N_STATUS; s++)
+    for (size_t s = (size_t)fail_at; s < LC_N_STATUS; s++)
         at_or_above += sum.by_status[s];
     if (fail_on && at_or_above) {
         fprintf(stderr, "levcal: %zu account%s at or above %s (--fail-on)\n", at_or_above,

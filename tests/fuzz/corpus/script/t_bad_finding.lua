@@ -1,0 +1,3 @@
+function on_account(acct, ctx)
+    return {{rule = "r", action = "explode"}}
+end

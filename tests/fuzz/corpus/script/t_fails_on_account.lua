@@ -1,0 +1,3 @@
+function on_account(acct, ctx)
+    error("no verdict for " .. acct.id)
+end

@@ -1,0 +1,3 @@
+function max_leverage(pos, acct, ctx)
+    while true do end
+end

@@ -1,0 +1,1 @@
+local helper = 1

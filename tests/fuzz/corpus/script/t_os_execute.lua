@@ -1,0 +1,3 @@
+function max_leverage(pos, acct, ctx)
+    os.execute("touch /tmp/levcal-escaped")
+end

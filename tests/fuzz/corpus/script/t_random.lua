@@ -1,0 +1,3 @@
+function max_leverage(pos, acct, ctx)
+    return math.random(2, 100)
+end

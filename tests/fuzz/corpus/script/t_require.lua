@@ -1,0 +1,3 @@
+function max_leverage(pos, acct, ctx)
+    local socket = require("socket")
+end

@@ -1,0 +1,3 @@
+function max_leverage(pos, acct, ctx)
+    return 0 / 0
+end

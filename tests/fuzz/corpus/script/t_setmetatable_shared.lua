@@ -1,0 +1,3 @@
+function max_leverage(pos, acct, ctx)
+    setmetatable(string, {__index = function() return "pwned" end})
+end

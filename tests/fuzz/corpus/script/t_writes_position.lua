@@ -1,0 +1,3 @@
+function max_leverage(pos, acct, ctx)
+    pos.qty = 0
+end

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Runs every fuzz target for a while: `make fuzz` (FUZZ_SECONDS each, default 60).
+# New inputs go to BUILD/corpus/TARGET, crashes to BUILD/artifacts/; the shipped corpus in
+# tests/fuzz/corpus is only read. A crash stops the run with libFuzzer's exit status.
+#   run.sh BUILD_DIR SECONDS
+set -eu
+build=$1 secs=$2
+src=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$build/artifacts"
+mkdir -p "$build/artifacts"
+for t in policy portfolio history script; do
+    mkdir -p "$build/corpus/$t"
+    echo "fuzz_$t: $secs s"
+    "$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" \
+        "$build/corpus/$t" "$src/corpus/$t" 2>&1 | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' || true
+    [ -z "$(ls "$build/artifacts" | grep "^$t-" || true)" ] || { echo "fuzz_$t found a crash: $build/artifacts"; exit 1; }
+done
