@@ -348,7 +348,7 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
     for (size_t i = 0; i < n; i++) {
         lc_bar *b = &hist->bars[i];
         *b = rows[i].bar;
-        b->ret = b->overnight = NAN;
+        b->ret = b->overnight = (double)NAN;
         if (i == 0)
             continue;
         int64_t k = b->day - rows[i - 1].bar.day;

@@ -139,6 +139,9 @@ lc_status lc__node_parse(lc__reader *r, lc__arena *a, lc__node **proot)
 /* ==== Errors ============================================================ */
 
 static void ld_vreport(lc__ld *ld, lc_severity sev, unsigned line, unsigned col,
+                       const char *fmt, va_list ap) LC_PRINTF(5, 0);
+
+static void ld_vreport(lc__ld *ld, lc_severity sev, unsigned line, unsigned col,
                        const char *fmt, va_list ap)
 {
     if (sev == LC_SEV_ERROR)

@@ -14,7 +14,7 @@
 double lc__norm_ppf(double p)
 {
     if (!(p > 0 && p < 1))
-        return NAN;
+        return (double)NAN;
     double q = p < 0.5 ? p : 1 - p; /* the smaller tail */
     double t = sqrt(-2 * log(q));
     double x = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) /

@@ -81,7 +81,7 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
     for (size_t i = 0; i < seq->n; i++) {
         const lc__node *v[T_NKEYS];
         lc_tier *t = &out[i];
-        t->cap = t->max_leverage = t->mmr = NAN;
+        t->cap = t->max_leverage = t->mmr = (double)NAN;
         if (!lc__node_map(ld, seq->kids[i], tier_keys, T_NKEYS, v, "a tier")) {
             chain_ok = false;
             continue;
@@ -91,7 +91,7 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
         if (v[T_CAP] && is_unbounded(v[T_CAP])) {
             /* The last tier may take every notional: no position limit in the market. */
             if (i + 1 == seq->n) {
-                t->cap = INFINITY;
+                t->cap = (double)INFINITY;
                 ok_cap = true;
             } else {
                 lc__ld_error(ld, v[T_CAP]->line, v[T_CAP]->col,

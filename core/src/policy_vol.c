@@ -159,7 +159,7 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
     vc->line = node->line;
     vc->col = node->col;
     vc->fallback = 1;
-    vc->sigma_h = NAN;
+    vc->sigma_h = (double)NAN;
     const char *s;
 
     if (v[V_MODEL] && lc__node_string(ld, v[V_MODEL], &s)) {

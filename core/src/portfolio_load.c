@@ -217,8 +217,8 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
     lc__pos *p = new_position(s);
     if (!p)
         return;
-    p->qty = p->entry = NAN;
-    p->iso_margin = NAN;
+    p->qty = p->entry = (double)NAN;
+    p->iso_margin = (double)NAN;
     p->market = UINT32_MAX;
     p->line = start->line;
     s->pf->accts[acct].n++;
@@ -465,8 +465,8 @@ static void load_account(pload *s, const lc__event *start, unsigned *id_lines)
     size_t a = pf->n_accts++;
     lc__acct *ac = &pf->accts[a];
     memset(ac, 0, sizeof(*ac));
-    ac->collateral = NAN;
-    ac->created = NAN;
+    ac->collateral = (double)NAN;
+    ac->created = (double)NAN;
     ac->first = pf->n_pos;
 
     lc__event k, v;
@@ -673,13 +673,13 @@ static lc_status scan(const lc_policy *pol, const char *name, const char *buf, s
         !s.seen_line)
         goto out;
     pf->pol = pol;
-    pf->as_of = NAN;
+    pf->as_of = (double)NAN;
     lc__arena_init(&pf->arena, 1 << 16);
     pf->marks = lc__malloc(nm * sizeof(double));
     if (!pf->marks)
         goto out;
     for (size_t m = 0; m < nm; m++) {
-        pf->marks[m] = NAN;
+        pf->marks[m] = (double)NAN;
         s.market_names[m] = pol->markets[m].name;
     }
     if ((rc = lc__reader_init(&s.r, name, buf, len, json, diags)) != LC_OK)

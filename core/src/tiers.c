@@ -65,5 +65,5 @@ double lc__liquidation_price(const lc_tier *tiers, size_t n_tiers, size_t tier, 
         if (lc_tier_find(tiers, n_tiers, lp > 0 ? q * lp : 0.0, NULL) == t)
             return lp > 0 ? lp : (double)NAN;
     }
-    return NAN;
+    return (double)NAN;
 }

@@ -203,7 +203,7 @@ lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d
             }
         }
         fit_entry *fe = &fs[f];
-        double sigma = NAN;
+        double sigma = (double)NAN;
         char err[256] = "";
         lc_fit_status st = fe->st;
         if (st == LC_FIT_OK)
@@ -220,7 +220,7 @@ lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d
             vc->reason[0] = '\0';
         } else {
             vc->state = LC__VOL_FALLBACK;
-            vc->sigma_h = NAN;
+            vc->sigma_h = (double)NAN;
             snprintf(vc->reason, sizeof vc->reason, "model '%.40s' (%.40s) failed: %.150s", md->name,
                      api->name, err[0] ? err : "no reason given");
             char fb[40];

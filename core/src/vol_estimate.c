@@ -42,7 +42,7 @@ static double stat(const lc_vol_result *r, const char *name)
     for (size_t i = 0; i < r->n_stats; i++)
         if (strcmp(r->stats[i].name, name) == 0)
             return r->stats[i].value;
-    return NAN;
+    return (double)NAN;
 }
 
 static lc_status open_plugin(const lc_vol_request *rq, lc_vol_result *r, lc_diags *d)
@@ -213,8 +213,8 @@ lc_status lc_vol_estimate(const lc_vol_request *rq_in, lc_vol_result **pp, lc_di
     if (!r)
         return LC_ENOMEM;
     r->horizon_days = rq->horizon_days;
-    r->sigma = NAN;
-    r->confidence = r->z = NAN;
+    r->sigma = (double)NAN;
+    r->confidence = r->z = (double)NAN;
     if (vc) {
         r->market = rq_in->market;
         r->confidence = vc->confidence;
@@ -260,7 +260,7 @@ lc_status lc_vol_estimate(const lc_vol_request *rq_in, lc_vol_result **pp, lc_di
     }
     r->converged = st == LC_FIT_OK;
     if (!r->converged)
-        r->sigma = NAN;
+        r->sigma = (double)NAN;
     lc__history_free(h);
     *pp = r;
     return LC_OK;

@@ -48,14 +48,14 @@ lc_model *lc_pc_window_create(const lc_pc_window_def *def, const lc_param *param
     }
     m->def = def;
     m->window = (size_t)lc_pc_param(params, n, "window", 30);
-    m->daily_var = NAN;
+    m->daily_var = (double)NAN;
     return m;
 }
 
 lc_fit_status lc_pc_window_fit(lc_model *m, const lc_bar *bars, size_t n, char *err,
                                size_t errlen)
 {
-    m->daily_var = NAN;
+    m->daily_var = (double)NAN;
     /* The window is the last `window` bars; estimators of returns also need each of
      * those bars to have a return (a predecessor not cut off by a dropped gap). */
     if (n < m->window) {

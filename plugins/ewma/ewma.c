@@ -30,13 +30,13 @@ static lc_model *create(const lc_host_api *host, const lc_param *p, size_t n, ch
         return NULL;
     }
     m->lambda = lc_pc_param(p, n, "lambda", 0.94);
-    m->var = NAN;
+    m->var = (double)NAN;
     return m;
 }
 
 static lc_fit_status fit(lc_model *m, const lc_bar *bars, size_t n, char *err, size_t errlen)
 {
-    double var = NAN, lam = m->lambda;
+    double var = (double)NAN, lam = m->lambda;
     size_t used = 0;
     for (size_t i = 0; i < n; i++) {
         double r = bars[i].ret;

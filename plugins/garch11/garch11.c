@@ -100,7 +100,7 @@ static double objective(const double *r2, size_t n, double s0, const theta *t, d
         }
     }
     if (!(prod > 0) || !isfinite(prod) || !isfinite(sum_q))
-        return NAN;
+        return (double)NAN;
     int ex;
     prod = frexp(prod, &ex);
     e2 += ex;
@@ -146,7 +146,7 @@ static int bfgs(const double *r2, size_t n, double s0, theta *t, int max_iter, i
             }
             slope = dot3(g, p);
         }
-        double step = 1, fn = NAN;
+        double step = 1, fn = (double)NAN;
         theta tn;
         for (;;) {
             for (int i = 0; i < 3; i++)
@@ -326,7 +326,7 @@ LC_PLUGIN_EXPORT double lc_garch11_loglik(const double *r, size_t n, double omeg
     double *r2 = malloc(n * sizeof(*r2)), s0 = 0;
     if (!r2 || n == 0) {
         free(r2);
-        return NAN;
+        return (double)NAN;
     }
     for (size_t i = 0; i < n; i++) {
         r2[i] = r[i] * r[i];

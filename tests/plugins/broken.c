@@ -65,13 +65,13 @@ static lc_fit_status forecast(lc_model *m, double h, double *sigma, char *err, s
     (void)errlen;
 #if defined(FAULT_NAN)
     (void)m, (void)h;
-    *sigma = NAN;
+    *sigma = (double)NAN;
 #elif defined(FAULT_NEGATIVE)
     (void)m, (void)h;
     *sigma = -0.02;
 #elif defined(FAULT_INF)
     (void)m, (void)h;
-    *sigma = INFINITY;
+    *sigma = (double)INFINITY;
 #else
     *sigma = m->daily_sigma * sqrt(h);
 #endif

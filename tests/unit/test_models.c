@@ -95,7 +95,7 @@ static double stat(run *r, const char *name)
         if (strcmp(s[i].name, name) == 0)
             return s[i].value;
     fail_msg("no stat %s", name);
-    return NAN;
+    return (double)NAN;
 }
 
 static void done(run *r)
@@ -203,7 +203,7 @@ static void window_needs_history(void **state)
                      LC_OK);
     lc_param p = {"window", 30};
     lc_model *m = pl->api->create(NULL, &p, 1, err, sizeof err);
-    lc_bar bars[5] = {{0, 1, 1, 1, 1, NAN, NAN}};
+    lc_bar bars[5] = {{0, 1, 1, 1, 1, (double)NAN, (double)NAN}};
     assert_int_equal(pl->api->fit(m, bars, 5, err, sizeof err), LC_FIT_FAILED);
     assert_string_equal(err, "needs 30 days of history, got 5");
     pl->api->destroy(m);

@@ -32,7 +32,7 @@ static lc_model *create(const lc_host_api *host, const lc_param *p, size_t n, ch
         return NULL;
     }
     m->window = (size_t)p[0].value;
-    m->daily_sigma = NAN;
+    m->daily_sigma = (double)NAN;
     return m;
 }
 
