@@ -158,7 +158,7 @@ static void print_row(lc__out *o, row c, const size_t *w)
  * failure, a script's finding or log line. */
 static void text_line(lc__out *o, const char *mark, const char *text)
 {
-    char buf[1100];
+    char buf[1500]; /* escaping keeps at most 1023 bytes of the text */
     snprintf(buf, sizeof buf, "%s", text);
     lc__escape_ctl(buf, sizeof buf);
     lc__out_str(o, "    ");
