@@ -402,6 +402,20 @@ static const lc_account_result *on_the_fly(lc__source *src, size_t i,
     return &src->scratch_acc;
 }
 
+static lc__source source(const lc_policy *pol, size_t n_acc, size_t n_pos,
+                         const lc_account_result *(*get)(lc__source *, size_t,
+                                                         const lc_position_result **),
+                         const lc_write_options *opts)
+{
+    lc__source src = {0};
+    src.pol = pol;
+    src.n_acc = n_acc;
+    src.n_pos = n_pos;
+    src.get = get;
+    src.opts = opts;
+    return src;
+}
+
 static lc_status write_source(lc__source *src, lc_format fmt, FILE *out)
 {
     return fmt == LC_FORMAT_TABLE ? lc__report_write_table(src, out)
@@ -468,11 +482,7 @@ lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
 {
     if (!r || !out)
         return LC_EINVAL;
-    lc__source src = {0};
-    src.pol = r->pol;
-    src.n_acc = r->n_acc;
-    src.n_pos = r->n_pos;
-    src.get = from_report;
+    lc__source src = source(r->pol, r->n_acc, r->n_pos, from_report, NULL);
     src.report = r;
     return write_source(&src, fmt, out);
 }
@@ -511,13 +521,8 @@ lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf, l
     sorting = r;
     sorting_by = opts->sort;
     qsort(order, r->n_acc, sizeof(*order), by_key);
-    lc__source src = {0};
-    src.pol = pol;
-    src.n_acc = r->n_acc;
-    src.n_pos = r->n_pos;
-    src.get = from_report;
+    lc__source src = source(pol, r->n_acc, r->n_pos, from_report, opts);
     src.report = r;
-    src.opts = opts;
     src.order = order;
     rc = write_source(&src, fmt, out);
     if (summary)
@@ -543,13 +548,8 @@ lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf
     for (size_t i = 0; i < pf->n_accts; i++)
         if (pf->accts[i].n > largest)
             largest = pf->accts[i].n;
-    lc__source src = {0};
-    src.pol = pol;
-    src.n_acc = pf->n_accts;
-    src.n_pos = pf->n_pos;
-    src.get = on_the_fly;
+    lc__source src = source(pol, pf->n_accts, pf->n_pos, on_the_fly, opts);
     src.pf = pf;
-    src.opts = opts;
     src.scratch_pos = lc__malloc(largest * sizeof(*src.scratch_pos));
     if (!src.scratch_pos)
         return LC_ENOMEM;

@@ -58,6 +58,10 @@ void lc__reason_text(const lc_account_result *a, const lc_position_result *pos, 
 void lc__breach_text(const lc_breach *b, const lc_account_result *a,
                      const lc_position_result *pos, char *buf, size_t size);
 
+/* The warning of a script's cap set aside (ignored, or clamped below 1/mmr) on position
+ * "p" into "buf"; false when there is none. */
+bool lc__script_warning_text(const lc_position_result *p, char *buf, size_t size);
+
 /* "v" to the cent ("-2007.00"; "null" if not finite) into "buf" (40 bytes); returns buf. */
 char *lc__cents(double v, char *buf);
 

@@ -120,6 +120,21 @@ void lc__breach_text(const lc_breach *br, const lc_account_result *ac,
     }
 }
 
+bool lc__script_warning_text(const lc_position_result *p, char *buf, size_t size)
+{
+    char a[40], b[40];
+    if (p->ignored_script)
+        snprintf(buf, size, "script %s asked for max leverage %s, above the declarative %s; ignored",
+                 p->ignored_script, lc__numstr(p->ignored_cap, a), lc__numstr(p->max_leverage, b));
+    else if (p->clamped_script)
+        snprintf(buf, size, "script %s asked for max leverage %s, at or above 1/mmr = %s where a "
+                            "new position would open liquidatable; clamped below it",
+                 p->clamped_script, lc__numstr(p->clamped_cap, a), lc__numstr(1 / p->mmr, b));
+    else
+        return false;
+    return true;
+}
+
 void lc__reason_text(const lc_account_result *ac, const lc_position_result *pos, char *buf,
                      size_t size)
 {
@@ -160,17 +175,8 @@ static void write_position(lc__out *o, const lc_position_result *p)
         lc__out_str(o, p->binding_script);
     }
     lc__out_char(o, '"');
-    if (p->ignored_script) {
-        char a[40], b[40], w[256];
-        snprintf(w, sizeof w, "script %s asked for max leverage %s, above the declarative %s; ignored",
-                 p->ignored_script, lc__numstr(p->ignored_cap, a), lc__numstr(p->max_leverage, b));
-        lc__out_lit(o, ",\"script_warning\":");
-        lc__out_json_str(o, w);
-    } else if (p->clamped_script) {
-        char a[40], b[40], w[256];
-        snprintf(w, sizeof w, "script %s asked for max leverage %s, at or above 1/mmr = %s where "
-                              "a new position would open liquidatable; clamped below it",
-                 p->clamped_script, lc__numstr(p->clamped_cap, a), lc__numstr(1 / p->mmr, b));
+    char w[320];
+    if (lc__script_warning_text(p, w, sizeof w)) {
         lc__out_lit(o, ",\"script_warning\":");
         lc__out_json_str(o, w);
     }

@@ -192,20 +192,10 @@ static void account_texts(lc__out *o, const lc_account_result *a, const lc_posit
     for (size_t i = 0; i < a->n_log; i++)
         text_line(o, "L", a->log[i]);
     for (size_t j = 0; j < a->n_positions; j++) {
-        const lc_position_result *p = &pos[j];
-        if (!p->ignored_script && !p->clamped_script)
+        char w[320];
+        if (!lc__script_warning_text(&pos[j], w, sizeof w))
             continue;
-        char x[40], y[40];
-        if (p->ignored_script)
-            snprintf(why, sizeof why, "%s: script %s asked for max leverage %s, above the "
-                                      "declarative %s; ignored",
-                     p->market, p->ignored_script, lc__numstr(p->ignored_cap, x),
-                     lc__numstr(p->max_leverage, y));
-        else
-            snprintf(why, sizeof why, "%s: script %s asked for max leverage %s, at or above "
-                                      "1/mmr = %s; clamped below it",
-                     p->market, p->clamped_script, lc__numstr(p->clamped_cap, x),
-                     lc__numstr(1 / p->mmr, y));
+        snprintf(why, sizeof why, "%s: %s", pos[j].market, w);
         text_line(o, "W", why);
     }
 }

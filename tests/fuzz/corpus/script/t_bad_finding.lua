@@ -1,3 +1,0 @@
-function on_account(acct, ctx)
-    return {{rule = "r", action = "explode"}}
-end

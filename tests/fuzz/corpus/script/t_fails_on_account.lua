@@ -1,3 +1,0 @@
-function on_account(acct, ctx)
-    error("no verdict for " .. acct.id)
-end

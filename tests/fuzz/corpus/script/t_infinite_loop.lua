@@ -1,3 +1,0 @@
-function max_leverage(pos, acct, ctx)
-    while true do end
-end

@@ -1,3 +1,0 @@
-function max_leverage(pos, acct, ctx)
-    os.execute("touch /tmp/levcal-escaped")
-end

@@ -1,3 +1,0 @@
-function max_leverage(pos, acct, ctx)
-    return math.random(2, 100)
-end

@@ -1,3 +1,0 @@
-function max_leverage(pos, acct, ctx)
-    local socket = require("socket")
-end

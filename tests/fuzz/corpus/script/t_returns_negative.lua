@@ -1,3 +1,0 @@
-function max_leverage(pos, acct, ctx)
-    return -1
-end

@@ -1,3 +1,0 @@
-function max_leverage(pos, acct, ctx)
-    setmetatable(string, {__index = function() return "pwned" end})
-end

@@ -1,3 +1,0 @@
-function on_account(acct, ctx)
-    error({code = 42})
-end

@@ -1,3 +1,0 @@
-function max_leverage(pos, acct, ctx)
-    pos.qty = 0
-end
