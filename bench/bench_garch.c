@@ -6,7 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include "history_int.h"
+#include "load/history.h"
 #include "levcal/plugin.h"
 
 #include <dlfcn.h>

@@ -4,6 +4,11 @@
 #ifndef LC_CLI_H
 #define LC_CLI_H
 
+/* Included first by every file of the command: strict -std=c11 hides POSIX. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include "levcal/levcal.h"
 
 #define LC_EXIT_OK 0

@@ -4,7 +4,6 @@
  * Nothing reaches standard output until the whole evaluation has succeeded: on bad input
  * the caller gets diagnostics on standard error, exit status 2, and an empty stdout.
  */
-#include "../src/lc_prefix.h"
 
 #include "cli.h"
 

@@ -1,7 +1,6 @@
 /*
  * cmd_vol.c - `levcal vol` and `levcal plugins`: volatility models on their own.
  */
-#include "../src/lc_prefix.h"
 
 #include "cli.h"
 

@@ -4,7 +4,6 @@
  * The command uses the public API only, like any embedder. Exit codes: 0 done, 1 an
  * internal failure (out of memory, output could not be written), 2 bad usage or input.
  */
-#include "../src/lc_prefix.h"
 
 #include "cli.h"
 

@@ -6,7 +6,6 @@
  * with a did-you-mean for a misspelt option, and a pointer to the command's help rather
  * than the whole usage text.
  */
-#include "../src/lc_prefix.h"
 
 #include "cli.h"
 

@@ -3,7 +3,7 @@
  */
 #include "helpers.h"
 
-#include "history_int.h"
+#include "load/history.h"
 
 #define HIST LC_TOP_DIR "/tests/data/history/"
 

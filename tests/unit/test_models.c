@@ -8,9 +8,9 @@
  */
 #include "helpers.h"
 
-#include "history_int.h"
-#include "plugin_int.h"
-#include "policy_int.h"
+#include "load/history.h"
+#include "plugin/plugin.h"
+#include "model/policy.h"
 
 #include <dlfcn.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  */
 #include "helpers.h"
 
-#include "lc_int.h"
+#include "base/base.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  */
 #include "helpers.h"
 
-#include "lua_int.h"
+#include "script/lua_int.h"
 
 #include <lauxlib.h>
 #include <lualib.h>

@@ -3,7 +3,7 @@
  */
 #include "helpers.h"
 
-#include "reader.h"
+#include "syntax/reader.h"
 
 static void expect_events(const char *text, bool json, const char *expected)
 {

@@ -8,9 +8,9 @@
  * cases run in every one.
  *   test_shortest SEED COUNT
  */
-#include "lc_prefix.h"
+#include "base/prefix.h"
 
-#include "lc_int.h"
+#include "base/base.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -17,8 +17,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "levcal/plugin.h"
-
 #ifdef __cplusplus
 extern "C" {
 #endif

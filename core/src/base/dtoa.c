@@ -1,0 +1,335 @@
+/*
+ * dtoa.c - double to the shortest decimal text that reads back to the same double.
+ *
+ * Implements Ryu (Ulf Adams, "Ryu: Fast Float-to-String Conversion", PLDI 2018): the
+ * interval of decimals that round to the double is computed exactly with 128-bit
+ * multipliers (tools/gen-ryu-tables.py), and digits are removed while both ends of
+ * the interval still differ, so the result is always the shortest, and of the shortest
+ * the closest to the exact value.
+ */
+#include "base/prefix.h"
+
+#include "base/base.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "base/ryu_table.h"
+
+__extension__ typedef unsigned __int128 u128; /* gcc and clang; not ISO C */
+
+#define MANTISSA_BITS 52
+#define EXPONENT_BIAS 1023
+
+/* ceil(log2(5^e)) for 0 <= e <= 3528 (pow5bits(0) = 1). */
+static int32_t pow5bits(int32_t e)
+{
+    return (int32_t)(((uint32_t)e * 1217359) >> 19) + 1;
+}
+
+/* floor(log10(2^e)) and floor(log10(5^e)), for 0 <= e <= 1650 and 2620. */
+static uint32_t log10_pow2(int32_t e)
+{
+    return ((uint32_t)e * 78913) >> 18;
+}
+
+static uint32_t log10_pow5(int32_t e)
+{
+    return ((uint32_t)e * 732923) >> 20;
+}
+
+static uint32_t pow5_factor(uint64_t v)
+{
+    uint32_t n = 0;
+    while (v % 5 == 0) {
+        v /= 5;
+        n++;
+    }
+    return n;
+}
+
+static bool multiple_of_pow5(uint64_t v, uint32_t p)
+{
+    return pow5_factor(v) >= p;
+}
+
+static bool multiple_of_pow2(uint64_t v, uint32_t p)
+{
+    return (v & ((UINT64_C(1) << p) - 1)) == 0;
+}
+
+/* (m * mul) >> j for the 128-bit multiplier mul = {low, high}, j >= 64. */
+static uint64_t mul_shift(uint64_t m, const uint64_t *mul, int32_t j)
+{
+    u128 b0 = (u128)m * mul[0];
+    u128 b2 = (u128)m * mul[1];
+    return (uint64_t)(((b0 >> 64) + b2) >> (j - 64));
+}
+
+/* The shortest decimal of the positive finite double with these IEEE fields:
+ * *digits * 10^*exp. */
+static void ryu(uint64_t ieee_m, uint32_t ieee_e, uint64_t *digits, int32_t *exp)
+{
+    int32_t e2;
+    uint64_t m2;
+    if (ieee_e == 0) {
+        e2 = 1 - EXPONENT_BIAS - MANTISSA_BITS - 2;
+        m2 = ieee_m;
+    } else {
+        e2 = (int32_t)ieee_e - EXPONENT_BIAS - MANTISSA_BITS - 2;
+        m2 = (UINT64_C(1) << MANTISSA_BITS) | ieee_m;
+    }
+    bool accept_bounds = (m2 & 1) == 0; /* round-half-even reads the ends back */
+
+    /* The interval [mm, mp] around mv = 4 m2, in units of 2^e2; its lower half is
+     * narrower at a power of two. */
+    uint64_t mv = 4 * m2;
+    uint32_t mm_shift = ieee_m != 0 || ieee_e <= 1;
+
+    uint64_t vr, vp, vm;
+    int32_t e10;
+    bool vm_trailing_zeros = false, vr_trailing_zeros = false;
+    if (e2 >= 0) {
+        uint32_t q = log10_pow2(e2) - (e2 > 3);
+        e10 = (int32_t)q;
+        int32_t k = RYU_POW5_INV_BITCOUNT + pow5bits((int32_t)q) - 1;
+        int32_t i = -e2 + (int32_t)q + k;
+        vr = mul_shift(4 * m2, ryu_pow5_inv[q], i);
+        vp = mul_shift(4 * m2 + 2, ryu_pow5_inv[q], i);
+        vm = mul_shift(4 * m2 - 1 - mm_shift, ryu_pow5_inv[q], i);
+        if (q <= 21) {
+            /* Only then can one of mm, mv, mp be a multiple of 5^q. */
+            if (mv % 5 == 0)
+                vr_trailing_zeros = multiple_of_pow5(mv, q);
+            else if (accept_bounds)
+                vm_trailing_zeros = multiple_of_pow5(mv - 1 - mm_shift, q);
+            else
+                vp -= multiple_of_pow5(mv + 2, q);
+        }
+    } else {
+        uint32_t q = log10_pow5(-e2) - (-e2 > 1);
+        e10 = (int32_t)q + e2;
+        int32_t i = -e2 - (int32_t)q;
+        int32_t k = pow5bits(i) - RYU_POW5_BITCOUNT;
+        int32_t j = (int32_t)q - k;
+        vr = mul_shift(4 * m2, ryu_pow5[i], j);
+        vp = mul_shift(4 * m2 + 2, ryu_pow5[i], j);
+        vm = mul_shift(4 * m2 - 1 - mm_shift, ryu_pow5[i], j);
+        if (q <= 1) {
+            /* mv = 4 m2 has at least two trailing zero bits. */
+            vr_trailing_zeros = true;
+            if (accept_bounds)
+                vm_trailing_zeros = mm_shift == 1; /* mm = mv - 1 - mm_shift */
+            else
+                vp--; /* mp = mv + 2 always has at least one trailing zero bit */
+        } else if (q < 63) {
+            /* The full product has q trailing zeros when mv has q trailing zero bits
+             * (its power of 5 is at least -e2 >= q). */
+            vr_trailing_zeros = multiple_of_pow2(mv, q);
+        }
+    }
+
+    /* Remove digits while the interval's ends still differ. */
+    int32_t removed = 0;
+    uint8_t last_removed = 0;
+    uint64_t out;
+    if (vm_trailing_zeros || vr_trailing_zeros) {
+        /* The rare general case: track exact trailing zeros for the rounding. */
+        while (vp / 10 > vm / 10) {
+            vm_trailing_zeros &= vm % 10 == 0;
+            vr_trailing_zeros &= last_removed == 0;
+            last_removed = (uint8_t)(vr % 10);
+            vr /= 10;
+            vp /= 10;
+            vm /= 10;
+            removed++;
+        }
+        if (vm_trailing_zeros) {
+            while (vm % 10 == 0) {
+                vr_trailing_zeros &= last_removed == 0;
+                last_removed = (uint8_t)(vr % 10);
+                vr /= 10;
+                vp /= 10;
+                vm /= 10;
+                removed++;
+            }
+        }
+        if (vr_trailing_zeros && last_removed == 5 && vr % 2 == 0)
+            last_removed = 4; /* exactly ...5000: round half to even */
+        out = vr + ((vr == vm && (!accept_bounds || !vm_trailing_zeros)) || last_removed >= 5);
+    } else {
+        bool round_up = false;
+        if (vp / 100 > vm / 100) { /* two digits at a time, most of the time */
+            round_up = vr % 100 >= 50;
+            vr /= 100;
+            vp /= 100;
+            vm /= 100;
+            removed += 2;
+        }
+        while (vp / 10 > vm / 10) {
+            round_up = vr % 10 >= 5;
+            vr /= 10;
+            vp /= 10;
+            vm /= 10;
+            removed++;
+        }
+        out = vr + (vr == vm || round_up);
+    }
+    *digits = out;
+    *exp = e10 + removed;
+}
+
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+                                  "25262728293031323334353637383940414243444546474849"
+                                  "50515253545556575859606162636465666768697071727374"
+                                  "75767778798081828384858687888990919293949596979899";
+
+/* Writes "u" in decimal, at least "min_digits" digits (zero-padded), two digits per
+ * division. Returns the length. */
+static size_t write_u64(uint64_t u, int min_digits, char *out)
+{
+    char tmp[24];
+    int len = 0;
+    while (u >= 100) {
+        unsigned r = (unsigned)(u % 100);
+        u /= 100;
+        tmp[len++] = digit_pairs[2 * r + 1];
+        tmp[len++] = digit_pairs[2 * r];
+    }
+    if (u >= 10) {
+        tmp[len++] = digit_pairs[2 * u + 1];
+        tmp[len++] = digit_pairs[2 * u];
+    } else {
+        tmp[len++] = (char)('0' + u);
+    }
+    while (len < min_digits)
+        tmp[len++] = '0';
+    for (int i = 0; i < len; i++)
+        out[i] = tmp[len - 1 - i];
+    return (size_t)len;
+}
+
+static size_t write_exponent(int e, char *p)
+{
+    size_t n = 0;
+    p[n++] = 'e';
+    p[n++] = e < 0 ? '-' : '+';
+    unsigned u = (unsigned)(e < 0 ? -e : e);
+    if (u >= 100) {
+        p[n++] = (char)('0' + u / 100);
+        u %= 100;
+        p[n++] = (char)('0' + u / 10);
+    } else if (u >= 10) {
+        p[n++] = (char)('0' + u / 10);
+    }
+    p[n++] = (char)('0' + u % 10);
+    return n;
+}
+
+/* Lays out "len" digits with decimal exponent "k" (value = digits * 10^k) the way
+ * JavaScript prints numbers: plain notation for 1e-6 <= |v| < 1e21, else d.ddde+XX. */
+static size_t layout(const char *dg, int len, int k, char *p)
+{
+    int kk = len + k; /* 10^(kk-1) <= v < 10^kk */
+    if (k >= 0 && kk <= 21) {
+        memcpy(p, dg, (size_t)len);
+        memset(p + len, '0', (size_t)k);
+        return (size_t)kk;
+    }
+    if (kk > 0 && kk <= 21) {
+        memcpy(p, dg, (size_t)kk);
+        p[kk] = '.';
+        memcpy(p + kk + 1, dg + kk, (size_t)(len - kk));
+        return (size_t)len + 1;
+    }
+    if (kk > -6 && kk <= 0) {
+        int z = -kk;
+        p[0] = '0';
+        p[1] = '.';
+        memset(p + 2, '0', (size_t)z);
+        memcpy(p + 2 + z, dg, (size_t)len);
+        return (size_t)(2 + z + len);
+    }
+    size_t n = 0;
+    p[n++] = dg[0];
+    if (len > 1) {
+        p[n++] = '.';
+        memcpy(p + n, dg + 1, (size_t)len - 1);
+        n += (size_t)len - 1;
+    }
+    return n + write_exponent(kk - 1, p + n);
+}
+
+size_t lc__dtoa(double v, char *out)
+{
+    lc_assert(isfinite(v));
+    size_t n = 0;
+    if (v == 0) {
+        out[0] = '0';
+        return 1;
+    }
+    if (v < 0) {
+        out[n++] = '-';
+        v = -v;
+    }
+    /* Whole numbers below 2^53 are exact integers: print them directly. */
+    if (v < 9007199254740992.0 && v == (double)(uint64_t)v)
+        return n + write_u64((uint64_t)v, 1, out + n);
+    /* Prices and quantities have a few decimals, and so do their products (a notional
+     * of qty 1.5 at 101.25) and the margins taken from those. Such a value times 10^D
+     * lies within a few ulps of a whole number k; stripping k's trailing zeros gives the
+     * fewest decimals d, and if k / 10^d (both exact, so the division rounds correctly)
+     * gives back v, that text reads back to v. One multiplication screens out every other
+     * value before Grisu. D is 8 below 10^7 and 4 up to 10^11, keeping k below 2^53. */
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    if (v >= 1e-6 && v < 1e11) {
+        int dmax = v < 1e7 ? 8 : 4;
+        double x = v * p10[dmax];
+        uint64_t kk = (uint64_t)(x + 0.5);
+        double diff = x - (double)kk;
+        if (diff <= x * 1e-15 && -diff <= x * 1e-15) {
+            /* k is no multiple of 10^dmax (whole numbers left above), so at most dmax - 1
+             * zeros come off, in steps of 4, 2 and 1. */
+            int d = dmax;
+            if (d > 4 && kk % 10000 == 0) {
+                kk /= 10000;
+                d -= 4;
+            }
+            if (d > 2 && kk % 100 == 0) {
+                kk /= 100;
+                d -= 2;
+            }
+            if (d > 1 && kk % 10 == 0) {
+                kk /= 10;
+                d -= 1;
+            }
+            if ((double)kk / p10[d] == v) {
+                /* Write the digits (at least d + 1, for a leading "0."), then open a gap
+                 * for the point before the last d of them. */
+                size_t len = write_u64(kk, d + 1, out + n);
+                memmove(out + n + len - (size_t)d + 1, out + n + len - (size_t)d, (size_t)d);
+                out[n + len - (size_t)d] = '.';
+                return n + len + 1;
+            }
+        }
+    }
+    uint64_t bits, dg;
+    int32_t e10;
+    memcpy(&bits, &v, sizeof bits);
+    ryu(bits & ((UINT64_C(1) << MANTISSA_BITS) - 1), (uint32_t)(bits >> MANTISSA_BITS) & 0x7ff,
+        &dg, &e10);
+    char digits[24];
+    int len = (int)write_u64(dg, 1, digits);
+    return n + layout(digits, len, e10, out + n);
+}
+
+char *lc__numstr(double v, char *buf)
+{
+    if (isnan(v))
+        strcpy(buf, "nan");
+    else if (isinf(v))
+        strcpy(buf, v < 0 ? "-inf" : "inf");
+    else
+        buf[lc__dtoa(v, buf)] = '\0';
+    return buf;
+}

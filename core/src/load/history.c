@@ -1,0 +1,497 @@
+/*
+ * history.c - daily OHLC CSV files as exchanges and data vendors ship them.
+ *
+ * Columns are found by header name, in any case and order, extra columns ignored; lines
+ * before the header (a vendor's banner) are skipped. Rows may come newest first. Every
+ * bar is checked (positive prices, low <= open, close <= high), duplicate days are
+ * refused, and calendar gaps are refused or handled as the caller says.
+ */
+#include "base/prefix.h"
+
+#include "load/history.h"
+#include "model/portfolio.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ==== Dates ============================================================= */
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+void lc__format_date(int64_t z, char *buf)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = (int64_t)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    /* Years outside 0..9999 cannot come from a parsed date; clamp so the text fits. */
+    long long year = (long long)(y + (m <= 2));
+    year = year < 0 ? 0 : year > 9999 ? 9999 : year;
+    snprintf(buf, 16, "%04d-%02u-%02u", (int)year, m % 100, d % 100);
+}
+
+bool lc__parse_gaps(const char *s, lc__gaps *out)
+{
+    static const char *const words[] = {"error", "drop", "scale"};
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(s, words[i]) == 0) {
+            *out = (lc__gaps)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool lc__parse_date(const char *s, size_t len, int64_t *day)
+{
+    if (len < 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return false;
+    /* A time of day may follow ("2024-12-31 00:00:00", "...T00:00:00Z"); a daily bar is
+     * identified by its date. */
+    if (len > 10 && s[10] != ' ' && s[10] != 'T')
+        return false;
+    int y = atoi(s);
+    unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+    unsigned d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
+    static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m == 2 && d == 29 && !leap)
+        return false;
+    *day = days_from_civil(y, m, d);
+    return true;
+}
+
+/* ==== CSV =============================================================== */
+
+#define MAX_FIELDS 64
+
+typedef struct field {
+    const char *s;
+    size_t len;
+    unsigned col; /* 1-based */
+} field;
+
+/* Splits line [p, end) at commas; strips spaces and surrounding double quotes. */
+static size_t split(const char *p, const char *end, field *f)
+{
+    const char *line = p;
+    size_t n = 0;
+    for (;;) {
+        const char *start = p;
+        while (p < end && *p != ',')
+            p++;
+        const char *a = start, *b = p;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\r'))
+            b--;
+        if (b - a >= 2 && *a == '"' && b[-1] == '"') {
+            a++;
+            b--;
+        }
+        if (n < MAX_FIELDS)
+            f[n++] = (field){a, (size_t)(b - a), (unsigned)(a - line) + 1};
+        if (p >= end)
+            break;
+        p++;
+    }
+    return n;
+}
+
+static bool name_is(const field *f, const char *name)
+{
+    return f->len == strlen(name) && strncasecmp(f->s, name, f->len) == 0;
+}
+
+enum { K_TIME, K_OPEN, K_HIGH, K_LOW, K_CLOSE, K_N };
+
+typedef struct row {
+    lc_bar bar;
+    unsigned line;
+} row;
+
+static int by_day(const void *a, const void *b)
+{
+    int64_t x = ((const row *)a)->bar.day, y = ((const row *)b)->bar.day;
+    return (x > y) - (x < y);
+}
+
+typedef struct hload {
+    const char *file;
+    lc_diags *d;
+    unsigned n_err;
+    bool oom;
+    lc__gaps_hint hint;
+} hload;
+
+static void herr(hload *h, unsigned line, unsigned col, const char *fmt, ...) LC_PRINTF(4, 5);
+
+static void herr(hload *h, unsigned line, unsigned col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    h->n_err++;
+    if (lc__diag_vadd(h->d, LC_SEV_ERROR, h->file, line, col, fmt, ap) == LC_ENOMEM)
+        h->oom = true;
+    va_end(ap);
+}
+
+static bool price(hload *h, const field *f, unsigned line, const char *what, double *out)
+{
+    if (!lc__parse_number(f->s, f->len, out) || !isfinite(*out)) {
+        herr(h, line, f->col, "expected a number for %s, got '%.*s'", what, (int)(f->len > 32 ? 32 : f->len), f->s);
+        return false;
+    }
+    if (!(*out > 0)) {
+        herr(h, line, f->col, "expected a positive %s price, got %.*s", what, (int)f->len, f->s);
+        return false;
+    }
+    return true;
+}
+
+static bool parse_time(hload *h, const field *f, unsigned line, bool is_date, int64_t *day)
+{
+    if (is_date) {
+        if (lc__parse_date(f->s, f->len, day))
+            return true;
+        herr(h, line, f->col, "expected a date (YYYY-MM-DD), got '%.*s'", (int)(f->len > 32 ? 32 : f->len), f->s);
+        return false;
+    }
+    double t;
+    if (!lc__parse_number(f->s, f->len, &t) || !isfinite(t) || t < 0 || t != floor(t)) {
+        herr(h, line, f->col, "expected a unix time in seconds or milliseconds, got '%.*s'",
+             (int)(f->len > 32 ? 32 : f->len), f->s);
+        return false;
+    }
+    /* Seconds stay below 1e11 until the year 5138; milliseconds are above it since 1973. */
+    double secs = t >= 1e11 ? t / 1000 : t;
+    if (secs > LC__MAX_UNIX_SECONDS) { /* past 9999-12-31: would not fit a day count */
+        herr(h, line, f->col, "expected a unix time before the year 10000, got '%.*s'",
+             (int)(f->len > 32 ? 32 : f->len), f->s);
+        return false;
+    }
+    *day = (int64_t)floor(secs / 86400);
+    return true;
+}
+
+static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc__gaps gaps,
+                       lc__history *hist)
+{
+    const char *p = buf, *end = buf + len;
+    unsigned line = 0;
+    int colmap[K_N] = {-1, -1, -1, -1, -1};
+    int symcol = -1; /* a Symbol (or ticker, pair) column, when the file has one */
+    bool is_date = false, header = false;
+    field f[MAX_FIELDS];
+    row *rows = NULL;
+    size_t n = 0, cap = 0;
+    lc_status rc = LC_OK;
+
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *le = eol ? eol : end;
+        line++;
+        const char *ls = p;
+        p = eol ? eol + 1 : end;
+        size_t nf = split(ls, le, f);
+        if (nf == 1 && f[0].len == 0)
+            continue; /* blank line */
+        if (!header) {
+            for (size_t i = 0; i < nf; i++) {
+                if (name_is(&f[i], "date") || name_is(&f[i], "datetime") || name_is(&f[i], "day")) {
+                    colmap[K_TIME] = (int)i;
+                    is_date = true;
+                } else if (!is_date && (name_is(&f[i], "unix") || name_is(&f[i], "timestamp") ||
+                                        name_is(&f[i], "time") || name_is(&f[i], "open_time"))) {
+                    colmap[K_TIME] = (int)i;
+                } else if (name_is(&f[i], "open")) {
+                    colmap[K_OPEN] = (int)i;
+                } else if (name_is(&f[i], "high")) {
+                    colmap[K_HIGH] = (int)i;
+                } else if (name_is(&f[i], "low")) {
+                    colmap[K_LOW] = (int)i;
+                } else if (name_is(&f[i], "close")) {
+                    colmap[K_CLOSE] = (int)i;
+                } else if (name_is(&f[i], "symbol") || name_is(&f[i], "ticker") ||
+                           name_is(&f[i], "pair")) {
+                    symcol = (int)i;
+                }
+            }
+            if (colmap[K_CLOSE] < 0) {
+                /* Not the header yet: a vendor's banner line. Give up after a few. */
+                if (line >= 10) {
+                    herr(h, 1, 1, "expected a header line naming date (or unix), open, high, "
+                                  "low and close columns in the first 10 lines");
+                    goto out;
+                }
+                for (int k = 0; k < K_N; k++)
+                    colmap[k] = -1;
+                symcol = -1;
+                is_date = false;
+                continue;
+            }
+            static const char *const names[K_N] = {"date or unix", "open", "high", "low", "close"};
+            for (int k = 0; k < K_N; k++)
+                if (colmap[k] < 0)
+                    herr(h, line, 1, "header has no '%s' column", names[k]);
+            if (h->n_err)
+                goto out;
+            header = true;
+            continue;
+        }
+        int maxcol = 0;
+        for (int k = 0; k < K_N; k++)
+            if (colmap[k] > maxcol)
+                maxcol = colmap[k];
+        if ((int)nf <= maxcol) {
+            herr(h, line, 1, "expected at least %d fields, got %zu", maxcol + 1, nf);
+            continue;
+        }
+        if (symcol >= 0 && symcol < (int)nf && !hist->symbol && f[symcol].len) {
+            hist->symbol = lc__strndup(f[symcol].s, f[symcol].len);
+            hist->symbol_line = line;
+            if (!hist->symbol) {
+                rc = LC_ENOMEM;
+                goto out;
+            }
+        }
+        row r;
+        memset(&r, 0, sizeof r);
+        r.line = line;
+        bool ok = parse_time(h, &f[colmap[K_TIME]], line, is_date, &r.bar.day);
+        ok = price(h, &f[colmap[K_OPEN]], line, "open", &r.bar.open) && ok;
+        ok = price(h, &f[colmap[K_HIGH]], line, "high", &r.bar.high) && ok;
+        ok = price(h, &f[colmap[K_LOW]], line, "low", &r.bar.low) && ok;
+        ok = price(h, &f[colmap[K_CLOSE]], line, "close", &r.bar.close) && ok;
+        if (!ok)
+            continue;
+        const lc_bar *b = &r.bar;
+        if (b->low > b->high) {
+            herr(h, line, f[colmap[K_LOW]].col, "impossible bar: low %.*s is above high %.*s",
+                 (int)f[colmap[K_LOW]].len, f[colmap[K_LOW]].s, (int)f[colmap[K_HIGH]].len,
+                 f[colmap[K_HIGH]].s);
+            continue;
+        }
+        for (int k = K_OPEN; k <= K_CLOSE; k += K_CLOSE - K_OPEN) {
+            double v = k == K_OPEN ? b->open : b->close;
+            if (v < b->low || v > b->high)
+                herr(h, line, f[colmap[k]].col, "impossible bar: %s %.*s is outside low..high",
+                     k == K_OPEN ? "open" : "close", (int)f[colmap[k]].len, f[colmap[k]].s);
+        }
+        if (b->day > until)
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 1024;
+            row *nr = lc__realloc(rows, nc * sizeof(*nr));
+            if (!nr) {
+                rc = LC_ENOMEM;
+                goto out;
+            }
+            rows = nr;
+            cap = nc;
+        }
+        rows[n++] = r;
+    }
+    if (!header) {
+        herr(h, 1, 1, "expected a header line naming date (or unix), open, high, low and close "
+                      "columns");
+        goto out;
+    }
+    if (h->n_err)
+        goto out;
+    if (n == 0) {
+        herr(h, line ? line : 1, 1, "no bars%s", until != INT64_MAX ? " on or before the --until date" : "");
+        goto out;
+    }
+
+    qsort(rows, n, sizeof(*rows), by_day);
+    char d1[16], d2[16];
+    for (size_t i = 1; i < n; i++) {
+        if (rows[i].bar.day == rows[i - 1].bar.day) {
+            unsigned a = rows[i].line, b = rows[i - 1].line;
+            lc__format_date(rows[i].bar.day, d1);
+            herr(h, a > b ? a : b, 1, "duplicate day %s (also at line %u)", d1, a > b ? b : a);
+        }
+    }
+    if (h->n_err)
+        goto out;
+
+    hist->bars = lc__malloc(n * sizeof(lc_bar));
+    if (!hist->bars) {
+        rc = LC_ENOMEM;
+        goto out;
+    }
+    hist->n = n;
+    for (size_t i = 0; i < n; i++) {
+        lc_bar *b = &hist->bars[i];
+        *b = rows[i].bar;
+        b->ret = b->overnight = (double)NAN;
+        if (i == 0)
+            continue;
+        int64_t k = b->day - rows[i - 1].bar.day;
+        double prev = rows[i - 1].bar.close;
+        if (k > 1) {
+            hist->n_gaps++;
+            lc__format_date(rows[i - 1].bar.day, d1);
+            lc__format_date(b->day, d2);
+            if (gaps == LC__GAPS_ERROR) {
+                herr(h, rows[i].line, 1, "%lld missing day%s between %s (line %u) and %s; %s",
+                     (long long)(k - 1), k > 2 ? "s" : "", d1, rows[i - 1].line, d2,
+                     h->hint == LC__GAPS_HINT_CLI
+                         ? "pass --gaps drop or --gaps scale, or cut the history with --until"
+                         : "set 'gaps: drop' or 'gaps: scale' in the market's volatility "
+                           "section, or cut the history with --until");
+                continue;
+            }
+            if (lc__diag_add(h->d, LC_SEV_WARNING, h->file, rows[i].line, 1,
+                             "%lld missing day%s between %s and %s: %s", (long long)(k - 1),
+                             k > 2 ? "s" : "", d1, d2,
+                             gaps == LC__GAPS_DROP ? "no return is taken across the gap"
+                                                   : "the return across the gap is scaled by "
+                                                     "1/sqrt(days)") == LC_ENOMEM)
+                h->oom = true;
+            if (gaps == LC__GAPS_DROP)
+                continue;
+        }
+        double scale = k > 1 ? 1 / sqrt((double)k) : 1;
+        b->ret = log(b->close / prev) * scale;
+        b->overnight = log(b->open / prev) * scale;
+    }
+out:
+    lc__free(rows);
+    if (rc == LC_OK && h->oom)
+        rc = LC_ENOMEM;
+    if (rc == LC_OK && h->n_err)
+        rc = LC_EINPUT;
+    return rc;
+}
+
+lc_status lc__history_load(const char *path, int64_t until, lc__gaps gaps, lc__gaps_hint hint,
+                           lc__history **pp, lc_diags *d)
+{
+    *pp = NULL;
+    lc__file f;
+    lc_status rc = lc__file_open(&f, path, d);
+    if (rc)
+        return rc;
+    lc__history *hist = lc__calloc(1, sizeof(*hist));
+    hload h = {path, d, 0, false, hint};
+    if (!hist || !(hist->path = lc__strdup(path)))
+        rc = LC_ENOMEM;
+    else
+        rc = parse(&h, f.data, f.len, until, gaps, hist);
+    lc__file_close(&f);
+    if (rc) {
+        lc__history_free(hist);
+        return rc;
+    }
+    *pp = hist;
+    return LC_OK;
+}
+
+/* "BTC/USDT", "btc-usdt" and "BTCUSDT" name one market: compare letters and digits only,
+ * ignoring case. */
+bool lc__symbol_matches(const char *symbol, const char *market)
+{
+    const char *a = symbol, *b = market;
+    for (;;) {
+        while (*a && !isalnum((unsigned char)*a))
+            a++;
+        while (*b && !isalnum((unsigned char)*b))
+            b++;
+        if (!*a || !*b)
+            return !*a && !*b;
+        if (toupper((unsigned char)*a) != toupper((unsigned char)*b))
+            return false;
+        a++;
+        b++;
+    }
+}
+
+void lc__history_free(lc__history *h)
+{
+    if (!h)
+        return;
+    lc__free(h->path);
+    lc__free(h->bars);
+    lc__free(h->symbol);
+    lc__free(h);
+}
+
+bool lc__parse_time(const char *s, size_t len, double *secs)
+{
+    int64_t day;
+    if (len < 10 || !lc__parse_date(s, 10, &day))
+        return false;
+    double t = (double)day * 86400;
+    if (len == 10) {
+        *secs = t;
+        return true;
+    }
+    if (s[10] != 'T' && s[10] != ' ')
+        return false;
+    const char *p = s + 11, *end = s + len;
+    int part[3] = {0, 0, 0};
+    for (int i = 0; i < 3; i++) {
+        if (i == 2 && (p >= end || *p != ':'))
+            break;
+        if (i > 0) {
+            if (p >= end || *p != ':')
+                return false;
+            p++;
+        }
+        if (end - p < 2 || !isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]))
+            return false;
+        part[i] = (p[0] - '0') * 10 + (p[1] - '0');
+        p += 2;
+    }
+    if (part[0] > 23 || part[1] > 59 || part[2] > 60)
+        return false;
+    t += part[0] * 3600.0 + part[1] * 60.0 + part[2];
+    if (p < end && *p == '.') { /* fractions of a second are accepted and dropped */
+        p++;
+        while (p < end && isdigit((unsigned char)*p))
+            p++;
+    }
+    if (p == end) {
+        *secs = t;
+        return true;
+    }
+    if (*p == 'Z' && p + 1 == end) {
+        *secs = t;
+        return true;
+    }
+    if ((*p == '+' || *p == '-') && end - p == 6 && p[3] == ':' && isdigit((unsigned char)p[1]) &&
+        isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[4]) && isdigit((unsigned char)p[5])) {
+        int oh = (p[1] - '0') * 10 + (p[2] - '0'), om = (p[4] - '0') * 10 + (p[5] - '0');
+        if (oh > 23 || om > 59) /* RFC 3339 time-numoffset */
+            return false;
+        double off = oh * 3600.0 + om * 60.0;
+        *secs = *p == '+' ? t - off : t + off;
+        return true;
+    }
+    return false;
+}

@@ -1,0 +1,79 @@
+/*
+ * report_int.h - the evaluation result, and the account source the report writers read.
+ *
+ * Writers pull accounts one at a time from an lc__source: either a materialised report
+ * (lc_evaluate) or an evaluation done on the fly into scratch space (lc_evaluate_write),
+ * so both paths print byte-identical reports.
+ */
+#ifndef LC_REPORT_INT_H
+#define LC_REPORT_INT_H
+
+#include "base/base.h"
+
+struct lc_report {
+    const lc_policy *pol;      /* borrowed */
+    const lc_portfolio *pf;    /* borrowed */
+    lc_account_result *acc;
+    size_t n_acc;
+    lc_position_result *pos;
+    size_t n_pos;
+    lc__arena strings;         /* scripts' findings, log lines and messages */
+};
+
+/* Evaluates account "i" of "pf" into "a" and its positions into "out" (room for the
+ * account's position count). LC_ENOMEM when the scripts' strings or state ran out of
+ * memory; a script that fails is not an error here (a->script_error says so). */
+lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t i,
+                      lc_account_result *a, lc_position_result *out, lc__arena *arena);
+
+typedef struct lc__source {
+    const lc_policy *pol;
+    size_t n_acc, n_pos;
+    /* Returns account "i" with its positions in *ppos; valid until the next call. NULL
+     * when it could not be evaluated, with the status in "failed": the writer stops. */
+    const lc_account_result *(*get)(struct lc__source *src, size_t i,
+                                    const lc_position_result **ppos);
+    const lc_report *report;   /* materialised source */
+    const lc_portfolio *pf;    /* streaming source */
+    lc_account_result scratch_acc;
+    lc_position_result *scratch_pos;
+    lc__arena scratch_strings;
+    lc_summary summary;        /* filled in by the writer */
+    const lc_write_options *opts; /* which accounts to write; NULL: all */
+    const size_t *order;       /* the order to write them in; NULL: the book's */
+    lc_status failed;          /* why get returned NULL */
+} lc__source;
+
+/* Whether account "a" is to be written under src->opts. */
+bool lc__selected(const lc__source *src, const lc_account_result *a);
+
+/* Counts account "a" into "s", keeping the first script failure's message. */
+void lc__summary_add(lc_summary *s, const lc_account_result *a);
+
+/* Writes a one-line explanation of account "a"'s status into "buf". */
+void lc__reason_text(const lc_account_result *a, const lc_position_result *pos, char *buf,
+                     size_t size);
+
+/* Writes the sentence for breach "b" of account "a" into "buf". */
+void lc__breach_text(const lc_breach *b, const lc_account_result *a,
+                     const lc_position_result *pos, char *buf, size_t size);
+
+/* The warning of a script's cap set aside (ignored, or clamped below 1/mmr) on position
+ * "p" into "buf"; false when there is none. */
+bool lc__script_warning_text(const lc_position_result *p, char *buf, size_t size);
+
+/* "v" to the cent ("-2007.00"; "null" if not finite) into "buf" (40 bytes); returns buf. */
+char *lc__cents(double v, char *buf);
+
+/* Writes the explanation of isolated position "p"'s status into "buf". */
+void lc__position_reason_text(const lc_position_result *p, char *buf, size_t size);
+
+/* Evaluates account by account into scratch space while writing (no sort). */
+lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf,
+                                    lc_format fmt, FILE *out, const lc_write_options *opts,
+                                    lc_summary *summary);
+
+lc_status lc__report_write_json(lc__source *src, FILE *f);
+lc_status lc__report_write_table(lc__source *src, FILE *f);
+
+#endif

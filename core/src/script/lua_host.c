@@ -1,0 +1,803 @@
+/*
+ * lua_host.c - the sandboxed Lua 5.4 state of a policy, and calls into its scripts.
+ *
+ * Scripts can only tighten limits and can never take the engine down: the state opens
+ * base, string, table, math and utf8 only; everything that reaches outside (io, os,
+ * require, load of binary chunks, string.dump...) is absent or raises a named error;
+ * shared tables are read-only; every call runs under an instruction budget and the state
+ * under a memory cap; each call gets a fresh global environment. A script that fails,
+ * overruns or returns nonsense fails its account closed, never open.
+ */
+#include "base/prefix.h"
+
+#include "script/lua_int.h"
+#include "model/policy.h"
+#include "model/portfolio.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <math.h>
+#include <string.h>
+
+/* ==== Allocation and budgets ============================================ */
+
+static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    lc__lua *lx = ud;
+    if (!ptr)
+        osize = 0;
+    if (nsize == 0) {
+        lc__free(ptr);
+        lx->mem -= osize;
+        return NULL;
+    }
+    if (nsize > osize && lx->mem - osize + nsize > lx->mem_limit)
+        return NULL; /* Lua raises "not enough memory"; the call reports the cap */
+    void *p = lc__realloc(ptr, nsize);
+    if (p)
+        lx->mem = lx->mem - osize + nsize;
+    else
+        lx->oom = true; /* the process, not the script, ran out */
+    return p;
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    lua_getfield(L, LUA_REGISTRYINDEX, "levcal.instr_limit");
+    int limit = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    /* Name the line the script was running, as any other error would. */
+    lua_Debug d;
+    if (lua_getstack(L, 0, &d) && lua_getinfo(L, "Sl", &d) && d.currentline > 0)
+        luaL_error(L, "%s:%d: instruction budget of %d exceeded", d.short_src, d.currentline,
+                   limit);
+    luaL_error(L, "instruction budget of %d exceeded", limit);
+}
+
+/* Message handler: the error and a traceback naming script.lua:line. Error objects that
+ * are not strings are described, not lost. */
+static int msghandler(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (!msg) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            msg = lua_tostring(L, -1);
+        else
+            msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* Runs C function "fn" with light userdata "arg" in protected mode, so that everything it
+ * does - the host's own allocations included - ends in an error value, never in a panic:
+ * a script that filled its memory cap must not take the engine down on our next push.
+ * On error leaves a message (with traceback) on the stack and returns false; on success
+ * leaves fn's one result. */
+static bool protected_run(lc__lua *lx, lua_CFunction fn, void *arg)
+{
+    lua_State *L = lx->L;
+    int top = lua_gettop(L);
+    lx->oom = false; /* Lua retries a failed allocation after a collection: judge anew */
+    lua_pushcfunction(L, msghandler); /* light C functions: pushing allocates nothing */
+    lua_pushcfunction(L, fn);
+    lua_pushlightuserdata(L, arg);
+    int st = lua_pcall(L, 1, 1, top + 1);
+    lua_sethook(L, NULL, 0, 0); /* in case fn failed inside the budget */
+    if (st == LUA_OK) {
+        lua_remove(L, top + 1);
+        return true;
+    }
+    /* Keep the message's first line (the traceback goes to no one) in C memory: after
+     * a memory error not even a new Lua string can be relied on. */
+    if (st == LUA_ERRMEM && lx->oom) {
+        snprintf(lx->err, sizeof lx->err, "out of memory");
+    } else if (st == LUA_ERRMEM) {
+        snprintf(lx->err, sizeof lx->err, "memory limit of %d MiB exceeded",
+                 (int)(lx->mem_limit >> 20));
+    } else {
+        const char *m = lua_tostring(L, -1);
+        size_t n = 0;
+        while (m && m[n] && m[n] != '\n' && n + 1 < sizeof lx->err)
+            n++;
+        memcpy(lx->err, m ? m : "", n);
+        lx->err[n] = '\0';
+    }
+    lua_settop(L, top);
+    return false;
+}
+
+/* Calls the function below "nargs" arguments under the instruction budget (inside a
+ * protected_run). */
+static void budgeted_call(lc__lua *lx, int nargs, int nres)
+{
+    lx->pattern_steps = lx->instr_limit;
+    lua_sethook(lx->L, budget_hook, LUA_MASKCOUNT, (int)lx->instr_limit);
+    lua_call(lx->L, nargs, nres);
+    lua_sethook(lx->L, NULL, 0, 0);
+}
+
+/* ==== The sandbox ======================================================= */
+
+static int blocked(lua_State *L)
+{
+    return luaL_error(L, "%s is not available in levcal scripts (sandbox)",
+                      lua_tostring(L, lua_upvalueindex(1)));
+}
+
+static void block_function(lua_State *L, int table, const char *field, const char *what)
+{
+    lua_pushstring(L, what);
+    lua_pushcclosure(L, blocked, 1);
+    lua_setfield(L, table, field);
+}
+
+/* A stand-in for a library that is not opened: indexing it raises a named error. */
+static int blocked_index(lua_State *L)
+{
+    return luaL_error(L, "%s.%s is not available in levcal scripts (sandbox)",
+                      lua_tostring(L, lua_upvalueindex(1)), luaL_optstring(L, 2, "?"));
+}
+
+static void block_library(lua_State *L, int g, const char *lib)
+{
+    lua_newtable(L);
+    lua_newtable(L);
+    lua_pushstring(L, lib);
+    lua_pushcclosure(L, blocked_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "levcal: locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, g, lib);
+}
+
+/* load(): text chunks only; the environment defaults to a fresh one over the globals. */
+static int safe_load(lua_State *L)
+{
+    size_t len;
+    const char *s = lua_tolstring(L, 1, &len);
+    if (!s)
+        return luaL_error(L, "load: only strings can be loaded in levcal scripts");
+    const char *name = luaL_optstring(L, 2, "=(load)");
+    if (luaL_loadbufferx(L, s, len, name, "t") != LUA_OK) {
+        lua_pushnil(L);
+        lua_insert(L, -2);
+        return 2;
+    }
+    if (!lua_isnoneornil(L, 4)) {
+        lua_pushvalue(L, 4);
+    } else {
+        lua_newtable(L);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+        lua_getfield(L, -1, "_G"); /* the read-only proxy */
+        lua_remove(L, -2);
+        lua_newtable(L);
+        lua_insert(L, -2);
+        lua_setfield(L, -2, "__index");
+        lua_setmetatable(L, -2);
+    }
+    if (!lua_setupvalue(L, -2, 1))
+        lua_pop(L, 1);
+    return 1;
+}
+
+/* rawset() that refuses the engine's read-only tables, which it would otherwise bypass. */
+static int safe_rawset(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_getmetatable(L, 1)) {
+        lua_getfield(L, -1, "__levcal_readonly");
+        bool ro = lua_toboolean(L, -1);
+        lua_pop(L, 2);
+        if (ro)
+            return luaL_error(L, "rawset on a read-only table is not allowed in levcal scripts");
+    }
+    luaL_checkany(L, 2);
+    luaL_checkany(L, 3);
+    lua_settop(L, 3);
+    lua_rawset(L, 1);
+    return 1;
+}
+
+static int readonly_newindex(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TSTRING)
+        return luaL_error(L, "cannot set field '%s': the table is read-only", lua_tostring(L, 2));
+    return luaL_error(L, "cannot set a %s key: the table is read-only", luaL_typename(L, 2));
+}
+
+void lc__lua_make_readonly(lc__lua *lx)
+{
+    lua_State *L = lx->L;
+    lua_newtable(L);            /* proxy */
+    lua_newtable(L);            /* its metatable */
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, readonly_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "__levcal_readonly");
+    lua_pushliteral(L, "levcal: locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_replace(L, -2);         /* proxy replaces the table */
+}
+
+static int global_newindex(lua_State *L)
+{
+    return luaL_error(L, "cannot set global '%s': globals are frozen (use a local)",
+                      lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?");
+}
+
+static void sandbox(lc__lua *lx)
+{
+    lua_State *L = lx->L;
+    static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},      {LUA_STRLIBNAME, luaopen_string},
+                                    {LUA_TABLIBNAME, luaopen_table}, {LUA_MATHLIBNAME, luaopen_math},
+                                    {LUA_UTF8LIBNAME, luaopen_utf8}};
+    for (size_t i = 0; i < LC_ARRAY_LEN(libs); i++) {
+        luaL_requiref(L, libs[i].name, libs[i].func, 1);
+        lua_pop(L, 1);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    int g = lua_gettop(L);
+    block_function(L, g, "dofile", "dofile");
+    block_function(L, g, "loadfile", "loadfile");
+    block_function(L, g, "require", "require");
+    block_function(L, g, "collectgarbage", "collectgarbage");
+    block_function(L, g, "print", "print (use levcal.log)");
+    lua_pushcfunction(L, safe_load);
+    lua_setfield(L, g, "load");
+    lua_pushcfunction(L, safe_rawset);
+    lua_setfield(L, g, "rawset");
+    for (const char *const *lib = (const char *const[]){"io", "os", "debug", "package", NULL};
+         *lib; lib++)
+        block_library(L, g, *lib);
+    lua_getfield(L, g, "string");
+    block_function(L, lua_gettop(L), "dump", "string.dump");
+    lc__lua_budget_patterns(lx, lua_gettop(L));
+    lua_pop(L, 1);
+    lua_getfield(L, g, "math");
+    lua_getfield(L, -1, "randomseed");
+    lua_setfield(L, LUA_REGISTRYINDEX, "levcal.randomseed");
+    block_function(L, lua_gettop(L), "randomseed", "math.randomseed (random numbers are seeded per evaluation)");
+    lua_pop(L, 1);
+
+    /* Lock the string metatable: scripts could otherwise reach and change the real string
+     * library through getmetatable(""). */
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushliteral(L, "levcal: locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+
+    lc__lua_open_api(lx); /* levcal table into globals */
+
+    /* Libraries become read-only proxies, then the globals themselves. */
+    for (const char *const *lib = (const char *const[]){"string", "table", "math", "utf8", "levcal", NULL};
+         *lib; lib++) {
+        lua_getfield(L, g, *lib);
+        lc__lua_make_readonly(lx);
+        lua_setfield(L, g, *lib);
+    }
+    lua_pushvalue(L, g);
+    lc__lua_make_readonly(lx);
+    lua_getmetatable(L, -1);
+    lua_pushcfunction(L, global_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pop(L, 1);
+    lua_setfield(L, g, "_G"); /* _G names the frozen view, never the real table */
+    lua_pop(L, 1);
+}
+
+static int setup_state(lua_State *L)
+{
+    lc__lua *lx = lua_touserdata(L, 1);
+    lua_pushinteger(L, lx->instr_limit);
+    lua_setfield(L, LUA_REGISTRYINDEX, "levcal.instr_limit");
+    sandbox(lx);
+    return 0;
+}
+
+lc__lua *lc__lua_new(size_t mem_limit, long instr_limit)
+{
+    lc__lua *lx = lc__calloc(1, sizeof(*lx));
+    if (!lx)
+        return NULL;
+    lx->mem_limit = mem_limit;
+    lx->instr_limit = instr_limit;
+    lx->L = lua_newstate(lua_alloc, lx);
+    if (!lx->L) {
+        lc__free(lx);
+        return NULL;
+    }
+    if (!protected_run(lx, setup_state, lx)) {
+        lua_close(lx->L);
+        lc__free(lx);
+        return NULL;
+    }
+    lua_pop(lx->L, 1);
+    lua_gc(lx->L, LUA_GCGEN, 0, 0);
+    return lx;
+}
+
+void lc__lua_free(lc__lua *lx)
+{
+    if (!lx)
+        return;
+    if (lx->L)
+        lua_close(lx->L);
+    lc__free(lx->scripts);
+    lc__free(lx->log);
+    lc__free(lx->found);
+    lc__free(lx);
+}
+
+/* ==== Loading scripts =================================================== */
+
+typedef struct load_job {
+    lc__lua *lx;
+    lc__script *sc;
+    const char *buf;
+    size_t len;
+    const lc__node *params;
+    char bad[256]; /* a problem with the hooks, reported at the policy's line */
+} load_job;
+
+/* Compiles the script in text mode, runs its top level in its own environment under the
+ * budget, and takes its hooks: all of it protected. */
+static int load_protected(lua_State *L)
+{
+    load_job *j = lua_touserdata(L, 1);
+    lc__lua *lx = j->lx;
+    lc__script *sc = j->sc;
+    lua_pushfstring(L, "@%s", sc->path);
+    if (luaL_loadbufferx(L, j->buf, j->len, lua_tostring(L, -1), "t") != LUA_OK)
+        return lua_error(L);
+    int chunk = lua_gettop(L);
+    /* The script's own environment: its top level defines hooks and helpers there,
+     * reading everything else from the frozen globals. */
+    lua_newtable(L); /* E */
+    lua_newtable(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    lua_getfield(L, -1, "_G");
+    lua_remove(L, -2);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    int env = lua_gettop(L);
+    lua_pushvalue(L, env);
+    lua_setupvalue(L, chunk, 1);
+    lua_pushvalue(L, chunk);
+    budgeted_call(lx, 0, 0);
+
+    static const char *const hooks[] = {"max_leverage", "on_account"};
+    int *refs[] = {&sc->fn_maxlev, &sc->fn_account};
+    for (int h = 0; h < 2; h++) {
+        lua_getfield(L, env, hooks[h]);
+        if (lua_isfunction(L, -1)) {
+            *refs[h] = luaL_ref(L, LUA_REGISTRYINDEX);
+            continue;
+        }
+        if (!lua_isnil(L, -1))
+            snprintf(j->bad, sizeof j->bad, "'%s' must be a function, got a %s", hooks[h],
+                     luaL_typename(L, -1));
+        lua_pop(L, 1);
+    }
+    if (!j->bad[0] && sc->fn_maxlev == LUA_NOREF && sc->fn_account == LUA_NOREF)
+        snprintf(j->bad, sizeof j->bad, "defines neither max_leverage nor on_account");
+    /* Per-call environments read through E; their metatable is locked so a hook cannot
+     * reach E to write to it. */
+    lua_newtable(L);
+    lua_pushvalue(L, env);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "levcal: locked");
+    lua_setfield(L, -2, "__metatable");
+    sc->env_mt = luaL_ref(L, LUA_REGISTRYINDEX);
+    if (j->params) {
+        lc__lua_push_node(lx, j->params);
+    } else {
+        lua_newtable(L);
+        lc__lua_make_readonly(lx);
+    }
+    sc->params = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+/* "path:LINE: message" from Lua -> a diagnostic at that line of the script. */
+static void report_lua_error(lc__ld *ld, const char *path, const char *msg, const lc__node *at)
+{
+    size_t pl = strlen(path);
+    if (strncmp(msg, path, pl) == 0 && msg[pl] == ':') {
+        char *end;
+        unsigned long line = strtoul(msg + pl + 1, &end, 10);
+        if (end != msg + pl + 1 && *end == ':') {
+            const char *text = end + 1;
+            while (*text == ' ')
+                text++;
+            ld->n_errors++;
+            if (lc__diag_add(ld->diags, LC_SEV_ERROR, path, (unsigned)line, 0, "%s", text) == LC_ENOMEM)
+                ld->oom = true;
+            return;
+        }
+    }
+    lc__ld_error(ld, at->line, at->col, "script %s: %s", path, msg);
+}
+
+lc_status lc__lua_load_script(lc__lua *lx, lc__ld *ld, const char *path, const char *name,
+                              long market, bool may_loosen, const lc__node *params,
+                              const lc__node *at)
+{
+    char *buf;
+    size_t len;
+    lc_diags local;
+    lc_diags_init(&local);
+    lc_status rc = lc__read_file(path, &buf, &len, &local);
+    if (rc) {
+        lc__ld_error(ld, at->line, at->col, "script %s: %s", path,
+                     local.head ? local.head->msg : lc_strerror(rc));
+        lc_diags_free(&local);
+        return rc == LC_ENOMEM ? rc : LC_OK;
+    }
+    if (lx->n_scripts == lx->cap_scripts) {
+        size_t cap = lx->cap_scripts ? lx->cap_scripts * 2 : 8;
+        lc__script *ns = lc__realloc(lx->scripts, cap * sizeof(*ns));
+        if (!ns) {
+            lc__free(buf);
+            return LC_ENOMEM;
+        }
+        lx->scripts = ns;
+        lx->cap_scripts = cap;
+    }
+    lc__script *sc = &lx->scripts[lx->n_scripts];
+    memset(sc, 0, sizeof(*sc));
+    sc->name = name;
+    sc->path = path;
+    sc->market = market;
+    sc->may_loosen = may_loosen;
+    sc->fn_maxlev = sc->fn_account = sc->ctx = sc->env_mt = sc->params = LUA_NOREF;
+    load_job job = {lx, sc, buf, len, params, ""};
+    bool ok = protected_run(lx, load_protected, &job);
+    lc__free(buf);
+    if (!ok && lx->oom)
+        return LC_ENOMEM;
+    if (!ok) {
+        report_lua_error(ld, path, lx->err, at);
+        return LC_OK;
+    }
+    lua_pop(lx->L, 1);
+    if (job.bad[0]) {
+        lc__ld_error(ld, at->line, at->col, "script %s %s", path, job.bad);
+        return LC_OK;
+    }
+    lx->n_scripts++;
+    return LC_OK;
+}
+
+/* ==== Calling hooks ===================================================== */
+
+static int begin_protected(lua_State *L)
+{
+    lc__lua *lx = lua_touserdata(L, 1);
+    const lc_policy *pol = lx->pol;
+    const lc_portfolio *pf = lx->pf;
+    /* Deterministic random numbers: the same seed at the start of every evaluation,
+     * through the real randomseed kept aside when the sandbox blocked it. */
+    lua_getfield(L, LUA_REGISTRYINDEX, "levcal.randomseed");
+    lua_pushinteger(L, 0x5EED);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+        lua_pop(L, 1);
+    for (size_t i = 0; i < lx->n_scripts; i++) {
+        lc__script *sc = &lx->scripts[i];
+        luaL_unref(L, LUA_REGISTRYINDEX, sc->ctx);
+        lua_createtable(L, 0, 4);
+        if (!isnan(pf->as_of)) {
+            lua_pushnumber(L, pf->as_of);
+            lua_setfield(L, -2, "now");
+        }
+        lua_rawgeti(L, LUA_REGISTRYINDEX, sc->params);
+        lua_setfield(L, -2, "params");
+        lua_pushstring(L, sc->name);
+        lua_setfield(L, -2, "script");
+        lua_createtable(L, 0, 2);
+        lua_pushstring(L, pol->id);
+        lua_setfield(L, -2, "id");
+        lua_pushinteger(L, (lua_Integer)pol->version);
+        lua_setfield(L, -2, "version");
+        lc__lua_make_readonly(lx);
+        lua_setfield(L, -2, "policy");
+        lc__lua_make_readonly(lx);
+        sc->ctx = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    return 0;
+}
+
+lc_status lc__lua_begin(lc__lua *lx, const lc_policy *pol, const lc_portfolio *pf)
+{
+    lx->pol = pol;
+    lx->pf = pf;
+    lx->gen++;
+    if (!protected_run(lx, begin_protected, lx))
+        return LC_ENOMEM;
+    lua_pop(lx->L, 1);
+    return LC_OK;
+}
+
+/* Pushes hook "fn" of "sc" with a fresh global environment for this one call. */
+static void push_hook(lc__lua *lx, const lc__script *sc, int fn)
+{
+    lua_State *L = lx->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, fn);
+    lua_createtable(L, 0, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sc->env_mt);
+    lua_setmetatable(L, -2);
+    /* _ENV is the upvalue every top-level function of the chunk shares: setting it for
+     * the hook sets it for the helpers it calls too. */
+    const char *up;
+    for (int i = 1; (up = lua_getupvalue(L, -2, i)) != NULL; i++) {
+        lua_pop(L, 1);
+        if (strcmp(up, "_ENV") == 0) {
+            lua_pushvalue(L, -1);
+            lua_setupvalue(L, -3, i);
+            break;
+        }
+    }
+    lua_pop(L, 1);
+}
+
+/* Copies "s" into the account's strings. Out of memory is the process's, not the
+ * script's: it is flagged, and the evaluation fails with LC_ENOMEM. */
+static const char *keep(lc__lua *lx, const char *s)
+{
+    const char *k = lc__arena_strndup(lx->arena, s, strlen(s));
+    if (!k) {
+        lx->lost = true;
+        return "";
+    }
+    return k;
+}
+
+static bool fail(lc__lua *lx, lc_account_result *a, const char *fmt, ...) LC_PRINTF(3, 4);
+
+static bool fail(lc__lua *lx, lc_account_result *a, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    a->script_error = keep(lx, msg);
+    return false;
+}
+
+/* One hook call, run inside protected_run: the hook's result is left on the stack, or,
+ * for on_account, its findings are checked and copied out. */
+typedef struct hook_job {
+    lc__lua *lx;
+    const lc__script *sc;
+    lc_position_result *pos;  /* max_leverage: the position */
+    lc_account_result *acct;
+} hook_job;
+
+/* Room for one more finding in lx->found, which grows: no finding is ever dropped. */
+static bool grow_findings(lc__lua *lx)
+{
+    if (lx->n_found < lx->cap_found)
+        return true;
+    size_t cap = lx->cap_found ? lx->cap_found * 2 : 16;
+    lc_finding *nf = lc__realloc(lx->found, cap * sizeof(*nf));
+    if (!nf)
+        return false;
+    lx->found = nf;
+    lx->cap_found = cap;
+    return true;
+}
+
+static int max_leverage_protected(lua_State *L)
+{
+    hook_job *j = lua_touserdata(L, 1);
+    push_hook(j->lx, j->sc, j->sc->fn_maxlev);
+    lc__lua_push_position(j->lx, j->pos);
+    lc__lua_push_account(j->lx, j->acct);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, j->sc->ctx);
+    budgeted_call(j->lx, 3, 1);
+    return 1;
+}
+
+static const char *finding_field(lua_State *L, int item, const char *key, bool required,
+                                 int index)
+{
+    lua_getfield(L, item, key);
+    const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    if (!v && (required || !lua_isnil(L, -1)))
+        luaL_error(L, "on_account finding %d is not {rule=string, action=string, message=string}",
+                   index);
+    lua_pop(L, 1); /* the string stays alive in the item table */
+    return v;
+}
+
+static int on_account_protected(lua_State *L)
+{
+    hook_job *j = lua_touserdata(L, 1);
+    lc__lua *lx = j->lx;
+    push_hook(lx, j->sc, j->sc->fn_account);
+    lc__lua_push_account(lx, j->acct);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, j->sc->ctx);
+    budgeted_call(lx, 2, 1);
+    if (lua_isnil(L, -1))
+        return 1;
+    if (!lua_istable(L, -1))
+        return luaL_error(L, "on_account returned a %s; expected a list of findings or nil",
+                          luaL_typename(L, -1));
+    int list = lua_gettop(L);
+    lua_Integer len = luaL_len(L, list);
+    for (lua_Integer i = 1; i <= len; i++) {
+        lua_rawgeti(L, list, i);
+        int item = lua_gettop(L);
+        if (!lua_istable(L, item))
+            return luaL_error(L, "on_account finding %d is not {rule=string, action=string, "
+                                 "message=string}", (int)i);
+        const char *rule = finding_field(L, item, "rule", true, (int)i);
+        const char *action = finding_field(L, item, "action", true, (int)i);
+        const char *message = finding_field(L, item, "message", false, (int)i);
+        static const char *const actions[] = {"ok", "over_limit", "liquidate", "note"};
+        size_t k = 0;
+        while (k < 4 && strcmp(action, actions[k]) != 0)
+            k++;
+        if (k == 4)
+            return luaL_error(L, "on_account finding %d has action '%s'; expected ok, "
+                                 "over_limit, liquidate or note", (int)i, action);
+        if (!grow_findings(lx)) {
+            lx->oom = true;
+            return luaL_error(L, "out of memory");
+        }
+        lx->found[lx->n_found++] = (lc_finding){j->sc->name, keep(lx, rule), actions[k],
+                                                message ? keep(lx, message) : NULL};
+        lua_settop(L, list);
+    }
+    return 1;
+}
+
+/* The highest max leverage any source may set on a tier with rate "mmr": strictly below
+ * 1/mmr, where initial margin would fall to maintenance margin and a new position would
+ * open liquidatable. */
+static double leverage_ceiling(double mmr)
+{
+    return nextafter(1 / mmr, 0);
+}
+
+lc_status lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
+                          lc_position_result *positions, lc__arena *arena, bool *changed)
+{
+    lua_State *L = lx->L;
+    lx->ain = ain;
+    lx->acct = a;
+    lx->positions = positions;
+    lx->arena = arena;
+    lx->n_log = 0;
+    lx->n_log_dropped = 0;
+    lx->lost = false;
+    *changed = false;
+    bool ok = true;
+    for (size_t s = 0; ok && s < lx->n_scripts; s++) {
+        const lc__script *sc = &lx->scripts[s];
+        if (sc->fn_maxlev == LUA_NOREF)
+            continue;
+        lx->cur = sc;
+        for (size_t i = 0; ok && i < a->n_positions; i++) {
+            lc_position_result *p = &positions[i];
+            if (sc->market >= 0 && strcmp(p->market, lx->pol->markets[sc->market].name) != 0)
+                continue;
+            hook_job job = {lx, sc, p, a};
+            if (!protected_run(lx, max_leverage_protected, &job)) {
+                if (lx->oom)
+                    return LC_ENOMEM;
+                ok = fail(lx, a, "script %s: max_leverage failed for %s: %s", sc->name,
+                          p->market, lx->err);
+                break;
+            }
+            int t = lua_type(L, -1);
+            double cap = lua_tonumber(L, -1);
+            lua_pop(L, 1);
+            if (t == LUA_TNIL)
+                continue;
+            if (t != LUA_TNUMBER) {
+                ok = fail(lx, a, "script %s: max_leverage returned a %s for %s; expected a number or nil",
+                          sc->name, lua_typename(L, t), p->market);
+                break;
+            }
+            if (!(cap > 0) || !isfinite(cap)) {
+                char nb[40];
+                ok = fail(lx, a, "script %s: max_leverage returned %s for %s; expected a positive finite number or nil",
+                          sc->name, lc__numstr(cap, nb), p->market);
+                break;
+            }
+            if (cap < p->max_leverage || (sc->may_loosen && cap > p->max_leverage)) {
+                double ceiling = leverage_ceiling(p->mmr);
+                if (cap > ceiling) {
+                    p->clamped_script = sc->name;
+                    p->clamped_cap = cap;
+                    cap = ceiling;
+                }
+                p->max_leverage = cap;
+                p->binding = LC_BIND_SCRIPT;
+                p->binding_script = sc->name;
+                *changed = true;
+            } else if (cap > p->max_leverage) {
+                p->ignored_script = sc->name;
+                p->ignored_cap = cap;
+            }
+        }
+    }
+    lx->gen++; /* views handed out during these calls are stale from now on */
+    return lx->lost ? LC_ENOMEM : LC_OK;
+}
+
+/* Copies the log lines of the account into its report, with a marker for the lines over
+ * the cap, which are counted, not lost without a word. */
+static void keep_log(lc__lua *lx, lc_account_result *a)
+{
+    size_t n = lx->n_log + (lx->n_log_dropped ? 1 : 0);
+    if (!n)
+        return;
+    const char **log = lc__arena_alloc(lx->arena, n * sizeof(*log));
+    if (!log) {
+        lx->lost = true;
+        return;
+    }
+    memcpy(log, lx->log, lx->n_log * sizeof(*log));
+    if (lx->n_log_dropped) {
+        char m[160];
+        snprintf(m, sizeof m, "levcal: %zu more log line%s not kept (at most %d per account)",
+                 lx->n_log_dropped, lx->n_log_dropped == 1 ? "" : "s", LC_LUA_MAX_LOG_LINES);
+        log[lx->n_log] = keep(lx, m);
+    }
+    a->log = log;
+    a->n_log = n;
+    lx->n_log = lx->n_log_dropped = 0;
+}
+
+lc_status lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
+                             lc_position_result *positions, lc__arena *arena)
+{
+    lx->ain = ain;
+    lx->acct = a;
+    lx->positions = positions;
+    lx->arena = arena;
+    lx->n_found = 0;
+    for (size_t s = 0; s < lx->n_scripts; s++) {
+        const lc__script *sc = &lx->scripts[s];
+        if (sc->fn_account == LUA_NOREF)
+            continue;
+        if (sc->market >= 0) { /* a market's script looks at accounts holding that market */
+            bool holds = false;
+            for (size_t i = 0; i < a->n_positions; i++)
+                holds = holds || strcmp(positions[i].market, lx->pol->markets[sc->market].name) == 0;
+            if (!holds)
+                continue;
+        }
+        lx->cur = sc;
+        hook_job job = {lx, sc, NULL, a};
+        size_t before = lx->n_found;
+        if (!protected_run(lx, on_account_protected, &job)) {
+            if (lx->oom)
+                return LC_ENOMEM;
+            lx->n_found = before; /* a failed hook's partial list is not its verdict */
+            fail(lx, a, "script %s: %s", sc->name, lx->err);
+            break;
+        }
+        lua_pop(lx->L, 1);
+    }
+    lx->gen++;
+    keep_log(lx, a);
+    if (lx->n_found) {
+        lc_finding *f = lc__arena_alloc(arena, lx->n_found * sizeof(*f));
+        if (!f)
+            return LC_ENOMEM;
+        memcpy(f, lx->found, lx->n_found * sizeof(*f));
+        a->findings = f;
+        a->n_findings = lx->n_found;
+    }
+    return lx->lost ? LC_ENOMEM : LC_OK;
+}

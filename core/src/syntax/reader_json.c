@@ -1,0 +1,356 @@
+/*
+ * reader_json.c - the JSON backend of the event reader.
+ *
+ * A scanner over the whole input buffer that yields the same located events as the YAML
+ * backend. Strings without escapes are returned in place; numbers are returned as text
+ * for the loaders to convert, so no value is copied or allocated on the common path.
+ */
+#include "base/prefix.h"
+
+#include "syntax/reader.h"
+
+#include <string.h>
+
+static unsigned col_of(const lc__reader *r, const char *at)
+{
+    return (unsigned)(at - r->line_start) + 1;
+}
+
+static lc_status fail_at(lc__reader *r, const char *at, const char *fmt, ...) LC_PRINTF(3, 4);
+
+static lc_status fail_at(lc__reader *r, const char *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lc_status rc = lc__diag_vadd(r->diags, LC_SEV_ERROR, r->file, r->line, col_of(r, at), fmt, ap);
+    va_end(ap);
+    r->failed = true;
+    return rc == LC_ENOMEM ? LC_ENOMEM : LC_EINPUT;
+}
+
+static lc_status fail_unexpected(lc__reader *r, const char *expected)
+{
+    if (r->p >= r->end)
+        return fail_at(r, r->p, "invalid JSON: unexpected end of input, expected %s", expected);
+    unsigned char c = (unsigned char)*r->p;
+    if (c >= 0x20 && c < 0x7f)
+        return fail_at(r, r->p, "invalid JSON: unexpected '%c', expected %s", c, expected);
+    return fail_at(r, r->p, "invalid JSON: unexpected byte 0x%02x, expected %s", c, expected);
+}
+
+static void skip_ws(lc__reader *r)
+{
+    const char *p = r->p, *end = r->end;
+    while (p < end) {
+        char c = *p;
+        if (c == ' ' || c == '\t' || c == '\r') {
+            p++;
+        } else if (c == '\n') {
+            p++;
+            r->line++;
+            r->line_start = p;
+        } else {
+            break;
+        }
+    }
+    r->p = p;
+}
+
+static int hex4(const char *p)
+{
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v |= c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            v |= c - 'A' + 10;
+        else
+            return -1;
+    }
+    return v;
+}
+
+static bool scratch_reserve(lc__reader *r, size_t n)
+{
+    if (n <= r->scratch_cap)
+        return true;
+    size_t cap = r->scratch_cap ? r->scratch_cap : 256;
+    while (cap < n)
+        cap *= 2;
+    char *s = lc__realloc(r->scratch, cap);
+    if (!s)
+        return false;
+    r->scratch = s;
+    r->scratch_cap = cap;
+    return true;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Scans the string at r->p (on its opening quote) into ev. */
+/* The length of the well-formed UTF-8 sequence at "p" (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), or 0. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char c = p[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF; /* the range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else
+        return 0;
+    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+static lc_status scan_string(lc__reader *r, lc__event *ev)
+{
+    const char *start = ++r->p, *p = start, *end = r->end;
+    /* ASCII runs fast; anything else is checked below. */
+    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 &&
+           (unsigned char)*p < 0x80)
+        p++;
+    if (p < end && *p == '"') {
+        ev->s = start;
+        ev->len = (size_t)(p - start);
+        r->p = p + 1;
+        return LC_OK;
+    }
+    /* Escapes or an error: decode into scratch. Output never exceeds input length. */
+    if (!scratch_reserve(r, (size_t)(end - start) + 1))
+        return LC_ENOMEM;
+    size_t n = (size_t)(p - start);
+    memcpy(r->scratch, start, n);
+    for (;;) {
+        if (p >= end) {
+            r->p = p;
+            return fail_at(r, p, "invalid JSON: unterminated string");
+        }
+        unsigned char c = (unsigned char)*p;
+        if (c == '"')
+            break;
+        if (c < 0x20) {
+            r->p = p;
+            return fail_at(r, p, "invalid JSON: control character 0x%02x in string", c);
+        }
+        if (c >= 0x80) {
+            size_t k = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
+            if (!k) {
+                r->p = p;
+                return fail_at(r, p, "invalid JSON: invalid UTF-8 byte 0x%02x in string", c);
+            }
+            memcpy(r->scratch + n, p, k);
+            n += k;
+            p += k;
+            continue;
+        }
+        if (c != '\\') {
+            r->scratch[n++] = (char)c;
+            p++;
+            continue;
+        }
+        if (p + 1 >= end) {
+            r->p = p;
+            return fail_at(r, p, "invalid JSON: unterminated string");
+        }
+        char e = p[1];
+        const char *map = "\"\"\\\\//b\bf\fn\nr\rt\t";
+        const char *m = e ? strchr(map, e) : NULL;
+        if (m && ((m - map) % 2) == 0) {
+            r->scratch[n++] = m[1];
+            p += 2;
+            continue;
+        }
+        if (e != 'u' || end - p < 6 || hex4(p + 2) < 0) {
+            r->p = p;
+            return fail_at(r, p, "invalid JSON: bad escape sequence in string");
+        }
+        const char *esc = p;
+        unsigned cp = (unsigned)hex4(p + 2);
+        p += 6;
+        if (cp >= 0xD800 && cp < 0xDC00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+            int lo = hex4(p + 2);
+            if (lo >= 0xDC00 && lo < 0xE000) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned)lo - 0xDC00);
+                p += 6;
+            }
+        }
+        if (cp >= 0xD800 && cp < 0xE000) { /* a half pair is no character */
+            r->p = esc;
+            return fail_at(r, esc, "invalid JSON: lone surrogate \\u%04x in string", cp);
+        }
+        n += put_utf8(r->scratch + n, cp);
+    }
+    r->scratch[n] = '\0';
+    ev->s = r->scratch;
+    ev->len = n;
+    r->p = p + 1;
+    return LC_OK;
+}
+
+static lc_status push(lc__reader *r, char kind, char state)
+{
+    if (r->depth == LC__JSON_MAX_DEPTH)
+        return fail_at(r, r->p, "invalid JSON: nesting deeper than %d levels", LC__JSON_MAX_DEPTH);
+    r->stack[r->depth].kind = kind;
+    r->stack[r->depth].state = state;
+    r->depth++;
+    return LC_OK;
+}
+
+static void pop(lc__reader *r)
+{
+    r->depth--;
+    if (r->depth == 0)
+        r->jdone = true;
+}
+
+static lc_status scan_value(lc__reader *r, lc__event *ev)
+{
+    const char *p = r->p;
+    if (p >= r->end)
+        return fail_unexpected(r, "a value");
+    ev->line = r->line;
+    ev->col = col_of(r, p);
+    lc_status rc;
+    switch (*p) {
+    case '{':
+        if ((rc = push(r, '{', 'o')) != LC_OK)
+            return rc;
+        r->p++;
+        ev->type = LC__EV_MAP;
+        return LC_OK;
+    case '[':
+        if ((rc = push(r, '[', 'a')) != LC_OK)
+            return rc;
+        r->p++;
+        ev->type = LC__EV_SEQ;
+        return LC_OK;
+    case '"':
+        ev->type = LC__EV_SCALAR;
+        ev->quoted = true;
+        if ((rc = scan_string(r, ev)) != LC_OK)
+            return rc;
+        break;
+    default: {
+        const char *q = p;
+        while (q < r->end && ((*q >= '0' && *q <= '9') || *q == '-' || *q == '+' || *q == '.' ||
+                              (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+            q++;
+        if (q == p)
+            return fail_unexpected(r, "a value");
+        size_t n = (size_t)(q - p);
+        bool word = (*p >= 'a' && *p <= 'z');
+        if (word && !((n == 4 && !memcmp(p, "true", 4)) || (n == 5 && !memcmp(p, "false", 5)) ||
+                      (n == 4 && !memcmp(p, "null", 4))))
+            return fail_at(r, p, "invalid JSON: unexpected '%.*s', expected a value",
+                           (int)(n > 32 ? 32 : n), p);
+        ev->type = LC__EV_SCALAR;
+        ev->s = p;
+        ev->len = n;
+        r->p = q;
+    }
+    }
+    if (r->depth == 0)
+        r->jdone = true;
+    return LC_OK;
+}
+
+lc_status lc__json_next(lc__reader *r, lc__event *ev)
+{
+    memset(ev, 0, sizeof(*ev));
+    for (;;) {
+        skip_ws(r);
+        if (r->depth == 0) {
+            if (!r->jdone)
+                return scan_value(r, ev);
+            if (r->p < r->end)
+                return fail_unexpected(r, "the end of the document");
+            ev->type = LC__EV_END;
+            ev->line = r->line;
+            ev->col = col_of(r, r->p);
+            return LC_OK;
+        }
+        lc__jframe *f = &r->stack[r->depth - 1];
+        char c = r->p < r->end ? *r->p : '\0';
+        switch (f->state) {
+        case 'o':
+        case 'k':
+            if (c == '}' && f->state == 'o')
+                goto close;
+            if (c != '"')
+                return fail_unexpected(r, f->state == 'o' ? "a string key or '}'" : "a string key");
+            ev->line = r->line;
+            ev->col = col_of(r, r->p);
+            ev->type = LC__EV_SCALAR;
+            ev->quoted = true;
+            f->state = 'v';
+            return scan_string(r, ev);
+        case 'v':
+            if (c != ':')
+                return fail_unexpected(r, "':' after the key");
+            r->p++;
+            skip_ws(r);
+            f->state = ',';
+            return scan_value(r, ev);
+        case 'a':
+            if (c == ']')
+                goto close;
+            f->state = ',';
+            return scan_value(r, ev);
+        case 'e':
+            f->state = ',';
+            return scan_value(r, ev);
+        default: /* ',' : after a value */
+            if (c == ',') {
+                r->p++;
+                f->state = f->kind == '{' ? 'k' : 'e';
+                continue;
+            }
+            if ((f->kind == '{' && c == '}') || (f->kind == '[' && c == ']'))
+                goto close;
+            return fail_unexpected(r, f->kind == '{' ? "',' or '}'" : "',' or ']'");
+        }
+    close:
+        ev->line = r->line;
+        ev->col = col_of(r, r->p);
+        ev->type = f->kind == '{' ? LC__EV_MAP_END : LC__EV_SEQ_END;
+        r->p++;
+        pop(r);
+        return LC_OK;
+    }
+}
