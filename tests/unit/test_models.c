@@ -10,7 +10,7 @@
 
 #include "load/history.h"
 #include "plugin/plugin.h"
-#include "model/policy.h"
+#include "rules/rules.h"
 
 #include <dlfcn.h>
 #include <stdio.h>

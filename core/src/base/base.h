@@ -128,6 +128,22 @@ size_t lc__dtoa(double v, char *out);
 /* lc__dtoa into "buf" (at least 40 bytes) with a NUL, for messages; returns "buf". */
 char *lc__numstr(double v, char *buf);
 
+/* ==== Time (time.c) ===================================================== */
+
+/* 9999-12-31T23:59:59Z and 0000-01-01T00:00:00Z in unix seconds: the times levcal reads. */
+#define LC__MAX_UNIX_SECONDS 253402300799.0
+#define LC__MIN_UNIX_SECONDS (-62167219200.0)
+
+/* Parses YYYY-MM-DD into days since 1970-01-01; false if not a valid date. */
+bool lc__parse_date(const char *s, size_t len, int64_t *day);
+
+/* Writes day "day" as YYYY-MM-DD into "buf" (at least 16 bytes). */
+void lc__format_date(int64_t day, char *buf);
+
+/* Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM|-HH:MM]" (UTC when no zone) into
+ * unix seconds. */
+bool lc__parse_time(const char *s, size_t len, double *secs);
+
 /* ==== Output sink (out.c) =============================================== */
 
 /* A buffered writer over a FILE: reports are written through it in large chunks so that

@@ -8,58 +8,15 @@
  */
 #include "base/prefix.h"
 
+#include "load/history.h"
 #include "model/policy.h"
+#include "rules/rules.h"
 
 #include <math.h>
 #include <string.h>
 
-const char *lc_binding_name(lc_binding b)
-{
-    switch (b) {
-    case LC_BIND_TIER:
-        return "tier";
-    case LC_BIND_VOLATILITY:
-        return "volatility";
-    case LC_BIND_FALLBACK:
-        return "fallback";
-    case LC_BIND_SCRIPT:
-        return "script";
-    case LC_BIND_SCRIPT_ERROR:
-        return "script_error";
-    }
-    return "tier";
-}
 
-lc_status lc_parse_date(const char *text, int64_t *day)
-{
-    size_t len = text ? strlen(text) : 0;
-    return len == 10 && lc__parse_date(text, len, day) ? LC_OK : LC_EINPUT;
-}
 
-lc_status lc_parse_horizon(const char *text, double *days)
-{
-    size_t len = text ? strlen(text) : 0;
-    double v, d;
-    if (len < 2 || !lc__parse_number(text, len - 1, &v) || !(v > 0) || !isfinite(v))
-        return LC_EINPUT;
-    switch (text[len - 1]) {
-    case 'm':
-        d = v / 1440;
-        break;
-    case 'h':
-        d = v / 24;
-        break;
-    case 'd':
-        d = v;
-        break;
-    default:
-        return LC_EINPUT;
-    }
-    if (!(d <= LC_MAX_HORIZON_DAYS)) /* beyond a year a daily model says nothing */
-        return LC_EINPUT;
-    *days = d;
-    return LC_OK;
-}
 
 /* ==== Calibration ======================================================= */
 

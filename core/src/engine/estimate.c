@@ -4,6 +4,7 @@
  */
 #include "base/prefix.h"
 
+#include "load/history.h"
 #include "model/policy.h"
 
 #include <math.h>

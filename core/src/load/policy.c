@@ -1,5 +1,5 @@
 /*
- * policy_load.c - reading and validating a policy file (format `levcal: 1`).
+ * policy.c - reading and validating a policy file (format `levcal: 1`).
  *
  * The file is parsed into a located tree, then every section is checked and copied into
  * the policy's arena. Validation never stops at the first problem: each one becomes a
@@ -8,51 +8,16 @@
  */
 #include "base/prefix.h"
 
-#include "script/lua_int.h"
+#include "load/load.h"
+#include "rules/rules.h"
+#include "script/script.h"
 #include "syntax/node.h"
-#include "model/policy.h"
+#include "syntax/reader.h"
 
 #include <math.h>
 #include <string.h>
 
 #define LC_FORMAT_VERSION 1
-
-/* ==== Market index ====================================================== */
-
-long lc__policy_find(const lc_policy *p, const char *name, size_t len)
-{
-    if (!p->index_cap)
-        return -1;
-    size_t mask = p->index_cap - 1;
-    for (size_t i = lc__hash(name, len) & mask;; i = (i + 1) & mask) {
-        uint32_t slot = p->index[i];
-        if (!slot)
-            return -1;
-        const char *m = p->markets[slot - 1].name;
-        if (strncmp(m, name, len) == 0 && m[len] == '\0')
-            return (long)slot - 1;
-    }
-}
-
-static lc_status build_index(lc_policy *p)
-{
-    size_t cap = 16;
-    while (cap < p->n_markets * 2)
-        cap *= 2;
-    p->index = lc__arena_alloc(&p->arena, cap * sizeof(*p->index));
-    if (!p->index)
-        return LC_ENOMEM;
-    memset(p->index, 0, cap * sizeof(*p->index));
-    p->index_cap = cap;
-    for (size_t m = 0; m < p->n_markets; m++) {
-        const char *name = p->markets[m].name;
-        size_t i = lc__hash(name, strlen(name)) & (cap - 1);
-        while (p->index[i])
-            i = (i + 1) & (cap - 1);
-        p->index[i] = (uint32_t)m + 1;
-    }
-    return LC_OK;
-}
 
 /* ==== Tiers ============================================================= */
 
@@ -363,7 +328,7 @@ lc_status lc_policy_load_buffer(const char *name, const char *buf, size_t len, l
         rc = LC_EINPUT;
         goto fail;
     }
-    if ((rc = build_index(p)) != LC_OK)
+    if ((rc = lc__policy_build_index(p)) != LC_OK)
         goto fail;
     *pp = p;
     return LC_OK;
@@ -399,36 +364,4 @@ void lc_policy_free(lc_policy *p)
     }
     lc__arena_free(&p->arena);
     lc__free(p);
-}
-
-const char *lc_policy_id(const lc_policy *p)
-{
-    return p->id;
-}
-
-int64_t lc_policy_version(const lc_policy *p)
-{
-    return p->version;
-}
-
-size_t lc_policy_market_count(const lc_policy *p)
-{
-    return p->n_markets;
-}
-
-const char *lc_policy_market_name(const lc_policy *p, size_t i)
-{
-    return i < p->n_markets ? p->markets[i].name : NULL;
-}
-
-const lc_tier *lc_policy_tiers(const lc_policy *p, size_t i, size_t *n)
-{
-    if (i >= p->n_markets) {
-        if (n)
-            *n = 0;
-        return NULL;
-    }
-    if (n)
-        *n = p->markets[i].n_tiers;
-    return p->markets[i].tiers;
 }

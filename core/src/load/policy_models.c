@@ -7,7 +7,9 @@
  */
 #include "base/prefix.h"
 
-#include "model/policy.h"
+#include "load/history.h"
+#include "load/load.h"
+#include "rules/rules.h"
 
 #include <math.h>
 #include <string.h>
@@ -225,23 +227,6 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
     mk->vol = vc;
     lc__vol_apply(mk);
     return LC_OK;
-}
-
-void lc__vol_apply(lc__market *mk)
-{
-    lc__volcfg *vc = mk->vol;
-    for (size_t t = 0; t < mk->n_tiers; t++) {
-        double tier = mk->tiers[t].max_leverage;
-        double cap = vc->state == LC__VOL_OK ? 1 / (vc->z * vc->sigma_h + mk->tiers[t].mmr)
-                                             : vc->fallback;
-        if (cap < tier) {
-            vc->eff_lev[t] = cap;
-            vc->binding[t] = vc->state == LC__VOL_OK ? LC_BIND_VOLATILITY : LC_BIND_FALLBACK;
-        } else {
-            vc->eff_lev[t] = tier;
-            vc->binding[t] = LC_BIND_TIER;
-        }
-    }
 }
 
 lc_status lc_policy_check_files(const lc_policy *p, lc_diags *d)

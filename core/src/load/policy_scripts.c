@@ -7,8 +7,8 @@
  */
 #include "base/prefix.h"
 
-#include "script/lua_int.h"
-#include "model/policy.h"
+#include "load/load.h"
+#include "script/script.h"
 
 #include <math.h>
 #include <string.h>

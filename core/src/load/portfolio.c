@@ -7,9 +7,10 @@
  */
 #include "base/prefix.h"
 
-#include "syntax/node.h"
 #include "model/policy.h"
 #include "model/portfolio.h"
+#include "syntax/node.h"
+#include "syntax/reader.h"
 
 #include <math.h>
 #include <string.h>

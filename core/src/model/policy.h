@@ -1,17 +1,22 @@
 /*
- * policy_int.h - the in-memory form of a loaded policy.
+ * policy.h - the in-memory form of a loaded policy.
  *
  * Everything a policy owns lives in its arena; markets are kept in file order and found
  * by name through a small open-addressing index, since portfolio loading looks up the
- * market of every position.
+ * market of every position. No loader or parser type appears here: the loader (load/)
+ * builds these structs, the rules and the engine read them.
  */
-#ifndef LC_POLICY_INT_H
-#define LC_POLICY_INT_H
+#ifndef LC_MODEL_POLICY_H
+#define LC_MODEL_POLICY_H
 
-#include "load/history.h"
 #include "base/base.h"
-#include "syntax/node.h"
 #include "plugin/plugin.h"
+
+/* What to do with a calendar gap in a price history. */
+typedef enum lc__gaps { LC__GAPS_ERROR = 0, LC__GAPS_DROP, LC__GAPS_SCALE } lc__gaps;
+
+/* "error", "drop" or "scale" -> *out; false for any other word (names.c). */
+bool lc__parse_gaps(const char *s, lc__gaps *out);
 
 typedef struct lc__model_def {
     const char *name;
@@ -73,38 +78,10 @@ struct lc_policy {
     size_t lua_memory;       /* limits.memory_mib in bytes, 0 for the default */
 };
 
-/* policy_script.c */
-void lc__load_limits(lc__ld *ld, lc_policy *p, const lc__node *m);
-lc_status lc__load_scripts(lc__ld *ld, lc_policy *p, const lc__node *seq);
-lc_status lc__load_market_script(lc__ld *ld, lc_policy *p, long market, const lc__node *n);
+/* Builds the market index once the markets are in place (policy.c). */
+lc_status lc__policy_build_index(lc_policy *p);
 
-/* policy_vol.c: the 'models' section, and a market's 'volatility' section. */
-lc_status lc__load_models(lc__ld *ld, lc_policy *p, const lc__node *m);
-lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc__node *v);
-
-/* Applies the market's calibration state to its per-tier caps. */
-void lc__vol_apply(lc__market *mk);
-
-/* vol.c: standard normal quantile, for 0 < p < 1. */
-double lc__norm_ppf(double p);
-
-/* The index of market "name" (length "len"), or -1. */
+/* The index of market "name" (length "len"), or -1 (policy.c). */
 long lc__policy_find(const lc_policy *p, const char *name, size_t len);
-
-/* Fills tiers[i].maintenance_amount from the caps and rates (cum(1) = 0, continuous MM). */
-double lc__tier_derived_cum(const lc_tier *tiers, size_t i, double prev_cum);
-
-/* Maintenance margin of notional "n" in tier "t": n * mmr - cum. */
-static inline double lc__tier_mm(const lc_tier *t, double n)
-{
-    return n * t->mmr - t->maintenance_amount;
-}
-
-/* The liquidation price of a position of |qty| "q", side "side" (+1 long, -1 short),
- * entry "ep", given "base" = WB - TMM1 + UPNL1 (what the rest of the margin pool holds).
- * Re-tiers at the notional the price implies until stable (Binance's one-way rule).
- * Returns NaN when there is none (the price would be at or below zero). */
-double lc__liquidation_price(const lc_tier *tiers, size_t n_tiers, size_t tier, double base,
-                             double q, double side, double ep);
 
 #endif

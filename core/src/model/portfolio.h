@@ -50,8 +50,5 @@ struct lc_portfolio {
     double as_of;         /* 'as_of' as unix seconds, NaN if not given */
 };
 
-/* Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM|-HH:MM]" (UTC when no zone) into
- * unix seconds. */
-bool lc__parse_time(const char *s, size_t len, double *secs);
 
 #endif

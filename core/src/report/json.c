@@ -7,7 +7,6 @@
  */
 #include "base/prefix.h"
 
-#include "model/policy.h"
 #include "model/portfolio.h"
 #include "report/report.h"
 

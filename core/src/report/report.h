@@ -1,30 +1,15 @@
 /*
- * report_int.h - the evaluation result, and the account source the report writers read.
+ * report.h - the account source the report writers read, and what they share.
  *
  * Writers pull accounts one at a time from an lc__source: either a materialised report
  * (lc_evaluate) or an evaluation done on the fly into scratch space (lc_evaluate_write),
  * so both paths print byte-identical reports.
  */
-#ifndef LC_REPORT_INT_H
-#define LC_REPORT_INT_H
+#ifndef LC_REPORT_REPORT_H
+#define LC_REPORT_REPORT_H
 
-#include "base/base.h"
-
-struct lc_report {
-    const lc_policy *pol;      /* borrowed */
-    const lc_portfolio *pf;    /* borrowed */
-    lc_account_result *acc;
-    size_t n_acc;
-    lc_position_result *pos;
-    size_t n_pos;
-    lc__arena strings;         /* scripts' findings, log lines and messages */
-};
-
-/* Evaluates account "i" of "pf" into "a" and its positions into "out" (room for the
- * account's position count). LC_ENOMEM when the scripts' strings or state ran out of
- * memory; a script that fails is not an error here (a->script_error says so). */
-lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t i,
-                      lc_account_result *a, lc_position_result *out, lc__arena *arena);
+#include "model/policy.h"
+#include "model/report.h"
 
 typedef struct lc__source {
     const lc_policy *pol;

@@ -9,7 +9,6 @@
  */
 #include "base/prefix.h"
 
-#include "model/policy.h"
 #include "report/report.h"
 
 #include <math.h>

@@ -7,7 +7,7 @@
  */
 #include "base/prefix.h"
 
-#include "model/policy.h"
+#include "rules/rules.h"
 
 #include <math.h>
 

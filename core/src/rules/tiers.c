@@ -4,7 +4,7 @@
  */
 #include "base/prefix.h"
 
-#include "model/policy.h"
+#include "rules/rules.h"
 
 #include <math.h>
 

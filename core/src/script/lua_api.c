@@ -9,10 +9,9 @@
  */
 #include "base/prefix.h"
 
-#include "load/history.h"
-#include "script/lua_int.h"
-#include "model/policy.h"
 #include "model/portfolio.h"
+#include "rules/rules.h"
+#include "script/lua_int.h"
 
 #include <lauxlib.h>
 #include <math.h>

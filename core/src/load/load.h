@@ -1,0 +1,19 @@
+/*
+ * load.h - the policy loader's sections, each in its own file.
+ */
+#ifndef LC_LOAD_LOAD_H
+#define LC_LOAD_LOAD_H
+
+#include "model/policy.h"
+#include "syntax/node.h"
+
+/* policy_scripts.c: 'limits', 'scripts', and a market's 'script'. */
+void lc__load_limits(lc__ld *ld, lc_policy *p, const lc__node *m);
+lc_status lc__load_scripts(lc__ld *ld, lc_policy *p, const lc__node *seq);
+lc_status lc__load_market_script(lc__ld *ld, lc_policy *p, long market, const lc__node *n);
+
+/* policy_models.c: the 'models' section, and a market's 'volatility' section. */
+lc_status lc__load_models(lc__ld *ld, lc_policy *p, const lc__node *m);
+lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc__node *v);
+
+#endif

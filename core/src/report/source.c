@@ -1,0 +1,174 @@
+/*
+ * source.c - where report writers get their accounts: a materialised report, or an
+ * evaluation done on the fly account by account; which accounts are written and in what
+ * order; and the summary counted on the way.
+ *
+ * Both sources feed the same writers, so a streamed report is byte for byte the report
+ * of lc_evaluate followed by lc_report_write.
+ */
+#include "base/prefix.h"
+
+#include "engine/engine.h"
+#include "model/portfolio.h"
+#include "report/report.h"
+#include "script/script.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ==== Report sources ==================================================== */
+
+static const lc_account_result *from_report(lc__source *src, size_t i,
+                                            const lc_position_result **ppos)
+{
+    const lc_account_result *a = &src->report->acc[src->order ? src->order[i] : i];
+    *ppos = src->report->pos + a->first_position;
+    return a;
+}
+
+static const lc_account_result *on_the_fly(lc__source *src, size_t i,
+                                           const lc_position_result **ppos)
+{
+    /* Scripts' strings live as long as the account is being written. */
+    if (src->scratch_strings.head) {
+        lc__arena_free(&src->scratch_strings);
+        lc__arena_init(&src->scratch_strings, 4096);
+    }
+    lc_status rc = lc__eval_account(src->pol, src->pf, i, &src->scratch_acc, src->scratch_pos,
+                                    &src->scratch_strings);
+    if (rc) {
+        src->failed = rc;
+        return NULL;
+    }
+    *ppos = src->scratch_pos;
+    return &src->scratch_acc;
+}
+
+static lc__source source(const lc_policy *pol, size_t n_acc, size_t n_pos,
+                         const lc_account_result *(*get)(lc__source *, size_t,
+                                                         const lc_position_result **),
+                         const lc_write_options *opts)
+{
+    lc__source src = {0};
+    src.pol = pol;
+    src.n_acc = n_acc;
+    src.n_pos = n_pos;
+    src.get = get;
+    src.opts = opts;
+    return src;
+}
+
+static lc_status write_source(lc__source *src, lc_format fmt, FILE *out)
+{
+    return fmt == LC_FORMAT_TABLE ? lc__report_write_table(src, out)
+                                  : lc__report_write_json(src, out);
+}
+
+/* The sort key: higher is written first; no equity ranks above any figure. */
+static double sort_key(const lc_account_result *a, lc_sort s)
+{
+    double v = s == LC_SORT_MARGIN_RATIO ? a->margin_ratio
+               : s == LC_SORT_LEVERAGE   ? a->leverage
+                                         : a->notional;
+    return isnan(v) ? (double)INFINITY : v;
+}
+
+static const lc_report *sorting; /* qsort has no context argument in C11 */
+static lc_sort sorting_by;
+
+static int by_key(const void *x, const void *y)
+{
+    size_t i = *(const size_t *)x, j = *(const size_t *)y;
+    double a = sort_key(&sorting->acc[i], sorting_by), b = sort_key(&sorting->acc[j], sorting_by);
+    if (a != b)
+        return a > b ? -1 : 1;
+    return i < j ? -1 : i > j; /* stable: book order among equals */
+}
+
+lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
+{
+    if (!r || !out)
+        return LC_EINVAL;
+    lc__source src = source(r->pol, r->n_acc, r->n_pos, from_report, NULL);
+    src.report = r;
+    return write_source(&src, fmt, out);
+}
+
+lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
+                                 FILE *out, const lc_write_options *opts, lc_summary *summary,
+                                 lc_diags *diags)
+{
+    if (!pol || !pf || !out || pf->pol != pol)
+        return LC_EINVAL;
+    for (size_t k = 0; opts && k < opts->n_accounts; k++) {
+        size_t i = 0;
+        while (i < pf->n_accts && strcmp(pf->accts[i].id, opts->accounts[k]) != 0)
+            i++;
+        if (i == pf->n_accts) {
+            lc__diag_add(diags, LC_SEV_ERROR, NULL, 0, 0, "no account '%s' in the portfolio",
+                         opts->accounts[k]);
+            return LC_EINPUT;
+        }
+    }
+    if (!opts || opts->sort == LC_SORT_NONE) {
+        lc_status rc = lc__evaluate_write_stream(pol, pf, fmt, out, opts, summary);
+        return rc;
+    }
+    lc_report *r;
+    lc_status rc = lc_evaluate(pol, pf, &r);
+    if (rc)
+        return rc;
+    size_t *order = lc__malloc((r->n_acc ? r->n_acc : 1) * sizeof(*order));
+    if (!order) {
+        lc_report_free(r);
+        return LC_ENOMEM;
+    }
+    for (size_t i = 0; i < r->n_acc; i++)
+        order[i] = i;
+    sorting = r;
+    sorting_by = opts->sort;
+    qsort(order, r->n_acc, sizeof(*order), by_key);
+    lc__source src = source(pol, r->n_acc, r->n_pos, from_report, opts);
+    src.report = r;
+    src.order = order;
+    rc = write_source(&src, fmt, out);
+    if (summary)
+        *summary = src.summary;
+    lc__free(order);
+    lc_report_free(r);
+    return rc;
+}
+
+lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
+                            FILE *out, lc_summary *summary)
+{
+    return lc_evaluate_write_with(pol, pf, fmt, out, NULL, summary, NULL);
+}
+
+lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf,
+                                    lc_format fmt, FILE *out, const lc_write_options *opts,
+                                    lc_summary *summary)
+{
+    if (!pol || !pf || !out || pf->pol != pol)
+        return LC_EINVAL;
+    size_t largest = 1;
+    for (size_t i = 0; i < pf->n_accts; i++)
+        if (pf->accts[i].n > largest)
+            largest = pf->accts[i].n;
+    lc__source src = source(pol, pf->n_accts, pf->n_pos, on_the_fly, opts);
+    src.pf = pf;
+    src.scratch_pos = lc__malloc(largest * sizeof(*src.scratch_pos));
+    if (!src.scratch_pos)
+        return LC_ENOMEM;
+    lc__arena_init(&src.scratch_strings, 4096);
+    lc_status rc = pol->lua ? lc__lua_begin(pol->lua, pol, pf) : LC_OK;
+    if (rc == LC_OK)
+        rc = write_source(&src, fmt, out);
+    lc__arena_free(&src.scratch_strings);
+    lc__free(src.scratch_pos);
+    if (summary)
+        *summary = src.summary;
+    return rc;
+}

@@ -1,0 +1,45 @@
+/*
+ * summary.c - what the writers count and select as accounts go by: the summary of a whole
+ * evaluation, and whether an account is one the caller asked to see.
+ */
+#include "base/prefix.h"
+
+#include "report/report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+bool lc__selected(const lc__source *src, const lc_account_result *a)
+{
+    const lc_write_options *o = src->opts;
+    if (!o)
+        return true;
+    if (o->status_mask && !(o->status_mask & (1u << a->status)))
+        return false;
+    if (!o->n_accounts)
+        return true;
+    for (size_t i = 0; i < o->n_accounts; i++)
+        if (strcmp(o->accounts[i], a->id) == 0)
+            return true;
+    return false;
+}
+
+void lc__summary_add(lc_summary *s, const lc_account_result *a)
+{
+    s->by_status[a->status]++;
+    if (!a->script_error)
+        return;
+    s->script_errors++;
+    if (!s->first_script_error[0])
+        snprintf(s->first_script_error, sizeof s->first_script_error, "%s: %s", a->id,
+                 a->script_error);
+}
+
+void lc_report_summary(const lc_report *r, lc_summary *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->accounts = r->n_acc;
+    s->positions = r->n_pos;
+    for (size_t i = 0; i < r->n_acc; i++)
+        lc__summary_add(s, &r->acc[i]);
+}

@@ -1,0 +1,114 @@
+/*
+ * judge.c - statuses: the rules a margin pool breaks, and an account's verdict as the first
+ * of them in severity order, so status, reason and the report's reasons always agree.
+ */
+#include "base/prefix.h"
+
+#include "rules/rules.h"
+
+#include <string.h>
+
+lc_verdict lc__judge(double equity, double mm, double available, bool over_limit,
+                        lc_reason *why)
+{
+    if (!(equity > 0)) {
+        *why = LC_REASON_NO_EQUITY;
+        return LC_STATUS_LIQUIDATE;
+    }
+    if (mm >= equity) { /* margin_ratio >= 1 */
+        *why = LC_REASON_MARGIN_RATIO;
+        return LC_STATUS_LIQUIDATE;
+    }
+    if (available < 0) {
+        *why = LC_REASON_NO_AVAILABLE;
+        return LC_STATUS_OVER_LIMIT;
+    }
+    if (over_limit) {
+        *why = LC_REASON_POSITION_LIMIT;
+        return LC_STATUS_OVER_LIMIT;
+    }
+    *why = LC_REASON_NONE;
+    return LC_STATUS_OK;
+}
+
+/* ==== Breaches ========================================================== */
+
+/* Every rule an account breaks, visited in one fixed order: a script failure, the cross
+ * part (equity, margin ratio, available margin, position limits), isolated positions,
+ * scripts' findings. The account's status and reason are the first breach of the highest
+ * severity, so the status, the reason and the report's `reasons` list cannot disagree. */
+typedef struct breach_sink {
+    lc_verdict want; /* only breaches of this severity are kept */
+    lc_breach *out;
+    size_t cap, n;
+} breach_sink;
+
+static void emit(breach_sink *k, lc_verdict sev, lc_reason why, size_t index)
+{
+    if (sev != k->want)
+        return;
+    if (k->n < k->cap)
+        k->out[k->n] = (lc_breach){sev, why, index};
+    k->n++;
+}
+
+static void visit_breaches(const lc_account_result *a, const lc_position_result *pos,
+                           breach_sink *k)
+{
+    size_t n_cross = 0;
+    for (size_t i = 0; i < a->n_positions; i++)
+        n_cross += !pos[i].isolated;
+    if (a->script_error)
+        emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_SCRIPT_ERROR, SIZE_MAX);
+    if (n_cross) {
+        if (!(a->equity > 0))
+            emit(k, LC_STATUS_LIQUIDATE, LC_REASON_NO_EQUITY, SIZE_MAX);
+        else if (a->maintenance_margin >= a->equity)
+            emit(k, LC_STATUS_LIQUIDATE, LC_REASON_MARGIN_RATIO, SIZE_MAX);
+        if (a->available < 0)
+            emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_NO_AVAILABLE, SIZE_MAX);
+        for (size_t i = 0; i < a->n_positions; i++)
+            if (!pos[i].isolated && pos[i].over_limit)
+                emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_POSITION_LIMIT, i);
+    } else if (a->available < 0) {
+        /* With no cross position there is nothing to liquidate: only a negative balance,
+         * which leaves no margin for new exposure, stands against the account. */
+        emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_NEGATIVE_COLLATERAL, SIZE_MAX);
+    }
+    for (size_t i = 0; i < a->n_positions; i++)
+        if (pos[i].isolated && pos[i].status != LC_STATUS_OK)
+            emit(k, pos[i].status, LC_REASON_ISOLATED, i);
+    for (size_t f = 0; f < a->n_findings; f++) {
+        const char *act = a->findings[f].action;
+        if (strcmp(act, "liquidate") == 0)
+            emit(k, LC_STATUS_LIQUIDATE, LC_REASON_SCRIPT, f);
+        else if (strcmp(act, "over_limit") == 0)
+            emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_SCRIPT, f);
+    }
+}
+
+size_t lc_account_breaches(const lc_account_result *a, const lc_position_result *positions,
+                           lc_breach *out, size_t cap)
+{
+    breach_sink k = {LC_STATUS_LIQUIDATE, out, out ? cap : 0, 0};
+    for (int sev = LC_STATUS_LIQUIDATE; sev > LC_STATUS_OK; sev--) {
+        k.want = (lc_verdict)sev;
+        visit_breaches(a, positions, &k);
+    }
+    return k.n;
+}
+
+/* Sets the account's status and reason from its first breach. */
+void lc__settle(lc_account_result *a, const lc_position_result *pos)
+{
+    lc_breach first;
+    if (lc_account_breaches(a, pos, &first, 1) == 0) {
+        a->status = LC_STATUS_OK;
+        a->reason = LC_REASON_NONE;
+        a->reason_position = SIZE_MAX;
+        return;
+    }
+    a->status = first.severity;
+    a->reason = first.reason;
+    a->reason_position = first.index;
+}
