@@ -9,13 +9,13 @@ static void expect_events(const char *text, bool json, const char *expected)
 {
     lc_diags d;
     lc_diags_init(&d);
-    lc__reader r;
-    assert_int_equal(lc__reader_init(&r, "t", text, strlen(text), json, &d), LC_OK);
+    lc__reader *r;
+    assert_int_equal(lc__reader_open(&r, "t", text, strlen(text), json, &d), LC_OK);
     char got[1024] = "";
     size_t off = 0;
     for (;;) {
         lc__event ev;
-        lc_status rc = lc__reader_next(&r, &ev);
+        lc_status rc = lc__reader_next(r, &ev);
         if (rc) {
             lc_diags_print(&d, stderr);
             fail_msg("reader failed on %s", text);
@@ -30,7 +30,7 @@ static void expect_events(const char *text, bool json, const char *expected)
             off += (size_t)snprintf(got + off, sizeof got - off, "%c@%u:%u ", kinds[ev.type],
                                     ev.line, ev.col);
     }
-    lc__reader_close(&r);
+    lc__reader_close(r);
     lc_diags_free(&d);
     assert_string_equal(got, expected);
 }
@@ -39,14 +39,14 @@ static void expect_error(const char *text, bool json, const char *expected)
 {
     lc_diags d;
     lc_diags_init(&d);
-    lc__reader r;
-    assert_int_equal(lc__reader_init(&r, "t", text, strlen(text), json, &d), LC_OK);
+    lc__reader *r;
+    assert_int_equal(lc__reader_open(&r, "t", text, strlen(text), json, &d), LC_OK);
     lc_status rc;
     lc__event ev;
     do
-        rc = lc__reader_next(&r, &ev);
+        rc = lc__reader_next(r, &ev);
     while (rc == LC_OK && ev.type != LC__EV_END);
-    lc__reader_close(&r);
+    lc__reader_close(r);
     assert_int_equal(rc, LC_EINPUT);
     assert_non_null(d.head);
     char got[512];

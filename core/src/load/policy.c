@@ -306,16 +306,16 @@ lc_status lc_policy_load_buffer(const char *name, const char *buf, size_t len, l
         return LC_ENOMEM;
     lc__arena_init(&p->arena, 16384);
     lc__ld ld = {name, diags, 0, false};
-    lc__reader r;
+    lc__reader *r = NULL;
     lc_status rc = LC_ENOMEM;
     p->path = lc__arena_strndup(&p->arena, name, strlen(name));
     if (!p->path)
         goto fail;
-    if ((rc = lc__reader_init(&r, name, buf ? buf : "", len, false, diags)) != LC_OK)
+    if ((rc = lc__reader_open(&r, name, buf ? buf : "", len, false, diags)) != LC_OK)
         goto fail;
     lc__node *root;
-    rc = lc__node_parse(&r, &p->arena, &root);
-    lc__reader_close(&r);
+    rc = lc__node_parse(r, &p->arena, &root);
+    lc__reader_close(r);
     if (rc)
         goto fail;
     if ((rc = load_root(&ld, p, root)) != LC_OK)

@@ -21,7 +21,7 @@
 
 typedef struct pload {
     lc__ld ld;
-    lc__reader r;
+    lc__reader *r;
     lc_portfolio *pf;
     const lc_policy *pol;
     const char **market_names; /* for did-you-mean on unknown markets */
@@ -44,7 +44,7 @@ static bool stop(pload *s)
 
 static bool next(pload *s, lc__event *ev)
 {
-    lc_status rc = lc__reader_next(&s->r, ev);
+    lc_status rc = lc__reader_next(s->r, ev);
     if (rc) {
         s->rc = rc;
         return false;
@@ -54,7 +54,7 @@ static bool next(pload *s, lc__event *ev)
 
 static void skip(pload *s, const lc__event *ev)
 {
-    lc_status rc = lc__reader_skip(&s->r, ev);
+    lc_status rc = lc__reader_skip(s->r, ev);
     if (rc)
         s->rc = rc;
 }
@@ -683,10 +683,11 @@ static lc_status scan(const lc_policy *pol, const char *name, const char *buf, s
         pf->marks[m] = (double)NAN;
         s.market_names[m] = pol->markets[m].name;
     }
-    if ((rc = lc__reader_init(&s.r, name, buf, len, json, diags)) != LC_OK)
+    if ((rc = lc__reader_open(&s.r, name, buf, len, json, diags)) != LC_OK)
         goto out;
     load_doc(&s);
-    lc__reader_close(&s.r);
+    lc__reader_close(s.r);
+    s.r = NULL;
     if (s.rc == LC_OK && s.ld.n_errors < MAX_ERRORS)
         check_marks(&s);
     if (s.rc == LC_OK && s.ld.n_errors == 0)

@@ -17,6 +17,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ==== Allocation and budgets ============================================ */

@@ -7,6 +7,7 @@
 #include "base/prefix.h"
 
 #include "syntax/node.h"
+#include "syntax/reader_int.h"
 
 #include <math.h>
 #include <string.h>

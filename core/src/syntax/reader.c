@@ -6,7 +6,7 @@
  */
 #include "base/prefix.h"
 
-#include "syntax/reader.h"
+#include "syntax/reader_int.h"
 
 #include <string.h>
 
@@ -21,10 +21,13 @@ bool lc__looks_like_json(const char *buf, size_t len)
     return false;
 }
 
-lc_status lc__reader_init(lc__reader *r, const char *file, const char *buf, size_t len,
+lc_status lc__reader_open(lc__reader **pr, const char *file, const char *buf, size_t len,
                           bool json, lc_diags *d)
 {
-    memset(r, 0, sizeof(*r));
+    lc__reader *r = lc__calloc(1, sizeof(*r));
+    *pr = r;
+    if (!r)
+        return LC_ENOMEM;
     r->file = file;
     r->diags = d;
     r->json = json;
@@ -40,23 +43,26 @@ lc_status lc__reader_init(lc__reader *r, const char *file, const char *buf, size
         }
         return LC_OK;
     }
-    if (!yaml_parser_initialize(&r->yp))
+    if (!yaml_parser_initialize(&r->yp)) {
+        lc__free(r);
+        *pr = NULL;
         return LC_ENOMEM;
+    }
+    r->yinit = true;
     yaml_parser_set_input_string(&r->yp, (const unsigned char *)buf, len);
     return LC_OK;
 }
 
 void lc__reader_close(lc__reader *r)
 {
-    if (r->json) {
-        lc__free(r->scratch);
-        r->scratch = NULL;
+    if (!r)
         return;
-    }
+    lc__free(r->scratch);
     if (r->yev_live)
         yaml_event_delete(&r->yev);
-    r->yev_live = false;
-    yaml_parser_delete(&r->yp);
+    if (r->yinit)
+        yaml_parser_delete(&r->yp);
+    lc__free(r);
 }
 
 static lc_status yaml_fail(lc__reader *r)

@@ -10,8 +10,6 @@
 
 #include "base/base.h"
 
-#include <yaml.h>
-
 typedef enum lc__ev {
     LC__EV_END = 0, /* end of the document */
     LC__EV_MAP,     /* mapping start; keys and values follow as pairs of nodes */
@@ -31,44 +29,15 @@ typedef struct lc__event {
     unsigned line, col; /* 1-based start of the node */
 } lc__event;
 
-typedef struct lc__jframe {
-    char kind;  /* '{' or '[' */
-    char state; /* what the JSON scanner expects next inside this container */
-} lc__jframe;
-
-/* Nesting deeper than this is refused by both backends at the first level too many: no
- * portfolio or policy needs it, and libyaml's scanner slows quadratically with depth. */
-#define LC__MAX_DEPTH 64
-#define LC__JSON_MAX_DEPTH LC__MAX_DEPTH
-
-typedef struct lc__reader {
-    const char *file; /* label for diagnostics */
-    lc_diags *diags;
-    bool json;
-    bool failed;      /* a syntax error was reported; the reader yields nothing more */
-
-    /* YAML backend */
-    yaml_parser_t yp;
-    yaml_event_t yev;
-    bool yev_live;    /* yev holds an event to delete before the next */
-    bool ydoc_seen;
-    int ydepth;       /* open mappings and sequences */
-
-    /* JSON backend */
-    const char *p, *end, *line_start;
-    unsigned line;
-    int depth;
-    bool jdone;       /* the top-level value is complete */
-    lc__jframe stack[LC__JSON_MAX_DEPTH];
-    char *scratch;    /* unescaped string buffer */
-    size_t scratch_cap;
-} lc__reader;
+/* A reader over one document; opaque, so that no other layer sees libyaml. */
+typedef struct lc__reader lc__reader;
 
 /* True if the text's first significant character opens a JSON object or array. */
 bool lc__looks_like_json(const char *buf, size_t len);
 
-/* Prepares "r" over "buf" (borrowed until lc__reader_close). "json" picks the backend. */
-lc_status lc__reader_init(lc__reader *r, const char *file, const char *buf, size_t len,
+/* Opens a reader over "buf" (borrowed until lc__reader_close, which frees the reader).
+ * "json" picks the backend. */
+lc_status lc__reader_open(lc__reader **pr, const char *file, const char *buf, size_t len,
                           bool json, lc_diags *d);
 
 /* Fills "ev" with the next event. LC_EINPUT after a syntax error (reported once). */
@@ -77,9 +46,7 @@ lc_status lc__reader_next(lc__reader *r, lc__event *ev);
 /* Consumes the rest of the node that "ev" started (nothing for a scalar). */
 lc_status lc__reader_skip(lc__reader *r, const lc__event *ev);
 
+/* Closes and frees "r"; NULL is a no-op. */
 void lc__reader_close(lc__reader *r);
-
-/* JSON backend entry points, used by reader.c. */
-lc_status lc__json_next(lc__reader *r, lc__event *ev);
 
 #endif

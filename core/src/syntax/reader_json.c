@@ -7,7 +7,7 @@
  */
 #include "base/prefix.h"
 
-#include "syntax/reader.h"
+#include "syntax/reader_int.h"
 
 #include <string.h>
 
