@@ -96,7 +96,7 @@ static int status_word(const char *s, lc_verdict *v)
         }
     }
     if (strcmp(s, "reduce_only") == 0) {
-        *v = LC_STATUS_LIQUIDATE;
+        *v = LC_VERDICT_LIQUIDATE;
         return 0;
     }
     return -1;
@@ -120,11 +120,11 @@ int lc_cmd_eval(int argc, char **argv)
     /* Repeatable options: never more than there are arguments. */
     const char **histories = calloc((size_t)argc + 1, sizeof(*histories));
     const char **accounts = calloc((size_t)argc + 1, sizeof(*accounts));
-    lc_calibration cal = {0};
-    lc_write_options wo = {0};
+    lc_calibration cal = LC_CALIBRATION_INIT;
+    lc_write_options wo = LC_WRITE_OPTIONS_INIT;
     lc_input_format pfmt = LC_INPUT_AUTO;
     bool allow_script_errors = false, fail_on = false;
-    lc_verdict fail_at = LC_STATUS_LIQUIDATE;
+    lc_verdict fail_at = LC_VERDICT_LIQUIDATE;
     lc_format fmt = LC_FORMAT_JSON;
     int code = LC_EXIT_USAGE, id;
     lc_diags d;
@@ -180,7 +180,7 @@ int lc_cmd_eval(int argc, char **argv)
             allow_script_errors = true;
             break;
         case E_FAILON:
-            if (status_word(a.value, &v) || v == LC_STATUS_OK) {
+            if (status_word(a.value, &v) || v == LC_VERDICT_OK) {
                 cli_usage_error(cmd, "--fail-on '%s': expected over_limit, reduce_only or liquidate",
                                 a.value);
                 goto out;
@@ -239,7 +239,7 @@ int lc_cmd_eval(int argc, char **argv)
     lc_diags_free(&d);
     /* Evaluation cannot fail on valid input, so streaming the report keeps the promise
      * of an empty stdout on error while never holding a million position results. */
-    lc_summary sum;
+    lc_summary sum = LC_SUMMARY_INIT;
     rc = lc_evaluate_write_with(pol, pf, fmt, stdout, &wo, &sum, &d);
     if (rc == LC_EIO) {
         code = lc_cli_write_failed();
@@ -251,7 +251,7 @@ int lc_cmd_eval(int argc, char **argv)
     }
     code = LC_EXIT_OK;
     size_t at_or_above = 0;
-    for (size_t s = (size_t)fail_at; s < LC_N_STATUS; s++)
+    for (size_t s = (size_t)fail_at; s < LC_N_VERDICTS; s++)
         at_or_above += sum.by_status[s];
     if (fail_on && at_or_above) {
         fprintf(stderr, "levcal: %zu account%s at or above %s (--fail-on)\n", at_or_above,

@@ -52,7 +52,7 @@ int lc_cmd_vol(int argc, char **argv)
     cli_args a = {cmd, opts, sizeof opts / sizeof opts[0], argc, argv, 1, false, NULL, NULL};
     const char **params = calloc((size_t)argc + 1, sizeof(*params));
     const char *policy = NULL;
-    lc_vol_request rq = {0};
+    lc_vol_request rq = LC_VOL_REQUEST_INIT;
     lc_format fmt = LC_FORMAT_JSON;
     lc_diags d;
     lc_diags_init(&d);

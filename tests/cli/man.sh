@@ -16,4 +16,7 @@ done
 for code in 0 1 2 3 4 5; do
     grep -q "^\.B $code\$" "$page" || { echo "exit status $code is not in $page"; fail=1; }
 done
+version=$("$levcal" --version | sed 's/^levcal //')
+grep -q "^\.TH LEVCAL 1 \"[^\"]*\" \"levcal $version\"" "$page" ||
+    { echo "$page does not name version $version"; fail=1; }
 exit $fail

@@ -8,7 +8,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *path = fuzz_file(".csv", data, size);
     static const char *const gaps[] = {"error", "drop", "scale"};
-    lc_vol_request rq = {0};
+    lc_vol_request rq = LC_VOL_REQUEST_INIT;
     rq.plugin = LC_FUZZ_PLUGIN_DIR "/ewma.so";
     rq.history = path;
     rq.gaps = gaps[size % 3];

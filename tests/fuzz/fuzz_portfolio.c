@@ -25,10 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lc_portfolio *pf = NULL;
     const char *name = size && data[0] == '{' ? "fuzz.json" : "fuzz.yaml";
     if (lc_portfolio_load_buffer(pol, name, (const char *)data, size, &pf, &d) == LC_OK) {
-        lc_summary s;
+        lc_summary s = LC_SUMMARY_INIT;
         if (lc_evaluate_write(pol, pf, LC_FORMAT_JSON, fuzz_sink(), &s) != LC_OK)
             abort();
-        lc_write_options o = {0};
+        lc_write_options o = LC_WRITE_OPTIONS_INIT;
         o.sort = LC_SORT_MARGIN_RATIO;
         if (lc_evaluate_write_with(pol, pf, LC_FORMAT_TABLE, fuzz_sink(), &o, &s, NULL) != LC_OK)
             abort();

@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lc_portfolio *pf = NULL;
     if (lc_policy_load_buffer("fuzz.yaml", policy, strlen(policy), &pol, &d) == LC_OK &&
         lc_portfolio_load_buffer(pol, "book.yaml", book, sizeof book - 1, &pf, &d) == LC_OK) {
-        lc_summary s;
+        lc_summary s = LC_SUMMARY_INIT;
         lc_status rc = lc_evaluate_write(pol, pf, LC_FORMAT_JSON, fuzz_sink(), &s);
         if (rc != LC_OK && rc != LC_ENOMEM)
             abort();
@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (lc_evaluate(pol, pf, &r) == LC_OK) {
             for (size_t i = 0; i < lc_report_account_count(r); i++) {
                 const lc_account_result *a = lc_report_account(r, i);
-                if (a->script_error && a->status == LC_STATUS_OK)
+                if (a->script_error && a->status == LC_VERDICT_OK)
                     abort();
                 for (size_t k = 0; k < a->n_positions; k++) {
                     const lc_position_result *p = lc_report_position(r, a->first_position + k);

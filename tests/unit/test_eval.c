@@ -112,23 +112,23 @@ static void statuses_by_hand(void **state)
     static const worked cases[] = {
         /* N 50,000: MM 500, IM 2,500, equity 10,000 -> ok */
         {"{id: a, collateral: 10000, positions: [{market: X, qty: 1, entry: 50000}]}",
-         LC_STATUS_OK, LC_REASON_NONE},
+         LC_VERDICT_OK, LC_REASON_NONE},
         /* IM 2,500 > equity 2,000, MM 500 < 2,000 -> over_limit */
         {"{id: a, collateral: 2000, positions: [{market: X, qty: 1, entry: 50000}]}",
-         LC_STATUS_OVER_LIMIT, LC_REASON_NO_AVAILABLE},
+         LC_VERDICT_OVER_LIMIT, LC_REASON_NO_AVAILABLE},
         /* entry 50,600: equity 1,000 - 600 = 400 <= MM 500 -> liquidate */
         {"{id: a, collateral: 1000, positions: [{market: X, qty: 1, entry: 50600}]}",
-         LC_STATUS_LIQUIDATE, LC_REASON_MARGIN_RATIO},
+         LC_VERDICT_LIQUIDATE, LC_REASON_MARGIN_RATIO},
         /* equity exactly 0 -> liquidate */
         {"{id: a, collateral: 600, positions: [{market: X, qty: 1, entry: 50600}]}",
-         LC_STATUS_LIQUIDATE, LC_REASON_NO_EQUITY},
+         LC_VERDICT_LIQUIDATE, LC_REASON_NO_EQUITY},
         /* N 1,250,000 >= last cap 1M: plenty of margin, over the position limit */
         {"{id: a, collateral: 1000000, positions: [{market: X, qty: 25, entry: 50000}]}",
-         LC_STATUS_OVER_LIMIT, LC_REASON_POSITION_LIMIT},
+         LC_VERDICT_OVER_LIMIT, LC_REASON_POSITION_LIMIT},
         /* An isolated short with equity 100 - 100 = 0 drags the account to liquidate. */
         {"{id: a, collateral: 5000, positions: [{market: X, qty: -1, entry: 49900, "
          "isolated_margin: 100}]}",
-         LC_STATUS_LIQUIDATE, LC_REASON_ISOLATED},
+         LC_VERDICT_LIQUIDATE, LC_REASON_ISOLATED},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char book[512];

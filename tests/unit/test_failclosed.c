@@ -68,20 +68,20 @@ static void failure_never_hides_liquidation(void **state)
     run x = eval(policy_with("fails_on_account.lua", NULL), book);
     const lc_account_result *a = lc_report_account(x.r, 0), *b = lc_report_account(x.r, 1);
     /* a: ok by the rules, so the failure alone makes it over_limit (no new exposure). */
-    assert_int_equal(a->status, LC_STATUS_OVER_LIMIT);
+    assert_int_equal(a->status, LC_VERDICT_OVER_LIMIT);
     assert_int_equal(a->reason, LC_REASON_SCRIPT_ERROR);
     assert_non_null(strstr(a->script_error, "no verdict for a"));
-    assert_int_equal(a->core_status, LC_STATUS_OK);
+    assert_int_equal(a->core_status, LC_VERDICT_OK);
     /* b: liquidate by the rules; the failure is a flag, not a mask. */
-    assert_int_equal(b->status, LC_STATUS_LIQUIDATE);
+    assert_int_equal(b->status, LC_VERDICT_LIQUIDATE);
     assert_int_equal(b->reason, LC_REASON_NO_EQUITY);
     assert_non_null(strstr(b->script_error, "no verdict for b"));
 
-    lc_summary s;
+    lc_summary s = LC_SUMMARY_INIT;
     lc_report_summary(x.r, &s);
-    assert_int_equal(s.by_status[LC_STATUS_OK], 0);
-    assert_int_equal(s.by_status[LC_STATUS_OVER_LIMIT], 1);
-    assert_int_equal(s.by_status[LC_STATUS_LIQUIDATE], 1);
+    assert_int_equal(s.by_status[LC_VERDICT_OK], 0);
+    assert_int_equal(s.by_status[LC_VERDICT_OVER_LIMIT], 1);
+    assert_int_equal(s.by_status[LC_VERDICT_LIQUIDATE], 1);
     assert_int_equal(s.script_errors, 2);
 
     /* Every rule b breaks, the liquidation first: equity -1,900 <= 0; held at 1x its
@@ -120,7 +120,7 @@ static void loosening_stops_below_one_over_mmr(void **state)
                                 "positions: [{market: X, qty: 1, entry: 50000}]}\n",
              p->initial_margin);
     run y = eval(policy_with("grants_500x.lua", ", scripts_may_loosen: true"), text);
-    assert_int_equal(lc_report_account(y.r, 0)->status, LC_STATUS_OK);
+    assert_int_equal(lc_report_account(y.r, 0)->status, LC_VERDICT_OK);
     char *js = json_of(&x);
     assert_non_null(strstr(js, "\"script_warning\":\"script grants_500x asked for max leverage "
                                "500, at or above 1/mmr = 50"));
@@ -151,7 +151,7 @@ static void every_finding_counts(void **state)
     const lc_account_result *a = lc_report_account(x.r, 0);
     assert_int_equal(a->n_findings, 70);
     assert_string_equal(a->findings[69].rule, "last");
-    assert_int_equal(a->status, LC_STATUS_LIQUIDATE);
+    assert_int_equal(a->status, LC_VERDICT_LIQUIDATE);
     assert_int_equal(a->reason, LC_REASON_SCRIPT);
     assert_int_equal(a->reason_position, 69);
     done(&x);

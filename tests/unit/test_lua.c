@@ -65,7 +65,7 @@ static void expect_fail_closed_with(const char *script, const char *limits, cons
             continue;
         }
         /* Held at 1x and at least over_limit: never ok while a script failed. */
-        if (a->status < LC_STATUS_OVER_LIMIT || !a->script_error || !strstr(a->script_error, needle))
+        if (a->status < LC_VERDICT_OVER_LIMIT || !a->script_error || !strstr(a->script_error, needle))
             fail_msg("%s, account %zu: status %s, error '%s'; expected a script error saying '%s'",
                      script, i, lc_verdict_name(a->status), a->script_error ? a->script_error : "",
                      needle);
@@ -73,7 +73,7 @@ static void expect_fail_closed_with(const char *script, const char *limits, cons
         assert_near(pos->max_leverage, 1, 0);
         assert_int_equal(pos->binding, LC_BIND_SCRIPT_ERROR);
         assert_near(pos->initial_margin, pos->notional, 0);
-        assert_int_equal(a->core_status, LC_STATUS_OK);
+        assert_int_equal(a->core_status, LC_VERDICT_OK);
     }
     done(r, pf, p);
 }
@@ -134,7 +134,7 @@ static void memory_hoarding_script(void **state)
     lc_report *r = run(policy_with("hoard.lua", NULL, "memory_mib: 4"), book, &p, &pf);
     for (size_t i = 0; i < 20; i++) {
         const lc_account_result *a = lc_report_account(r, i);
-        assert_int_equal(a->status, LC_STATUS_OVER_LIMIT);
+        assert_int_equal(a->status, LC_VERDICT_OVER_LIMIT);
         assert_non_null(strstr(a->script_error, "memory limit of 4 MiB exceeded"));
     }
     done(r, pf, p);
@@ -199,11 +199,11 @@ static void budget_resets_per_call(void **state)
     lc_report *r = run(policy_with("budget.lua", ", params: {n: 45000}", "instructions: 100000"),
                        book, &p, &pf);
     for (size_t i = 0; i < 60; i++)
-        assert_int_equal(lc_report_account(r, i)->status, LC_STATUS_OK);
+        assert_int_equal(lc_report_account(r, i)->status, LC_VERDICT_OK);
     done(r, pf, p);
     /* 60,000 iterations: over the budget in a single call. */
     r = run(policy_with("budget.lua", ", params: {n: 60000}", "instructions: 100000"), book, &p, &pf);
-    assert_int_equal(lc_report_account(r, 0)->status, LC_STATUS_OVER_LIMIT);
+    assert_int_equal(lc_report_account(r, 0)->status, LC_VERDICT_OVER_LIMIT);
     assert_non_null(strstr(lc_report_account(r, 0)->script_error, "instruction budget of 100000 exceeded"));
     done(r, pf, p);
 }
@@ -255,7 +255,7 @@ static void helpers_and_metadata(void **state)
     assert_string_equal(a->findings[0].message,
                         "tier 2 at 20x, wday 7, mark 50000, tags vip, meta desk-a");
     assert_string_equal(a->findings[0].action, "note");
-    assert_int_equal(a->status, LC_STATUS_OK); /* a note changes nothing */
+    assert_int_equal(a->status, LC_VERDICT_OK); /* a note changes nothing */
     done(r, pf, p);
 }
 

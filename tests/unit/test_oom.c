@@ -48,7 +48,7 @@ static lc_status run_all(const char *book)
     if (rc == LC_OK)
         rc = lc_evaluate(pol, pf, &r);
     if (rc == LC_OK) {
-        lc_summary sum;
+        lc_summary sum = LC_SUMMARY_INIT;
         lc_report_summary(r, &sum);
         script_errors = sum.script_errors;
         FILE *sink = fopen("/dev/null", "w");

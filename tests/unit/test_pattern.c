@@ -96,7 +96,7 @@ static void backtracking_is_bounded(void **state)
         const lc_account_result *a = lc_report_account(r, 0);
         if (!a->script_error || !strstr(a->script_error, "pattern matching budget of 100000 steps exceeded"))
             fail_msg("%s: script_error '%s'", which[i], a->script_error ? a->script_error : "(none)");
-        assert_int_equal(a->status, LC_STATUS_OVER_LIMIT);
+        assert_int_equal(a->status, LC_VERDICT_OVER_LIMIT);
         lc_report_free(r);
         lc_portfolio_free(pf);
         lc_policy_free(p);

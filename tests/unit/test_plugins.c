@@ -189,7 +189,7 @@ static void history_override_and_missing(void **state)
     lc_diags d;
     lc_diags_init(&d);
     const char *bad[] = {"Y=" FLAT};
-    lc_calibration c = {0};
+    lc_calibration c = LC_CALIBRATION_INIT;
     c.histories = bad;
     c.n_histories = 1;
     assert_int_equal(lc_policy_calibrate(p, &c, &d), LC_EINPUT);

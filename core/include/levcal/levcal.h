@@ -27,10 +27,14 @@ extern "C" {
 #define LC_API
 #endif
 
+/* The one source of the version: CMake reads these three lines. */
 #define LC_VERSION_MAJOR 0
 #define LC_VERSION_MINOR 1
 #define LC_VERSION_PATCH 0
-#define LC_VERSION_STRING "0.1.0"
+#define LC_STR_(x) #x
+#define LC_STR(x) LC_STR_(x)
+#define LC_VERSION_STRING                                                                  \
+    LC_STR(LC_VERSION_MAJOR) "." LC_STR(LC_VERSION_MINOR) "." LC_STR(LC_VERSION_PATCH)
 
 /** @brief Status codes returned by every fallible function; LC_OK is zero. */
 typedef enum lc_status {
@@ -198,13 +202,24 @@ typedef enum lc_binding {
 /** @brief "tier", "volatility", "fallback", "script" or "script_error". */
 LC_API const char *lc_binding_name(lc_binding b);
 
-/** @brief Options of lc_policy_calibrate. Zero-initialise, then set what you need. */
+/*
+ * Structs the caller allocates (options, requests, summaries) start with `size`: set it to
+ * sizeof the struct, most simply with its LC_..._INIT initializer. Fields are only ever
+ * added at the end, so a program built against an older levcal.h keeps working with a
+ * newer library, which reads or fills only the fields the caller's size covers. A size
+ * smaller than the first version's is refused with LC_EINVAL.
+ */
+
+/** @brief Options of lc_policy_calibrate: LC_CALIBRATION_INIT, then set what you need. */
 typedef struct lc_calibration {
+    size_t size;                        /* sizeof(lc_calibration) */
     int has_until;                      /* cut every history after until_day */
     int64_t until_day;                  /* days since 1970-01-01 (see lc_parse_date) */
     const char *const *histories;       /* "MARKET=FILE" overrides of the policy's history */
     size_t n_histories;
 } lc_calibration;
+
+#define LC_CALIBRATION_INIT {sizeof(lc_calibration), 0, 0, NULL, 0}
 
 /**
  * @brief Loads each volatility-capped market's price history, fits its model (once per
@@ -237,8 +252,10 @@ LC_API lc_status lc_parse_date(const char *text, int64_t *day);
  * number and a unit m, h or d, at most LC_MAX_HORIZON_DAYS. @return LC_OK or LC_EINPUT */
 LC_API lc_status lc_parse_horizon(const char *text, double *days);
 
-/** @brief A volatility estimate requested directly (the `levcal vol` command). */
+/** @brief A volatility estimate requested directly (the `levcal vol` command):
+ * LC_VOL_REQUEST_INIT, then set what you need. */
 typedef struct lc_vol_request {
+    size_t size;                   /* sizeof(lc_vol_request) */
     const char *plugin;            /* plugin name or path of a .so; or NULL with model */
     const lc_policy *policy;       /* with model: take plugin and params from the policy */
     const char *model;
@@ -254,6 +271,9 @@ typedef struct lc_vol_request {
                                       confidence from this market's volatility section, so
                                       the sigma is the one evaluation uses */
 } lc_vol_request;
+
+#define LC_VOL_REQUEST_INIT                                                                \
+    {sizeof(lc_vol_request), NULL, NULL, NULL, NULL, 0, NULL, 0, 0, NULL, 0, NULL}
 
 typedef struct lc_vol_result lc_vol_result;
 
@@ -338,12 +358,12 @@ LC_API size_t lc_portfolio_position_count(const lc_portfolio *pf);
  * the declarative rules say and over_limit, so a failure never hides a liquidation.
  */
 typedef enum lc_verdict {
-    LC_STATUS_OK = 0,          /* within every limit */
-    LC_STATUS_OVER_LIMIT = 1,  /* no new exposure may be opened */
-    LC_STATUS_LIQUIDATE = 2    /* maintenance margin is not covered */
+    LC_VERDICT_OK = 0,          /* within every limit */
+    LC_VERDICT_OVER_LIMIT = 1,  /* no new exposure may be opened */
+    LC_VERDICT_LIQUIDATE = 2    /* maintenance margin is not covered */
 } lc_verdict;
 
-#define LC_N_STATUS 3
+#define LC_N_VERDICTS 3
 
 /** @brief The name used in reports: "ok", "over_limit", "liquidate". */
 LC_API const char *lc_verdict_name(lc_verdict v);
@@ -489,11 +509,14 @@ LC_API lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out);
  * @return LC_OK, LC_EINVAL, LC_ENOMEM, or LC_EIO if writing failed
  */
 typedef struct lc_summary {
+    size_t size;                   /* sizeof(lc_summary), set by the caller */
     size_t accounts, positions;
-    size_t by_status[LC_N_STATUS]; /* indexed by lc_verdict; accounts in error included */
+    size_t by_status[LC_N_VERDICTS]; /* indexed by lc_verdict; accounts in error included */
     size_t script_errors;          /* accounts on which a policy script failed */
     char first_script_error[512];  /* "account: message" of the first script failure, or "" */
 } lc_summary;
+
+#define LC_SUMMARY_INIT {sizeof(lc_summary), 0, 0, {0}, 0, ""}
 
 LC_API lc_status lc_evaluate_write(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
                                    FILE *out, lc_summary *summary);
@@ -517,14 +540,17 @@ typedef enum lc_sort {
     LC_SORT_NOTIONAL      /* largest cross notional first */
 } lc_sort;
 
-/** @brief What of an evaluation to write. Zero-initialised: every account, book order. */
+/** @brief What of an evaluation to write. LC_WRITE_OPTIONS_INIT: every account, book order. */
 typedef struct lc_write_options {
+    size_t size;                 /* sizeof(lc_write_options) */
     const char *const *accounts; /* only these account ids; none: every account */
     size_t n_accounts;
     unsigned status_mask;        /* only accounts whose status bit (1u << lc_verdict) is set;
                                     0: every status */
     lc_sort sort;
 } lc_write_options;
+
+#define LC_WRITE_OPTIONS_INIT {sizeof(lc_write_options), NULL, 0, 0, LC_SORT_NONE}
 
 /**
  * @brief As lc_evaluate_write, writing only the accounts @p opts selects, in its order

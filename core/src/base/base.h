@@ -29,6 +29,11 @@
 
 #define LC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Whether caller-allocated struct "*p" of "type" is at least its first version, which
+ * ended with field "last": its size field covers every field up to "last". */
+#define LC__SIZE_COVERS(p, type, last)                                                     \
+    ((p)->size >= offsetof(type, last) + sizeof(((type *)0)->last))
+
 /* ==== Allocation (alloc.c) ============================================== */
 
 /* All allocation goes through these, so tests can replace the allocator and fail the

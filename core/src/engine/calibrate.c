@@ -69,6 +69,8 @@ static lc_status check_overrides(lc_policy *p, const lc_calibration *c, lc_diags
 
 lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d)
 {
+    if (!p || (c && !LC__SIZE_COVERS(c, lc_calibration, n_histories)))
+        return LC_EINVAL;
     if (!p)
         return LC_EINVAL;
     lc_status rc = check_overrides(p, c, d);

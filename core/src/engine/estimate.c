@@ -184,7 +184,7 @@ static lc_status from_market(const lc_vol_request *rq, lc_vol_request *out, cons
 
 lc_status lc_vol_estimate(const lc_vol_request *rq_in, lc_vol_result **pp, lc_diags *d)
 {
-    if (!rq_in || !pp)
+    if (!rq_in || !pp || !LC__SIZE_COVERS(rq_in, lc_vol_request, market))
         return LC_EINVAL;
     *pp = NULL;
     lc_vol_request req = *rq_in;

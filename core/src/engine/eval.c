@@ -99,7 +99,7 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
         if (isnan(p->iso_margin)) {
             r->isolated = 0;
             r->isolated_margin = r->equity = r->margin_ratio = (double)NAN;
-            r->status = LC_STATUS_OK;
+            r->status = LC_VERDICT_OK;
             r->reason = LC_REASON_NONE;
             upnl += r->upnl;
             mm += r->maintenance_margin;

@@ -11,11 +11,11 @@
 const char *lc_verdict_name(lc_verdict v)
 {
     switch (v) {
-    case LC_STATUS_OK:
+    case LC_VERDICT_OK:
         return "ok";
-    case LC_STATUS_OVER_LIMIT:
+    case LC_VERDICT_OVER_LIMIT:
         return "over_limit";
-    case LC_STATUS_LIQUIDATE:
+    case LC_VERDICT_LIQUIDATE:
         return "liquidate";
     }
     return "unknown";

@@ -365,9 +365,9 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     lc__out_printf(&o,
                    "\n],\n\"summary\":{\"accounts\":%zu,\"positions\":%zu,\"ok\":%zu,"
                    "\"over_limit\":%zu,\"liquidate\":%zu,\"script_errors\":%zu}}\n",
-                   src->n_acc, src->n_pos, src->summary.by_status[LC_STATUS_OK],
-                   src->summary.by_status[LC_STATUS_OVER_LIMIT],
-                   src->summary.by_status[LC_STATUS_LIQUIDATE], src->summary.script_errors);
+                   src->n_acc, src->n_pos, src->summary.by_status[LC_VERDICT_OK],
+                   src->summary.by_status[LC_VERDICT_OVER_LIMIT],
+                   src->summary.by_status[LC_VERDICT_LIQUIDATE], src->summary.script_errors);
     src->summary.accounts = src->n_acc;
     src->summary.positions = src->n_pos;
     return lc__out_finish(&o);

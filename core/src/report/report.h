@@ -32,6 +32,10 @@ typedef struct lc__source {
 /* Whether account "a" is to be written under src->opts. */
 bool lc__selected(const lc__source *src, const lc_account_result *a);
 
+/* Copies "src" into the caller's "dst" (may be NULL) as far as dst->size reaches, keeping
+ * dst->size. */
+void lc__summary_copy(lc_summary *dst, const lc_summary *src);
+
 /* Counts account "a" into "s", keeping the first script failure's message. */
 void lc__summary_add(lc_summary *s, const lc_account_result *a);
 

@@ -102,6 +102,9 @@ lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf, l
 {
     if (!pol || !pf || !out || pf->pol != pol)
         return LC_EINVAL;
+    if ((opts && !LC__SIZE_COVERS(opts, lc_write_options, sort)) ||
+        (summary && !LC__SIZE_COVERS(summary, lc_summary, first_script_error)))
+        return LC_EINVAL;
     for (size_t k = 0; opts && k < opts->n_accounts; k++) {
         size_t i = 0;
         while (i < pf->n_accts && strcmp(pf->accts[i].id, opts->accounts[k]) != 0)
@@ -134,8 +137,7 @@ lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf, l
     src.report = r;
     src.order = order;
     rc = write_source(&src, fmt, out);
-    if (summary)
-        *summary = src.summary;
+    lc__summary_copy(summary, &src.summary);
     lc__free(order);
     lc_report_free(r);
     return rc;
@@ -168,7 +170,6 @@ lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf
         rc = write_source(&src, fmt, out);
     lc__arena_free(&src.scratch_strings);
     lc__free(src.scratch_pos);
-    if (summary)
-        *summary = src.summary;
+    lc__summary_copy(summary, &src.summary);
     return rc;
 }

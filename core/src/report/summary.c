@@ -35,11 +35,24 @@ void lc__summary_add(lc_summary *s, const lc_account_result *a)
                  a->script_error);
 }
 
-void lc_report_summary(const lc_report *r, lc_summary *s)
+void lc__summary_copy(lc_summary *dst, const lc_summary *src)
 {
-    memset(s, 0, sizeof(*s));
+    if (!dst)
+        return;
+    size_t n = dst->size < sizeof(*dst) ? dst->size : sizeof(*dst);
+    size_t keep = dst->size;
+    memcpy(dst, src, n);
+    dst->size = keep;
+}
+
+void lc_report_summary(const lc_report *r, lc_summary *out)
+{
+    if (!r || !out || !LC__SIZE_COVERS(out, lc_summary, first_script_error))
+        return;
+    lc_summary whole = LC_SUMMARY_INIT, *s = &whole;
     s->accounts = r->n_acc;
     s->positions = r->n_pos;
     for (size_t i = 0; i < r->n_acc; i++)
         lc__summary_add(s, &r->acc[i]);
+    lc__summary_copy(out, s);
 }

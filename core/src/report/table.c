@@ -174,7 +174,7 @@ static void account_texts(lc__out *o, const lc_account_result *a, const lc_posit
     char why[1400];
     for (size_t i = 0; i < nb && i < LC_ARRAY_LEN(few); i++) {
         lc__breach_text(&few[i], a, pos, why, sizeof why);
-        text_line(o, few[i].severity == LC_STATUS_LIQUIDATE ? "!!" : "!", why);
+        text_line(o, few[i].severity == LC_VERDICT_LIQUIDATE ? "!!" : "!", why);
     }
     if (nb > LC_ARRAY_LEN(few)) {
         snprintf(why, sizeof why, "and %zu more (see the JSON report)", nb - LC_ARRAY_LEN(few));
@@ -285,8 +285,8 @@ lc_status lc__report_write_table(lc__source *src, FILE *f)
     const lc_summary *s = &src->summary;
     lc__out_printf(&o, "\n%zu accounts: %zu ok, %zu over_limit, %zu liquidate; %zu with a script "
                        "error",
-                   s->accounts, s->by_status[LC_STATUS_OK], s->by_status[LC_STATUS_OVER_LIMIT],
-                   s->by_status[LC_STATUS_LIQUIDATE], s->script_errors);
+                   s->accounts, s->by_status[LC_VERDICT_OK], s->by_status[LC_VERDICT_OVER_LIMIT],
+                   s->by_status[LC_VERDICT_LIQUIDATE], s->script_errors);
     if (shown != src->n_acc)
         lc__out_printf(&o, "; %zu shown", shown);
     lc__out_str(&o, "\nSTATUS marks: E a script failed (held at 1x), F findings, L log lines, W a "

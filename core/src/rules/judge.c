@@ -13,22 +13,22 @@ lc_verdict lc__judge(double equity, double mm, double available, bool over_limit
 {
     if (!(equity > 0)) {
         *why = LC_REASON_NO_EQUITY;
-        return LC_STATUS_LIQUIDATE;
+        return LC_VERDICT_LIQUIDATE;
     }
     if (mm >= equity) { /* margin_ratio >= 1 */
         *why = LC_REASON_MARGIN_RATIO;
-        return LC_STATUS_LIQUIDATE;
+        return LC_VERDICT_LIQUIDATE;
     }
     if (available < 0) {
         *why = LC_REASON_NO_AVAILABLE;
-        return LC_STATUS_OVER_LIMIT;
+        return LC_VERDICT_OVER_LIMIT;
     }
     if (over_limit) {
         *why = LC_REASON_POSITION_LIMIT;
-        return LC_STATUS_OVER_LIMIT;
+        return LC_VERDICT_OVER_LIMIT;
     }
     *why = LC_REASON_NONE;
-    return LC_STATUS_OK;
+    return LC_VERDICT_OK;
 }
 
 /* ==== Breaches ========================================================== */
@@ -59,39 +59,39 @@ static void visit_breaches(const lc_account_result *a, const lc_position_result 
     for (size_t i = 0; i < a->n_positions; i++)
         n_cross += !pos[i].isolated;
     if (a->script_error)
-        emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_SCRIPT_ERROR, SIZE_MAX);
+        emit(k, LC_VERDICT_OVER_LIMIT, LC_REASON_SCRIPT_ERROR, SIZE_MAX);
     if (n_cross) {
         if (!(a->equity > 0))
-            emit(k, LC_STATUS_LIQUIDATE, LC_REASON_NO_EQUITY, SIZE_MAX);
+            emit(k, LC_VERDICT_LIQUIDATE, LC_REASON_NO_EQUITY, SIZE_MAX);
         else if (a->maintenance_margin >= a->equity)
-            emit(k, LC_STATUS_LIQUIDATE, LC_REASON_MARGIN_RATIO, SIZE_MAX);
+            emit(k, LC_VERDICT_LIQUIDATE, LC_REASON_MARGIN_RATIO, SIZE_MAX);
         if (a->available < 0)
-            emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_NO_AVAILABLE, SIZE_MAX);
+            emit(k, LC_VERDICT_OVER_LIMIT, LC_REASON_NO_AVAILABLE, SIZE_MAX);
         for (size_t i = 0; i < a->n_positions; i++)
             if (!pos[i].isolated && pos[i].over_limit)
-                emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_POSITION_LIMIT, i);
+                emit(k, LC_VERDICT_OVER_LIMIT, LC_REASON_POSITION_LIMIT, i);
     } else if (a->available < 0) {
         /* With no cross position there is nothing to liquidate: only a negative balance,
          * which leaves no margin for new exposure, stands against the account. */
-        emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_NEGATIVE_COLLATERAL, SIZE_MAX);
+        emit(k, LC_VERDICT_OVER_LIMIT, LC_REASON_NEGATIVE_COLLATERAL, SIZE_MAX);
     }
     for (size_t i = 0; i < a->n_positions; i++)
-        if (pos[i].isolated && pos[i].status != LC_STATUS_OK)
+        if (pos[i].isolated && pos[i].status != LC_VERDICT_OK)
             emit(k, pos[i].status, LC_REASON_ISOLATED, i);
     for (size_t f = 0; f < a->n_findings; f++) {
         const char *act = a->findings[f].action;
         if (strcmp(act, "liquidate") == 0)
-            emit(k, LC_STATUS_LIQUIDATE, LC_REASON_SCRIPT, f);
+            emit(k, LC_VERDICT_LIQUIDATE, LC_REASON_SCRIPT, f);
         else if (strcmp(act, "over_limit") == 0)
-            emit(k, LC_STATUS_OVER_LIMIT, LC_REASON_SCRIPT, f);
+            emit(k, LC_VERDICT_OVER_LIMIT, LC_REASON_SCRIPT, f);
     }
 }
 
 size_t lc_account_breaches(const lc_account_result *a, const lc_position_result *positions,
                            lc_breach *out, size_t cap)
 {
-    breach_sink k = {LC_STATUS_LIQUIDATE, out, out ? cap : 0, 0};
-    for (int sev = LC_STATUS_LIQUIDATE; sev > LC_STATUS_OK; sev--) {
+    breach_sink k = {LC_VERDICT_LIQUIDATE, out, out ? cap : 0, 0};
+    for (int sev = LC_VERDICT_LIQUIDATE; sev > LC_VERDICT_OK; sev--) {
         k.want = (lc_verdict)sev;
         visit_breaches(a, positions, &k);
     }
@@ -103,7 +103,7 @@ void lc__settle(lc_account_result *a, const lc_position_result *pos)
 {
     lc_breach first;
     if (lc_account_breaches(a, pos, &first, 1) == 0) {
-        a->status = LC_STATUS_OK;
+        a->status = LC_VERDICT_OK;
         a->reason = LC_REASON_NONE;
         a->reason_position = SIZE_MAX;
         return;
