@@ -51,6 +51,9 @@ typedef struct cli_args {
  * end, or failure. */
 int cli_next(cli_args *a);
 
+/* Whether "d" holds a record of severity "sev" and code "code". */
+bool cli_has_code(const lc_diags *d, lc_severity sev, lc_diag_code code);
+
 /* Prints "CMD: message" and "see 'CMD --help'"; returns LC_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -51,7 +51,7 @@ static const char check_usage[] =
     "\n"
     "Validates each policy file and reports every problem found, with the files a policy\n"
     "refers to (scripts, plugins, price histories). With --format json, one object per\n"
-    "finding: file, line, column, severity, message.\n"
+    "finding: file, line, column, severity, code, message.\n"
     "\n"
     "exit status: 0 all valid, 1 internal error, 2 a policy is invalid or unreadable\n";
 
@@ -63,6 +63,14 @@ int lc_cli_fail(lc_status rc, lc_diags *d)
         return LC_EXIT_INTERNAL;
     }
     return rc == LC_EINPUT || rc == LC_EIO ? LC_EXIT_INPUT : LC_EXIT_INTERNAL;
+}
+
+bool cli_has_code(const lc_diags *d, lc_severity sev, lc_diag_code code)
+{
+    for (const lc_diag *r = d->head; r; r = r->next)
+        if (r->severity == sev && r->code == code)
+            return true;
+    return false;
 }
 
 int lc_cli_write_failed(void)
@@ -227,12 +235,24 @@ int lc_cmd_eval(int argc, char **argv)
     }
 
     lc_status rc = lc_policy_load(policy, &pol, &d);
-    if (rc == LC_OK)
-        rc = lc_policy_calibrate(pol, &cal, &d);
-    if (rc == LC_OK)
-        rc = lc_portfolio_load_as(pol, portfolio, pfmt, &pf, &d);
     if (rc != LC_OK) {
         code = lc_cli_fail(rc, &d);
+        goto out;
+    }
+    rc = lc_policy_calibrate(pol, &cal, &d);
+    if (rc != LC_OK) {
+        code = lc_cli_fail(rc, &d);
+        /* The library speaks of histories; the flags that set them are the command's. */
+        if (rc == LC_EINPUT || rc == LC_EIO)
+            fputs("levcal: note: --history MARKET=FILE gives a market's price history; "
+                  "--until DATE cuts every history at that day\n", stderr);
+        goto out;
+    }
+    rc = lc_portfolio_load_as(pol, portfolio, pfmt, &pf, &d);
+    if (rc != LC_OK) {
+        code = lc_cli_fail(rc, &d);
+        if (cli_has_code(&d, LC_SEV_NOTE, LC_DIAG_SYNTAX))
+            fputs("levcal: note: --portfolio-format yaml reads the portfolio as YAML\n", stderr);
         goto out;
     }
     lc_diags_print(&d, stderr); /* warnings */
@@ -304,8 +324,8 @@ static void check_json(FILE *out, const lc_diags *d, bool *first)
         *first = false;
         fputs("{\"file\":", out);
         json_str(out, r->file);
-        fprintf(out, ",\"line\":%u,\"column\":%u,\"severity\":\"%s\",\"message\":", r->line,
-                r->col, sev[r->severity]);
+        fprintf(out, ",\"line\":%u,\"column\":%u,\"severity\":\"%s\",\"code\":\"%s\",\"message\":",
+                r->line, r->col, sev[r->severity], lc_diag_code_name(r->code));
         json_str(out, r->msg);
         fputc('}', out);
     }

@@ -136,6 +136,12 @@ int lc_cmd_vol(int argc, char **argv)
         rc = lc_vol_estimate(&rq, &res, &d);
     if (rc != LC_OK) {
         code = lc_cli_fail(rc, &d);
+        if (cli_has_code(&d, LC_SEV_ERROR, LC_DIAG_GAP))
+            fputs(rq.market ? "levcal: note: --gaps drop or --gaps scale overrides the market's "
+                              "gaps; --until DATE cuts the history before the gap\n"
+                            : "levcal: note: --gaps drop or --gaps scale handles missing days; "
+                              "--until DATE cuts the history before the gap\n",
+                  stderr);
         goto out;
     }
     lc_diags_print(&d, stderr);

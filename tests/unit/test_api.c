@@ -4,6 +4,7 @@
  */
 #include "helpers.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 static const char policy[] = "levcal: 1\npolicy: {id: api, version: 1}\nmarkets:\n"
@@ -50,6 +51,48 @@ static void sizes_are_checked(void **state)
     lc_policy_free(p);
 }
 
+/* Diagnostics carry a stable code, whatever their wording. */
+static lc_diag_code first_code(const char *name, const char *text, bool portfolio)
+{
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_policy *p = NULL;
+    lc_portfolio *pf = NULL;
+    if (portfolio) {
+        p = policy_ok(policy);
+        assert_int_not_equal(lc_portfolio_load_buffer(p, name, text, strlen(text), &pf, &d), LC_OK);
+    } else {
+        assert_int_not_equal(lc_policy_load_buffer(name, text, strlen(text), &p, &d), LC_OK);
+    }
+    assert_non_null(d.head);
+    lc_diag_code c = d.head->code;
+    lc_diags_free(&d);
+    lc_policy_free(p);
+    return c;
+}
+
+static void diagnostics_have_codes(void **state)
+{
+    (void)state;
+    assert_int_equal(first_code("p.yaml", "levcal: 1\npolicy: {id: x, version: 1, ownr: a}\n"
+                                          "markets:\n  X: {tiers: [{cap: 10, max_leverage: 2, "
+                                          "mmr: 0.01}]}\n", false),
+                     LC_DIAG_UNKNOWN_KEY);
+    assert_int_equal(first_code("p.yaml", "levcal: [1\n", false), LC_DIAG_SYNTAX);
+    assert_int_equal(first_code("b.json", "{\"marks\": {\"X\": 1},}", true), LC_DIAG_SYNTAX);
+    assert_int_equal(first_code("b.yaml", "marks: {X: \"1\"}\naccounts: []\n", true), LC_DIAG_TYPE);
+    assert_int_equal(first_code("b.yaml", "marks: {X: 1}\naccounts:\n  - {id: a, collateral: 1,"
+                                          " positions: [{market: Y, qty: 1, entry: 1}]}\n", true),
+                     LC_DIAG_REFERENCE);
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_policy *p = NULL;
+    assert_int_equal(lc_policy_load("/nonexistent/p.yaml", &p, &d), LC_EIO);
+    assert_int_equal(d.head->code, LC_DIAG_FILE);
+    assert_string_equal(lc_diag_code_name(d.head->code), "file");
+    lc_diags_free(&d);
+}
+
 static void version_has_one_source(void **state)
 {
     (void)state;
@@ -63,6 +106,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sizes_are_checked),
+        cmocka_unit_test(diagnostics_have_codes),
         cmocka_unit_test(version_has_one_source),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -193,7 +193,7 @@ static void history_override_and_missing(void **state)
     c.histories = bad;
     c.n_histories = 1;
     assert_int_equal(lc_policy_calibrate(p, &c, &d), LC_EINPUT);
-    assert_string_equal(d.head->msg, "--history 'Y=" FLAT "': market 'Y' is not in the policy");
+    assert_string_equal(d.head->msg, "history 'Y=" FLAT "': market 'Y' is not in the policy");
     lc_diags_free(&d);
     const char *missing[] = {"X=/nonexistent.csv"};
     c.histories = missing;

@@ -76,7 +76,7 @@ static void yaml_flow_document_is_not_json(void **state)
     assert_int_equal(lc_portfolio_load_buffer(pol, "book", flow, strlen(flow), &pf, &d),
                      LC_EINPUT);
     assert_non_null(strstr(d.head->msg, "invalid JSON:"));
-    assert_non_null(strstr(d.tail->msg, "YAML flow style needs a .yaml name or --portfolio-format yaml"));
+    assert_non_null(strstr(d.tail->msg, "YAML flow style needs a .yaml name or the YAML input format"));
     lc_diags_free(&d);
     /* Not JSON: trailing commas, single quotes, unquoted keys. */
     static const char *const lax[] = {

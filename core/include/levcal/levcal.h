@@ -56,6 +56,35 @@ LC_API const char *lc_version(void);
 typedef enum lc_severity { LC_SEV_ERROR = 0, LC_SEV_WARNING, LC_SEV_NOTE } lc_severity;
 
 /**
+ * @brief What kind of problem a diagnostic is: stable within a major version, so programs
+ * can act on it without reading the message, whose wording may improve.
+ */
+typedef enum lc_diag_code {
+    LC_DIAG_OTHER = 0,    /* none of the kinds below */
+    LC_DIAG_FILE,         /* a file cannot be opened or read */
+    LC_DIAG_LIMIT,        /* an input is beyond a limit: size, nesting, error count */
+    LC_DIAG_SYNTAX,       /* YAML, JSON or CSV that does not parse, or an unsupported form */
+    LC_DIAG_UNKNOWN_KEY,  /* a key the format does not have (with a did-you-mean) */
+    LC_DIAG_MISSING,      /* a required key or value is absent */
+    LC_DIAG_DUPLICATE,    /* a key, market, model, account or day given twice */
+    LC_DIAG_TYPE,         /* a value of the wrong kind: a string for a number, a list for a map */
+    LC_DIAG_VALUE,        /* a value out of its range or set, or inconsistent with another */
+    LC_DIAG_REFERENCE,    /* names a market, model, account or file that does not exist */
+    LC_DIAG_OVERFLOW,     /* figures too large for a double */
+    LC_DIAG_HISTORY,      /* a price history's bars, dates or gaps */
+    LC_DIAG_PLUGIN,       /* a plugin not found, refused, or its parameters or log lines */
+    LC_DIAG_SCRIPT,       /* a policy script that does not load, or scripts' settings */
+    LC_DIAG_MODEL,        /* a model that failed: its market falls back */
+    LC_DIAG_IGNORED,      /* something given that has no effect */
+    LC_DIAG_REQUEST,      /* an API request whose fields do not fit together */
+    LC_DIAG_GAP           /* a price history misses days and its gap rule is "error" */
+} lc_diag_code;
+
+/** @brief "file", "limit", "syntax"... (the code's name in lower case, as `check --format
+ * json` prints it). */
+LC_API const char *lc_diag_code_name(lc_diag_code code);
+
+/**
  * @brief One problem found in user input, located 1-based in its file.
  *
  * `line` and `col` are 0 when the problem has no position (a file that cannot be
@@ -63,6 +92,7 @@ typedef enum lc_severity { LC_SEV_ERROR = 0, LC_SEV_WARNING, LC_SEV_NOTE } lc_se
  */
 typedef struct lc_diag {
     lc_severity severity;
+    lc_diag_code code;     /* the kind of problem; stable, unlike msg's wording */
     char *file;            /* path as given by the caller */
     unsigned line;         /* 1-based, 0 if none */
     unsigned col;          /* 1-based, 0 if none */

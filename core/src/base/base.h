@@ -49,10 +49,11 @@ char *lc__strdup(const char *s);
 
 /* Appends a record to "d" (which may be NULL: the record is then dropped). Returns
  * LC_ENOMEM if the record could not be stored, LC_OK otherwise. */
-lc_status lc__diag_add(lc_diags *d, lc_severity sev, const char *file, unsigned line,
-                       unsigned col, const char *fmt, ...) LC_PRINTF(6, 7);
-lc_status lc__diag_vadd(lc_diags *d, lc_severity sev, const char *file, unsigned line,
-                        unsigned col, const char *fmt, va_list ap) LC_PRINTF(6, 0);
+lc_status lc__diag_add(lc_diags *d, lc_severity sev, lc_diag_code code, const char *file,
+                       unsigned line, unsigned col, const char *fmt, ...) LC_PRINTF(7, 8);
+lc_status lc__diag_vadd(lc_diags *d, lc_severity sev, lc_diag_code code, const char *file,
+                        unsigned line, unsigned col, const char *fmt, va_list ap)
+    LC_PRINTF(7, 0);
 
 /* Rewrites NUL-terminated "s" (room "cap") with control bytes as \xNN, for output read
  * by people; at most 1023 bytes of it are kept. */

@@ -38,6 +38,16 @@ void lc_diags_init(lc_diags *d)
     memset(d, 0, sizeof(*d));
 }
 
+const char *lc_diag_code_name(lc_diag_code code)
+{
+    static const char *const names[] = {"other",   "file",     "limit",     "syntax",
+                                        "unknown_key", "missing", "duplicate", "type",
+                                        "value",   "reference", "overflow", "history",
+                                        "plugin",  "script",   "model",     "ignored",
+                                        "request", "gap"};
+    return (size_t)code < LC_ARRAY_LEN(names) ? names[code] : "other";
+}
+
 void lc_diags_free(lc_diags *d)
 {
     if (!d)
@@ -53,8 +63,8 @@ void lc_diags_free(lc_diags *d)
     lc_diags_init(d);
 }
 
-lc_status lc__diag_vadd(lc_diags *d, lc_severity sev, const char *file, unsigned line,
-                        unsigned col, const char *fmt, va_list ap)
+lc_status lc__diag_vadd(lc_diags *d, lc_severity sev, lc_diag_code code, const char *file,
+                        unsigned line, unsigned col, const char *fmt, va_list ap)
 {
     if (!d)
         return LC_OK;
@@ -83,6 +93,7 @@ lc_status lc__diag_vadd(lc_diags *d, lc_severity sev, const char *file, unsigned
     }
     vsnprintf(r->msg, (size_t)n + 1, fmt, ap);
     r->severity = sev;
+    r->code = code;
     r->line = line;
     r->col = col;
     if (d->tail)
@@ -93,12 +104,12 @@ lc_status lc__diag_vadd(lc_diags *d, lc_severity sev, const char *file, unsigned
     return LC_OK;
 }
 
-lc_status lc__diag_add(lc_diags *d, lc_severity sev, const char *file, unsigned line,
-                       unsigned col, const char *fmt, ...)
+lc_status lc__diag_add(lc_diags *d, lc_severity sev, lc_diag_code code, const char *file,
+                       unsigned line, unsigned col, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    lc_status rc = lc__diag_vadd(d, sev, file, line, col, fmt, ap);
+    lc_status rc = lc__diag_vadd(d, sev, code, file, line, col, fmt, ap);
     va_end(ap);
     return rc;
 }

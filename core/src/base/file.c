@@ -47,7 +47,7 @@ size_t lc_input_limit(void)
 static lc_status too_big(const char *label, lc_diags *d)
 {
     size_t lim = lc_input_limit();
-    lc__diag_add(d, LC_SEV_ERROR, label, 0, 0,
+    lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_LIMIT, label, 0, 0,
                  "larger than the input limit of %zu MiB (%zu bytes); set LEVCAL_MAX_INPUT_MB "
                  "to read larger inputs", lim >> 20, lim);
     return LC_EINPUT;
@@ -63,7 +63,7 @@ lc_status lc__read_file(const char *path, char **pbuf, size_t *plen, lc_diags *d
     const char *label = is_stdin ? "<stdin>" : path;
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
-        lc__diag_add(d, LC_SEV_ERROR, label, 0, 0, "cannot open: %s", strerror(errno));
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_FILE, label, 0, 0, "cannot open: %s", strerror(errno));
         return LC_EIO;
     }
 
@@ -72,7 +72,7 @@ lc_status lc__read_file(const char *path, char **pbuf, size_t *plen, lc_diags *d
     struct stat st;
     if (!is_stdin && fstat(fileno(f), &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
-            lc__diag_add(d, LC_SEV_ERROR, label, 0, 0, "is a directory, expected a file");
+            lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_FILE, label, 0, 0, "is a directory, expected a file");
             rc = LC_EIO;
             goto out;
         }
@@ -115,7 +115,7 @@ lc_status lc__read_file(const char *path, char **pbuf, size_t *plen, lc_diags *d
             break;
     }
     if (ferror(f)) {
-        lc__diag_add(d, LC_SEV_ERROR, label, 0, 0, "read error: %s", strerror(errno));
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_FILE, label, 0, 0, "read error: %s", strerror(errno));
         lc__free(buf);
         rc = LC_EIO;
         goto out;

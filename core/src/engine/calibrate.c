@@ -51,15 +51,15 @@ static lc_status check_overrides(lc_policy *p, const lc_calibration *c, lc_diags
     for (size_t i = 0; c && i < c->n_histories; i++) {
         const char *o = c->histories[i], *eq = strchr(o, '=');
         if (!eq || eq == o || !eq[1]) {
-            lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0,
-                         "--history '%s': expected MARKET=FILE", o);
+            lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_VALUE, NULL, 0, 0,
+                         "history '%s': expected MARKET=FILE", o);
             rc = LC_EINPUT;
             continue;
         }
         long m = lc__policy_find(p, o, (size_t)(eq - o));
         if (m < 0 || !p->markets[m].vol) {
-            lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0,
-                         "--history '%s': market '%.*s' %s", o, (int)(eq - o), o,
+            lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_REFERENCE, NULL, 0, 0,
+                         "history '%s': market '%.*s' %s", o, (int)(eq - o), o,
                          m < 0 ? "is not in the policy" : "has no volatility section");
             rc = LC_EINPUT;
         }
@@ -96,10 +96,10 @@ lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d
         if (!path)
             path = vc->history;
         if (!path) {
-            lc__diag_add(d, LC_SEV_ERROR, p->path, vc->line, vc->col,
+            lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_MISSING, p->path, vc->line, vc->col,
                          "market '%s' has a volatility cap but no price history: give "
-                         "'history:' here or --history %s=FILE",
-                         p->markets[m].name, p->markets[m].name);
+                         "'history:' here or a history for it when calibrating",
+                         p->markets[m].name);
             rc = LC_EINPUT;
             continue;
         }
@@ -112,9 +112,8 @@ lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d
             lc_status r = lc__history_load(path, until, vc->gaps, LC__GAPS_HINT_POLICY, &hs[i].h, d);
             n_h++;
             if (r == LC_EIO)
-                lc__diag_add(d, LC_SEV_NOTE, NULL, 0, 0, "that file is the price history of market "
-                             "'%s' (its 'history:' or --history %s=FILE)",
-                             p->markets[m].name, p->markets[m].name);
+                lc__diag_add(d, LC_SEV_NOTE, LC_DIAG_FILE, NULL, 0, 0,
+                             "that file is the price history of market '%s'", p->markets[m].name);
             if (r == LC_ENOMEM) {
                 rc = r;
                 goto out;
@@ -125,7 +124,7 @@ lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d
         mhist[m] = i;
         const lc__history *h = hs[i].h;
         if (h && h->symbol && !lc__symbol_matches(h->symbol, p->markets[m].name))
-            lc__diag_add(d, LC_SEV_WARNING, path, h->symbol_line, 1,
+            lc__diag_add(d, LC_SEV_WARNING, LC_DIAG_HISTORY, path, h->symbol_line, 1,
                          "its symbol column says '%s', but it is the price history of market '%s'",
                          h->symbol, p->markets[m].name);
     }
@@ -183,7 +182,7 @@ lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d
             snprintf(vc->reason, sizeof vc->reason, "model '%.40s' (%.40s) failed: %.150s", md->name,
                      api->name, err[0] ? err : "no reason given");
             char fb[40];
-            lc__diag_add(d, LC_SEV_WARNING, p->path, vc->line, vc->col,
+            lc__diag_add(d, LC_SEV_WARNING, LC_DIAG_MODEL, p->path, vc->line, vc->col,
                          "market '%s': %s; max leverage held at fallback %s", mk->name,
                          vc->reason, lc__numstr(vc->fallback, fb));
         }

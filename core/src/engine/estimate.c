@@ -51,7 +51,7 @@ static lc_status open_plugin(const lc_vol_request *rq, lc_vol_result *r, lc_diag
     char why[512], tried[1024];
     if (rq->model) {
         if (!rq->policy) {
-            lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "--model needs --policy to define it");
+            lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_MODEL, NULL, 0, 0, "the request names model '%s' but no policy to define it", rq->model);
             return LC_EINPUT;
         }
         const lc_policy *p = rq->policy;
@@ -66,19 +66,19 @@ static lc_status open_plugin(const lc_vol_request *rq, lc_vol_result *r, lc_diag
                 return LC_OK;
             }
         }
-        lc__diag_add(d, LC_SEV_ERROR, p->path, 0, 0, "no model named '%s' in the policy",
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_REFERENCE, p->path, 0, 0, "no model named '%s' in the policy",
                      rq->model);
         return LC_EINPUT;
     }
     if (!rq->plugin) {
-        lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "give a --model or a --plugin");
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_PLUGIN, NULL, 0, 0, "the request names neither a model nor a plugin");
         return LC_EINPUT;
     }
     char *shadowed = NULL;
     char *path = strchr(rq->plugin, '/') ? lc__strdup(rq->plugin)
                                          : lc__plugin_find(rq->plugin, tried, sizeof tried, &shadowed);
     if (shadowed) {
-        lc__diag_add(d, LC_SEV_WARNING, NULL, 0, 0, "plugin '%s' is loaded from %s, which "
+        lc__diag_add(d, LC_SEV_WARNING, LC_DIAG_PLUGIN, NULL, 0, 0, "plugin '%s' is loaded from %s, which "
                      "shadows %s later in the search path", rq->plugin, path, shadowed);
         lc__free(shadowed);
     }
@@ -87,17 +87,17 @@ static lc_status open_plugin(const lc_vol_request *rq, lc_vol_result *r, lc_diag
             return LC_ENOMEM;
         char hint[64];
         if (lc__plugin_hint(rq->plugin, hint, sizeof hint))
-            lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0,
+            lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_PLUGIN, NULL, 0, 0,
                          "plugin '%s' not found (did you mean '%s'?); 'levcal plugins' lists them",
                          rq->plugin, hint);
         else
-            lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "plugin '%s' not found: no %s.so in %s",
+            lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_PLUGIN, NULL, 0, 0, "plugin '%s' not found: no %s.so in %s",
                          rq->plugin, rq->plugin, tried);
         return LC_EINPUT;
     }
     lc_status rc = lc__plugin_open(path, &r->plugin, why, sizeof why);
     if (rc == LC_EINPUT)
-        lc__diag_add(d, LC_SEV_ERROR, path, 0, 0, "plugin refused: %s", why);
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_PLUGIN, path, 0, 0, "plugin refused: %s", why);
     lc__free(path);
     if (rc)
         return rc;
@@ -121,7 +121,7 @@ static lc_status apply_params(const lc_vol_request *rq, lc_vol_result *r, lc_dia
         char name[64], why[256];
         if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof name ||
             !lc__parse_number(eq + 1, strlen(eq + 1), &v)) {
-            lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "--param '%s': expected NAME=NUMBER", kv);
+            lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_VALUE, NULL, 0, 0, "parameter '%s': expected NAME=NUMBER", kv);
             rc = LC_EINPUT;
             continue;
         }
@@ -129,7 +129,7 @@ static lc_status apply_params(const lc_vol_request *rq, lc_vol_result *r, lc_dia
         name[eq - kv] = '\0';
         long idx = lc__plugin_param(r->plugin->api, name, v, why, sizeof why);
         if (idx < 0) {
-            lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "--param '%s': %s", kv, why);
+            lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_PLUGIN, NULL, 0, 0, "parameter '%s': %s", kv, why);
             rc = LC_EINPUT;
             continue;
         }
@@ -146,25 +146,25 @@ static lc_status from_market(const lc_vol_request *rq, lc_vol_request *out, cons
     const lc_policy *p = rq->policy;
     *out = *rq;
     if (!p) {
-        lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "--market needs --policy to define it");
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_REQUEST, NULL, 0, 0, "the request names market '%s' but no policy to define it", rq->market);
         return LC_EINPUT;
     }
     size_t m = 0;
     while (m < p->n_markets && strcmp(p->markets[m].name, rq->market) != 0)
         m++;
     if (m == p->n_markets) {
-        lc__diag_add(d, LC_SEV_ERROR, p->path, 0, 0, "no market '%s' in the policy", rq->market);
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_REFERENCE, p->path, 0, 0, "no market '%s' in the policy", rq->market);
         return LC_EINPUT;
     }
     const lc__volcfg *vc = p->markets[m].vol;
     if (!vc) {
-        lc__diag_add(d, LC_SEV_ERROR, p->path, p->markets[m].line, p->markets[m].col,
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_REFERENCE, p->path, p->markets[m].line, p->markets[m].col,
                      "market '%s' has no volatility section", rq->market);
         return LC_EINPUT;
     }
     if (rq->model || rq->plugin) {
-        lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0,
-                     "--market takes the model from the policy; give no --model or --plugin");
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_PLUGIN, NULL, 0, 0,
+                     "a market's request takes its model from the policy; it names no model or plugin");
         return LC_EINPUT;
     }
     out->model = p->models[vc->model].name;
@@ -172,8 +172,8 @@ static lc_status from_market(const lc_vol_request *rq, lc_vol_request *out, cons
     if (!out->history)
         out->history = vc->history;
     if (!out->history) {
-        lc__diag_add(d, LC_SEV_ERROR, p->path, vc->line, vc->col,
-                     "market '%s' names no price history: give --history", rq->market);
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_REFERENCE, p->path, vc->line, vc->col,
+                     "market '%s' names no price history: the request must give one", rq->market);
         return LC_EINPUT;
     }
     if (!(out->horizon_days > 0))
@@ -201,12 +201,12 @@ lc_status lc_vol_estimate(const lc_vol_request *rq_in, lc_vol_result **pp, lc_di
         req.horizon_days = 1;
     lc__gaps gaps = vc ? vc->gaps : LC__GAPS_ERROR;
     if (rq->gaps && !lc__parse_gaps(rq->gaps, &gaps)) {
-        lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "--gaps '%s': expected drop, scale or error",
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_VALUE, NULL, 0, 0, "gaps '%s': expected drop, scale or error",
                      rq->gaps);
         return LC_EINPUT;
     }
     if (!(rq->horizon_days > 0) || !(rq->horizon_days <= LC_MAX_HORIZON_DAYS)) {
-        lc__diag_add(d, LC_SEV_ERROR, NULL, 0, 0, "the horizon must be a positive time of at "
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_VALUE, NULL, 0, 0, "the horizon must be a positive time of at "
                                                   "most 365 days");
         return LC_EINPUT;
     }
@@ -228,7 +228,7 @@ lc_status lc_vol_estimate(const lc_vol_request *rq_in, lc_vol_result **pp, lc_di
     /* With a policy's market, a gap is fixed in the policy; with --plugin, by --gaps. */
     if (rc == LC_OK)
         rc = lc__history_load(rq->history, rq->has_until ? rq->until_day : INT64_MAX, gaps,
-                              vc || rq->model ? LC__GAPS_HINT_POLICY : LC__GAPS_HINT_CLI, &h, d);
+                              vc || rq->model ? LC__GAPS_HINT_POLICY : LC__GAPS_HINT_REQUEST, &h, d);
     if (rc == LC_OK && !(r->model = lc__strdup(rq->model ? rq->model : r->plugin->api->name)))
         rc = LC_ENOMEM;
     if (rc) {

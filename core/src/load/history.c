@@ -79,14 +79,15 @@ typedef struct hload {
     lc__gaps_hint hint;
 } hload;
 
-static void herr(hload *h, unsigned line, unsigned col, const char *fmt, ...) LC_PRINTF(4, 5);
+static void herr(hload *h, lc_diag_code code, unsigned line, unsigned col, const char *fmt, ...)
+    LC_PRINTF(5, 6);
 
-static void herr(hload *h, unsigned line, unsigned col, const char *fmt, ...)
+static void herr(hload *h, lc_diag_code code, unsigned line, unsigned col, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     h->n_err++;
-    if (lc__diag_vadd(h->d, LC_SEV_ERROR, h->file, line, col, fmt, ap) == LC_ENOMEM)
+    if (lc__diag_vadd(h->d, LC_SEV_ERROR, code, h->file, line, col, fmt, ap) == LC_ENOMEM)
         h->oom = true;
     va_end(ap);
 }
@@ -94,11 +95,11 @@ static void herr(hload *h, unsigned line, unsigned col, const char *fmt, ...)
 static bool price(hload *h, const field *f, unsigned line, const char *what, double *out)
 {
     if (!lc__parse_number(f->s, f->len, out) || !isfinite(*out)) {
-        herr(h, line, f->col, "expected a number for %s, got '%.*s'", what, (int)(f->len > 32 ? 32 : f->len), f->s);
+        herr(h, LC_DIAG_TYPE, line, f->col, "expected a number for %s, got '%.*s'", what, (int)(f->len > 32 ? 32 : f->len), f->s);
         return false;
     }
     if (!(*out > 0)) {
-        herr(h, line, f->col, "expected a positive %s price, got %.*s", what, (int)f->len, f->s);
+        herr(h, LC_DIAG_VALUE, line, f->col, "expected a positive %s price, got %.*s", what, (int)f->len, f->s);
         return false;
     }
     return true;
@@ -109,19 +110,19 @@ static bool parse_time(hload *h, const field *f, unsigned line, bool is_date, in
     if (is_date) {
         if (lc__parse_date(f->s, f->len, day))
             return true;
-        herr(h, line, f->col, "expected a date (YYYY-MM-DD), got '%.*s'", (int)(f->len > 32 ? 32 : f->len), f->s);
+        herr(h, LC_DIAG_HISTORY, line, f->col, "expected a date (YYYY-MM-DD), got '%.*s'", (int)(f->len > 32 ? 32 : f->len), f->s);
         return false;
     }
     double t;
     if (!lc__parse_number(f->s, f->len, &t) || !isfinite(t) || t < 0 || t != floor(t)) {
-        herr(h, line, f->col, "expected a unix time in seconds or milliseconds, got '%.*s'",
+        herr(h, LC_DIAG_HISTORY, line, f->col, "expected a unix time in seconds or milliseconds, got '%.*s'",
              (int)(f->len > 32 ? 32 : f->len), f->s);
         return false;
     }
     /* Seconds stay below 1e11 until the year 5138; milliseconds are above it since 1973. */
     double secs = t >= 1e11 ? t / 1000 : t;
     if (secs > LC__MAX_UNIX_SECONDS) { /* past 9999-12-31: would not fit a day count */
-        herr(h, line, f->col, "expected a unix time before the year 10000, got '%.*s'",
+        herr(h, LC_DIAG_HISTORY, line, f->col, "expected a unix time before the year 10000, got '%.*s'",
              (int)(f->len > 32 ? 32 : f->len), f->s);
         return false;
     }
@@ -175,7 +176,7 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
             if (colmap[K_CLOSE] < 0) {
                 /* Not the header yet: a vendor's banner line. Give up after a few. */
                 if (line >= 10) {
-                    herr(h, 1, 1, "expected a header line naming date (or unix), open, high, "
+                    herr(h, LC_DIAG_HISTORY, 1, 1, "expected a header line naming date (or unix), open, high, "
                                   "low and close columns in the first 10 lines");
                     goto out;
                 }
@@ -188,7 +189,7 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
             static const char *const names[K_N] = {"date or unix", "open", "high", "low", "close"};
             for (int k = 0; k < K_N; k++)
                 if (colmap[k] < 0)
-                    herr(h, line, 1, "header has no '%s' column", names[k]);
+                    herr(h, LC_DIAG_HISTORY, line, 1, "header has no '%s' column", names[k]);
             if (h->n_err)
                 goto out;
             header = true;
@@ -199,7 +200,7 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
             if (colmap[k] > maxcol)
                 maxcol = colmap[k];
         if ((int)nf <= maxcol) {
-            herr(h, line, 1, "expected at least %d fields, got %zu", maxcol + 1, nf);
+            herr(h, LC_DIAG_HISTORY, line, 1, "expected at least %d fields, got %zu", maxcol + 1, nf);
             continue;
         }
         if (symcol >= 0 && symcol < (int)nf && !hist->symbol && f[symcol].len) {
@@ -222,7 +223,7 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
             continue;
         const lc_bar *b = &r.bar;
         if (b->low > b->high) {
-            herr(h, line, f[colmap[K_LOW]].col, "impossible bar: low %.*s is above high %.*s",
+            herr(h, LC_DIAG_HISTORY, line, f[colmap[K_LOW]].col, "impossible bar: low %.*s is above high %.*s",
                  (int)f[colmap[K_LOW]].len, f[colmap[K_LOW]].s, (int)f[colmap[K_HIGH]].len,
                  f[colmap[K_HIGH]].s);
             continue;
@@ -230,7 +231,7 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
         for (int k = K_OPEN; k <= K_CLOSE; k += K_CLOSE - K_OPEN) {
             double v = k == K_OPEN ? b->open : b->close;
             if (v < b->low || v > b->high)
-                herr(h, line, f[colmap[k]].col, "impossible bar: %s %.*s is outside low..high",
+                herr(h, LC_DIAG_HISTORY, line, f[colmap[k]].col, "impossible bar: %s %.*s is outside low..high",
                      k == K_OPEN ? "open" : "close", (int)f[colmap[k]].len, f[colmap[k]].s);
         }
         if (b->day > until)
@@ -248,14 +249,14 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
         rows[n++] = r;
     }
     if (!header) {
-        herr(h, 1, 1, "expected a header line naming date (or unix), open, high, low and close "
+        herr(h, LC_DIAG_HISTORY, 1, 1, "expected a header line naming date (or unix), open, high, low and close "
                       "columns");
         goto out;
     }
     if (h->n_err)
         goto out;
     if (n == 0) {
-        herr(h, line ? line : 1, 1, "no bars%s", until != INT64_MAX ? " on or before the --until date" : "");
+        herr(h, LC_DIAG_HISTORY, line ? line : 1, 1, "no bars%s", until != INT64_MAX ? " on or before the last day asked for" : "");
         goto out;
     }
 
@@ -265,7 +266,7 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
         if (rows[i].bar.day == rows[i - 1].bar.day) {
             unsigned a = rows[i].line, b = rows[i - 1].line;
             lc__format_date(rows[i].bar.day, d1);
-            herr(h, a > b ? a : b, 1, "duplicate day %s (also at line %u)", d1, a > b ? b : a);
+            herr(h, LC_DIAG_DUPLICATE, a > b ? a : b, 1, "duplicate day %s (also at line %u)", d1, a > b ? b : a);
         }
     }
     if (h->n_err)
@@ -290,15 +291,16 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
             lc__format_date(rows[i - 1].bar.day, d1);
             lc__format_date(b->day, d2);
             if (gaps == LC__GAPS_ERROR) {
-                herr(h, rows[i].line, 1, "%lld missing day%s between %s (line %u) and %s; %s",
+                herr(h, LC_DIAG_GAP, rows[i].line, 1,
+                     "%lld missing day%s between %s (line %u) and %s; %s, or cut the history "
+                     "before the gap",
                      (long long)(k - 1), k > 2 ? "s" : "", d1, rows[i - 1].line, d2,
-                     h->hint == LC__GAPS_HINT_CLI
-                         ? "pass --gaps drop or --gaps scale, or cut the history with --until"
-                         : "set 'gaps: drop' or 'gaps: scale' in the market's volatility "
-                           "section, or cut the history with --until");
+                     h->hint == LC__GAPS_HINT_REQUEST
+                         ? "set the request's gaps to drop or scale"
+                         : "set 'gaps: drop' or 'gaps: scale' in the market's volatility section");
                 continue;
             }
-            if (lc__diag_add(h->d, LC_SEV_WARNING, h->file, rows[i].line, 1,
+            if (lc__diag_add(h->d, LC_SEV_WARNING, LC_DIAG_HISTORY, h->file, rows[i].line, 1,
                              "%lld missing day%s between %s and %s: %s", (long long)(k - 1),
                              k > 2 ? "s" : "", d1, d2,
                              gaps == LC__GAPS_DROP ? "no return is taken across the gap"

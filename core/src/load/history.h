@@ -18,7 +18,7 @@ typedef struct lc__history {
 } lc__history;
 
 /* Where a missing day's error tells the user to set the gap rule. */
-typedef enum lc__gaps_hint { LC__GAPS_HINT_POLICY = 0, LC__GAPS_HINT_CLI } lc__gaps_hint;
+typedef enum lc__gaps_hint { LC__GAPS_HINT_POLICY = 0, LC__GAPS_HINT_REQUEST } lc__gaps_hint;
 
 /* Reads "path" as daily OHLC bars, keeping days <= "until" (INT64_MAX for all). Every
  * problem is a located diagnostic; gaps are errors or warnings by "gaps", and an error

@@ -59,15 +59,15 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
                 t->cap = (double)INFINITY;
                 ok_cap = true;
             } else {
-                lc__ld_error(ld, v[T_CAP]->line, v[T_CAP]->col,
+                lc__ld_error(ld, LC_DIAG_VALUE, v[T_CAP]->line, v[T_CAP]->col,
                              "cap .inf (no position limit) is allowed on the last tier only");
             }
         } else if (v[T_CAP] && lc__node_number(ld, v[T_CAP], &x)) {
             if (!(x > 0)) {
-                lc__ld_error(ld, v[T_CAP]->line, v[T_CAP]->col,
+                lc__ld_error(ld, LC_DIAG_VALUE, v[T_CAP]->line, v[T_CAP]->col,
                              "expected a cap above 0, got %s", v[T_CAP]->s);
             } else if (have_cap && !(x > prev_cap)) {
-                lc__ld_error(ld, v[T_CAP]->line, v[T_CAP]->col,
+                lc__ld_error(ld, LC_DIAG_VALUE, v[T_CAP]->line, v[T_CAP]->col,
                              "expected a cap above the previous tier's %s, got %s "
                              "(caps must strictly increase)",
                              lc__numstr(prev_cap, nb), v[T_CAP]->s);
@@ -78,10 +78,10 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
         }
         if (v[T_MAXLEV] && lc__node_number(ld, v[T_MAXLEV], &x)) {
             if (!(x >= 1)) {
-                lc__ld_error(ld, v[T_MAXLEV]->line, v[T_MAXLEV]->col,
+                lc__ld_error(ld, LC_DIAG_VALUE, v[T_MAXLEV]->line, v[T_MAXLEV]->col,
                              "expected max_leverage of at least 1, got %s", v[T_MAXLEV]->s);
             } else if (have_lev && x > prev_lev) {
-                lc__ld_error(ld, v[T_MAXLEV]->line, v[T_MAXLEV]->col,
+                lc__ld_error(ld, LC_DIAG_VALUE, v[T_MAXLEV]->line, v[T_MAXLEV]->col,
                              "expected max_leverage of at most the previous tier's %s, "
                              "got %s (leverage may not rise with notional)",
                              lc__numstr(prev_lev, nb), v[T_MAXLEV]->s);
@@ -92,15 +92,15 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
         }
         if (v[T_MMR] && lc__node_number(ld, v[T_MMR], &x)) {
             if (!(x > 0)) {
-                lc__ld_error(ld, v[T_MMR]->line, v[T_MMR]->col, "expected mmr above 0, got %s",
+                lc__ld_error(ld, LC_DIAG_VALUE, v[T_MMR]->line, v[T_MMR]->col, "expected mmr above 0, got %s",
                              v[T_MMR]->s);
             } else if (have_mmr && x < prev_mmr) {
-                lc__ld_error(ld, v[T_MMR]->line, v[T_MMR]->col,
+                lc__ld_error(ld, LC_DIAG_VALUE, v[T_MMR]->line, v[T_MMR]->col,
                              "expected mmr of at least the previous tier's %s, got %s "
                              "(maintenance rates may not fall with notional)",
                              lc__numstr(prev_mmr, nb), v[T_MMR]->s);
             } else if (ok_lev && x * t->max_leverage >= 1) {
-                lc__ld_error(ld, v[T_MMR]->line, v[T_MMR]->col,
+                lc__ld_error(ld, LC_DIAG_VALUE, v[T_MMR]->line, v[T_MMR]->col,
                              "expected mmr below 1/max_leverage = %s, got %s (a position "
                              "at max leverage would open already liquidatable)",
                              lc__numstr(1 / t->max_leverage, nb), v[T_MMR]->s);
@@ -130,7 +130,7 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
         if (v[T_CUM] && lc__node_number(ld, v[T_CUM], &x) && chain_ok) {
             double tol = 1e-9 * (fabs(cum) > 1 ? fabs(cum) : 1);
             if (fabs(x - cum) > tol)
-                lc__ld_error(ld, v[T_CUM]->line, v[T_CUM]->col,
+                lc__ld_error(ld, LC_DIAG_VALUE, v[T_CUM]->line, v[T_CUM]->col,
                              "expected maintenance_amount %s (derived from the caps and "
                              "rates above, so that maintenance margin is continuous), got %s",
                              lc__numstr(cum, nb), v[T_CUM]->s);
@@ -149,7 +149,7 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
     if (!lc__node_expect(ld, m, LC__NODE_MAP))
         return LC_OK;
     if (m->n == 0) {
-        lc__ld_error(ld, m->line, m->col, "expected at least one market under 'markets'");
+        lc__ld_error(ld, LC_DIAG_HISTORY, m->line, m->col, "expected at least one market under 'markets'");
         return LC_OK;
     }
     p->markets = lc__arena_alloc(&p->arena, (m->n / 2) * sizeof(*p->markets));
@@ -162,13 +162,13 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
         if (!lc__node_string(ld, k, &name))
             continue;
         if (name[0] == '\0') {
-            lc__ld_error(ld, k->line, k->col, "expected a market name, got an empty string");
+            lc__ld_error(ld, LC_DIAG_VALUE, k->line, k->col, "expected a market name, got an empty string");
             continue;
         }
         bool dup = false;
         for (size_t j = 0; j < p->n_markets; j++) {
             if (strcmp(p->markets[j].name, name) == 0) {
-                lc__ld_error(ld, k->line, k->col, "market '%s' given twice (first at line %u)",
+                lc__ld_error(ld, LC_DIAG_DUPLICATE, k->line, k->col, "market '%s' given twice (first at line %u)",
                              name, p->markets[j].line);
                 dup = true;
             }
@@ -187,7 +187,7 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
         if (!v[M_TIERS] || !lc__node_expect(ld, v[M_TIERS], LC__NODE_SEQ))
             continue;
         if (v[M_TIERS]->n == 0) {
-            lc__ld_error(ld, v[M_TIERS]->line, v[M_TIERS]->col,
+            lc__ld_error(ld, LC_DIAG_HISTORY, v[M_TIERS]->line, v[M_TIERS]->col,
                          "expected at least one tier for market '%s'", name);
             continue;
         }
@@ -220,9 +220,9 @@ static void load_meta(lc__ld *ld, lc_policy *p, const lc__node *m)
     if (!lc__node_map(ld, m, meta_keys, P_NKEYS, v, "the 'policy' section"))
         return;
     if (v[P_ID] && lc__node_string(ld, v[P_ID], &p->id) && p->id[0] == '\0')
-        lc__ld_error(ld, v[P_ID]->line, v[P_ID]->col, "expected a policy id, got an empty string");
+        lc__ld_error(ld, LC_DIAG_VALUE, v[P_ID]->line, v[P_ID]->col, "expected a policy id, got an empty string");
     if (v[P_VERSION] && lc__node_integer(ld, v[P_VERSION], &p->version) && p->version < 1)
-        lc__ld_error(ld, v[P_VERSION]->line, v[P_VERSION]->col,
+        lc__ld_error(ld, LC_DIAG_VALUE, v[P_VERSION]->line, v[P_VERSION]->col,
                      "expected a policy version of at least 1, got %s", v[P_VERSION]->s);
     if (v[P_OWNER])
         lc__node_string(ld, v[P_OWNER], &p->owner);
@@ -238,13 +238,13 @@ static const lc__key root_keys[R_NKEYS] = {{"levcal", true},  {"policy", true},
 static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
 {
     if (!root) {
-        lc__ld_error(ld, 1, 1, "expected a policy (a mapping starting with 'levcal: %d'), "
+        lc__ld_error(ld, LC_DIAG_VALUE, 1, 1, "expected a policy (a mapping starting with 'levcal: %d'), "
                                "got an empty document",
                      LC_FORMAT_VERSION);
         return LC_OK;
     }
     if (root->kind != LC__NODE_MAP) {
-        lc__ld_error(ld, root->line, root->col,
+        lc__ld_error(ld, LC_DIAG_VALUE, root->line, root->col,
                      "expected a policy (a mapping starting with 'levcal: %d'), got %s",
                      LC_FORMAT_VERSION, lc__node_kind_name(root->kind));
         return LC_OK;
@@ -257,7 +257,7 @@ static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
         if (root->kids[i]->kind == LC__NODE_SCALAR && strcmp(root->kids[i]->s, "levcal") == 0)
             ver = root->kids[i + 1];
     if (!ver) {
-        lc__ld_error(ld, root->line, root->col,
+        lc__ld_error(ld, LC_DIAG_VALUE, root->line, root->col,
                      "missing format version: expected 'levcal: %d' at the top of the policy",
                      LC_FORMAT_VERSION);
         return LC_OK;
@@ -266,7 +266,7 @@ static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
     if (!lc__node_integer(ld, ver, &fv))
         return LC_OK;
     if (fv != LC_FORMAT_VERSION) {
-        lc__ld_error(ld, ver->line, ver->col,
+        lc__ld_error(ld, LC_DIAG_VALUE, ver->line, ver->col,
                      "unsupported format version %s; expected %d", ver->s, LC_FORMAT_VERSION);
         return LC_OK;
     }

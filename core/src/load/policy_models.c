@@ -52,7 +52,7 @@ static lc_status load_model(lc__ld *ld, lc_policy *p, lc__model_def *md, const l
     char *path = rel ? lc__path_join_dir(p->path, rel)
                      : lc__plugin_find(plugin_name, tried, sizeof tried, &shadowed);
     if (shadowed) {
-        lc__ld_warn(ld, at->line, at->col, "plugin '%s' is loaded from %s, which shadows %s "
+        lc__ld_warn(ld, LC_DIAG_PLUGIN, at->line, at->col, "plugin '%s' is loaded from %s, which shadows %s "
                     "later in the search path", plugin_name, path, shadowed);
         lc__free(shadowed);
     }
@@ -61,10 +61,10 @@ static lc_status load_model(lc__ld *ld, lc_policy *p, lc__model_def *md, const l
     if (!path) {
         char hint[64];
         if (lc__plugin_hint(plugin_name, hint, sizeof hint))
-            lc__ld_error(ld, at->line, at->col, "plugin '%s' not found (did you mean '%s'?)",
+            lc__ld_error(ld, LC_DIAG_PLUGIN, at->line, at->col, "plugin '%s' not found (did you mean '%s'?)",
                          plugin_name, hint);
         else
-            lc__ld_error(ld, at->line, at->col,
+            lc__ld_error(ld, LC_DIAG_PLUGIN, at->line, at->col,
                          "plugin '%s' not found: no %s.so in %s (set LEVCAL_PLUGIN_PATH or give "
                          "the model a 'path')",
                          plugin_name, plugin_name, tried);
@@ -74,7 +74,7 @@ static lc_status load_model(lc__ld *ld, lc_policy *p, lc__model_def *md, const l
     md->plugin = plugin_at(p, path, why, sizeof why, &rc);
     if (!md->plugin) {
         if (rc == LC_EINPUT)
-            lc__ld_error(ld, at->line, at->col, "plugin '%s' (%s) refused: %s", plugin_name,
+            lc__ld_error(ld, LC_DIAG_PLUGIN, at->line, at->col, "plugin '%s' (%s) refused: %s", plugin_name,
                          path, why);
         lc__free(path);
         return rc == LC_EINPUT ? LC_OK : rc;
@@ -82,7 +82,7 @@ static lc_status load_model(lc__ld *ld, lc_policy *p, lc__model_def *md, const l
     lc__free(path);
     const lc_plugin_api *api = md->plugin->api;
     if (strcmp(api->name, plugin_name) != 0 && !rel)
-        lc__ld_error(ld, at->line, at->col, "plugin file for '%s' describes itself as '%s'",
+        lc__ld_error(ld, LC_DIAG_PLUGIN, at->line, at->col, "plugin file for '%s' describes itself as '%s'",
                      plugin_name, api->name);
 
     md->n_params = api->n_params;
@@ -101,9 +101,11 @@ static lc_status load_model(lc__ld *ld, lc_policy *p, lc__model_def *md, const l
         if (!lc__node_string(ld, k, &name) || !lc__node_number(ld, val, &x))
             continue;
         long idx = lc__plugin_param(api, name, x, why, sizeof why);
+        /* An unknown name is the key's fault; a value out of bounds, the value's. */
+        const lc__node *where = idx == LC__PARAM_UNKNOWN ? k : val;
         if (idx < 0)
-            lc__ld_error(ld, idx < 0 && strstr(why, "has no") ? k->line : val->line,
-                         strstr(why, "has no") ? k->col : val->col, "%s", why);
+            lc__ld_error(ld, idx == LC__PARAM_UNKNOWN ? LC_DIAG_UNKNOWN_KEY : LC_DIAG_VALUE,
+                         where->line, where->col, "%s", why);
         else
             md->params[idx].value = x;
     }
@@ -125,7 +127,7 @@ lc_status lc__load_models(lc__ld *ld, lc_policy *p, const lc__node *m)
         bool dup = false;
         for (size_t j = 0; j < p->n_models; j++) {
             if (strcmp(p->models[j].name, name) == 0) {
-                lc__ld_error(ld, k->line, k->col, "model '%s' given twice (first at line %u)",
+                lc__ld_error(ld, LC_DIAG_DUPLICATE, k->line, k->col, "model '%s' given twice (first at line %u)",
                              name, p->models[j].line);
                 dup = true;
             }
@@ -172,7 +174,7 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
             const char *hint = p->n_models ? lc__did_you_mean_in(s, &p->models[0].name,
                                                                  p->n_models, sizeof(p->models[0]))
                                            : NULL;
-            lc__ld_error(ld, v[V_MODEL]->line, v[V_MODEL]->col,
+            lc__ld_error(ld, LC_DIAG_REFERENCE, v[V_MODEL]->line, v[V_MODEL]->col,
                          "unknown model '%s'%s%s%s; models are defined under 'models'", s,
                          hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
         }
@@ -191,7 +193,7 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
     }
     if (v[V_HORIZON] && lc__node_string(ld, v[V_HORIZON], &s) &&
         lc_parse_horizon(s, &vc->horizon_days) != LC_OK) {
-        lc__ld_error(ld, v[V_HORIZON]->line, v[V_HORIZON]->col,
+        lc__ld_error(ld, LC_DIAG_VALUE, v[V_HORIZON]->line, v[V_HORIZON]->col,
                      "expected a horizon such as 30m, 1h or 1d (a positive number and a unit "
                      "m, h or d, up to 365d), got '%s'",
                      s);
@@ -199,7 +201,7 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
     double x;
     if (v[V_CONFIDENCE] && lc__node_number(ld, v[V_CONFIDENCE], &x)) {
         if (!(x > 0.5 && x < 1)) {
-            lc__ld_error(ld, v[V_CONFIDENCE]->line, v[V_CONFIDENCE]->col,
+            lc__ld_error(ld, LC_DIAG_VALUE, v[V_CONFIDENCE]->line, v[V_CONFIDENCE]->col,
                          "expected a confidence above 0.5 and below 1, got %s",
                          v[V_CONFIDENCE]->s);
         }
@@ -208,14 +210,14 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
     }
     if (v[V_FALLBACK] && lc__node_number(ld, v[V_FALLBACK], &x)) {
         if (!(x >= 1))
-            lc__ld_error(ld, v[V_FALLBACK]->line, v[V_FALLBACK]->col,
+            lc__ld_error(ld, LC_DIAG_MODEL, v[V_FALLBACK]->line, v[V_FALLBACK]->col,
                          "expected fallback_max_leverage of at least 1, got %s",
                          v[V_FALLBACK]->s);
         vc->fallback = x;
     }
     if (v[V_GAPS] && lc__node_string(ld, v[V_GAPS], &s)) {
         if (!lc__parse_gaps(s, &vc->gaps))
-            lc__ld_error(ld, v[V_GAPS]->line, v[V_GAPS]->col,
+            lc__ld_error(ld, LC_DIAG_VALUE, v[V_GAPS]->line, v[V_GAPS]->col,
                          "expected gaps to be drop, scale or error, got '%s'", s);
     }
     vc->eff_lev = lc__arena_alloc(&p->arena, mk->n_tiers * sizeof(double));
@@ -249,7 +251,7 @@ lc_status lc_policy_check_files(const lc_policy *p, lc_diags *d)
             fclose(f);
         if (!why)
             continue;
-        if (lc__diag_add(d, LC_SEV_ERROR, p->path, vc->history_line, vc->history_col,
+        if (lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_FILE, p->path, vc->history_line, vc->history_col,
                          "history of market '%s': cannot read '%s': %s", p->markets[m].name,
                          vc->history, why) == LC_ENOMEM)
             return LC_ENOMEM;

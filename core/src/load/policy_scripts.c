@@ -24,7 +24,7 @@ void lc__load_limits(lc__ld *ld, lc_policy *p, const lc__node *m)
     int64_t x;
     if (v[L_INSTRUCTIONS] && lc__node_integer(ld, v[L_INSTRUCTIONS], &x)) {
         if (x < 1000 || x > 1000000000)
-            lc__ld_error(ld, v[L_INSTRUCTIONS]->line, v[L_INSTRUCTIONS]->col,
+            lc__ld_error(ld, LC_DIAG_VALUE, v[L_INSTRUCTIONS]->line, v[L_INSTRUCTIONS]->col,
                          "expected instructions between 1000 and 1000000000, got %s",
                          v[L_INSTRUCTIONS]->s);
         else
@@ -32,7 +32,7 @@ void lc__load_limits(lc__ld *ld, lc_policy *p, const lc__node *m)
     }
     if (v[L_MEMORY] && lc__node_integer(ld, v[L_MEMORY], &x)) {
         if (x < 1 || x > 4096)
-            lc__ld_error(ld, v[L_MEMORY]->line, v[L_MEMORY]->col,
+            lc__ld_error(ld, LC_DIAG_VALUE, v[L_MEMORY]->line, v[L_MEMORY]->col,
                          "expected memory_mib between 1 and 4096, got %s", v[L_MEMORY]->s);
         else
             p->lua_memory = (size_t)x << 20;
@@ -92,7 +92,7 @@ static lc_status load_one(lc__ld *ld, lc_policy *p, const lc__node *n, long mark
             return LC_ENOMEM;
     }
     if (loosen)
-        lc__ld_warn(ld, v[S_LOOSEN]->line, v[S_LOOSEN]->col,
+        lc__ld_warn(ld, LC_DIAG_SCRIPT, v[S_LOOSEN]->line, v[S_LOOSEN]->col,
                     "scripts_may_loosen lets script '%s' raise caps above the declarative ones "
                     "(never to 1/mmr or above)", name);
     lc_status rc = ensure_state(p);

@@ -68,7 +68,7 @@ static const char *ev_kind(const lc__event *ev)
 static bool number(pload *s, const lc__event *ev, double *out)
 {
     if (ev->type != LC__EV_SCALAR) {
-        lc__ld_error(&s->ld, ev->line, ev->col, "expected a number, got %s", ev_kind(ev));
+        lc__ld_error(&s->ld, LC_DIAG_TYPE, ev->line, ev->col, "expected a number, got %s", ev_kind(ev));
         skip(s, ev);
         return false;
     }
@@ -78,7 +78,7 @@ static bool number(pload *s, const lc__event *ev, double *out)
 static bool string(pload *s, const lc__event *ev)
 {
     if (ev->type != LC__EV_SCALAR) {
-        lc__ld_error(&s->ld, ev->line, ev->col, "expected a string, got %s", ev_kind(ev));
+        lc__ld_error(&s->ld, LC_DIAG_TYPE, ev->line, ev->col, "expected a string, got %s", ev_kind(ev));
         skip(s, ev);
         return false;
     }
@@ -96,7 +96,7 @@ static int next_key(pload *s, lc__event *ev, const lc__key *keys, int nkeys, uns
         if (ev->type == LC__EV_MAP_END)
             return -1;
         if (ev->type != LC__EV_SCALAR) {
-            lc__ld_error(&s->ld, ev->line, ev->col, "expected a key (a string), got %s",
+            lc__ld_error(&s->ld, LC_DIAG_TYPE, ev->line, ev->col, "expected a key (a string), got %s",
                          ev_kind(ev));
             skip(s, ev);
             lc__event v;
@@ -115,7 +115,7 @@ static int next_key(pload *s, lc__event *ev, const lc__key *keys, int nkeys, uns
                 snprintf(name, sizeof name, "%.*s", (int)(ev->len < 63 ? ev->len : 63), ev->s);
                 lc__ld_unknown_key(&s->ld, name, ev->line, ev->col, keys, (size_t)nkeys);
             } else {
-                lc__ld_error(&s->ld, ev->line, ev->col, "duplicate key '%s'", keys[k].name);
+                lc__ld_error(&s->ld, LC_DIAG_DUPLICATE, ev->line, ev->col, "duplicate key '%s'", keys[k].name);
             }
             lc__event v;
             if (next(s, &v))
@@ -135,7 +135,7 @@ static void missing_keys(pload *s, const lc__key *keys, int nkeys, unsigned seen
         return;
     for (int k = 0; k < nkeys; k++)
         if (keys[k].required && !(seen & (1u << k)))
-            lc__ld_error(&s->ld, line, col, "%s is missing required key '%s'", what,
+            lc__ld_error(&s->ld, LC_DIAG_MISSING, line, col, "%s is missing required key '%s'", what,
                          keys[k].name);
 }
 
@@ -144,7 +144,7 @@ static void missing_keys(pload *s, const lc__key *keys, int nkeys, unsigned seen
 static void load_marks(pload *s, const lc__event *start)
 {
     if (start->type != LC__EV_MAP) {
-        lc__ld_error(&s->ld, start->line, start->col,
+        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
                      "expected 'marks' to map market names to prices, got %s",
                      start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
         skip(s, start);
@@ -153,7 +153,7 @@ static void load_marks(pload *s, const lc__event *start)
     lc__event k, v;
     while (!stop(s) && next(s, &k) && k.type != LC__EV_MAP_END) {
         if (k.type != LC__EV_SCALAR) {
-            lc__ld_error(&s->ld, k.line, k.col, "expected a market name, got %s", ev_kind(&k));
+            lc__ld_error(&s->ld, LC_DIAG_VALUE, k.line, k.col, "expected a market name, got %s", ev_kind(&k));
             skip(s, &k);
             if (next(s, &v))
                 skip(s, &v);
@@ -161,11 +161,11 @@ static void load_marks(pload *s, const lc__event *start)
         }
         long m = lc__policy_find(s->pol, k.s, k.len);
         if (m < 0) {
-            lc__ld_warn(&s->ld, k.line, k.col,
+            lc__ld_warn(&s->ld, LC_DIAG_REFERENCE, k.line, k.col,
                         "mark for market '%.*s', which the policy does not define; ignored",
                         (int)k.len, k.s);
         } else if (s->mark_line[m]) {
-            lc__ld_error(&s->ld, k.line, k.col, "mark for '%s' given twice (first at line %u)",
+            lc__ld_error(&s->ld, LC_DIAG_DUPLICATE, k.line, k.col, "mark for '%s' given twice (first at line %u)",
                          s->pol->markets[m].name, s->mark_line[m]);
             m = -1;
         } else {
@@ -176,7 +176,7 @@ static void load_marks(pload *s, const lc__event *start)
         double px;
         if (number(s, &v, &px) && m >= 0) {
             if (!(px > 0))
-                lc__ld_error(&s->ld, v.line, v.col, "expected a mark price above 0, got %.*s",
+                lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected a mark price above 0, got %.*s",
                              (int)v.len, v.s);
             else
                 s->pf->marks[m] = px;
@@ -209,7 +209,7 @@ static lc__pos *new_position(pload *s)
 static void load_position(pload *s, const lc__event *start, size_t acct)
 {
     if (start->type != LC__EV_MAP) {
-        lc__ld_error(&s->ld, start->line, start->col,
+        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
                      "expected a position (a mapping with market, qty and entry), got %s",
                      start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
         skip(s, start);
@@ -242,15 +242,15 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
                 const char *hint =
                     lc__did_you_mean(name, s->market_names, s->pol->n_markets);
                 if (hint)
-                    lc__ld_error(&s->ld, v.line, v.col,
+                    lc__ld_error(&s->ld, LC_DIAG_REFERENCE, v.line, v.col,
                                  "unknown market '%s' (did you mean '%s'?)", name, hint);
                 else
-                    lc__ld_error(&s->ld, v.line, v.col,
+                    lc__ld_error(&s->ld, LC_DIAG_REFERENCE, v.line, v.col,
                                  "unknown market '%s': the policy does not define it", name);
                 break;
             }
             if (s->seen_acct[m] == acct + 1) {
-                lc__ld_error(&s->ld, v.line, v.col,
+                lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
                              "second position in '%s' for account '%s' (first at line %u); "
                              "expected one position per market (one-way mode)",
                              s->pol->markets[m].name,
@@ -270,7 +270,7 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
         case Q_QTY:
             if (number(s, &v, &x)) {
                 if (x == 0)
-                    lc__ld_error(&s->ld, v.line, v.col,
+                    lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
                                  "expected a non-zero qty (positive long, negative short), got %.*s",
                                  (int)v.len, v.s);
                 else
@@ -280,7 +280,7 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
         case Q_ENTRY:
             if (number(s, &v, &x)) {
                 if (!(x > 0))
-                    lc__ld_error(&s->ld, v.line, v.col, "expected an entry price above 0, got %.*s",
+                    lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected an entry price above 0, got %.*s",
                                  (int)v.len, v.s);
                 else
                     p->entry = x;
@@ -289,7 +289,7 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
         case Q_ISO:
             if (number(s, &v, &x)) {
                 if (x < 0)
-                    lc__ld_error(&s->ld, v.line, v.col,
+                    lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
                                  "expected an isolated_margin of at least 0, got %.*s",
                                  (int)v.len, v.s);
                 else
@@ -312,7 +312,7 @@ static const lc__key acct_keys[A_NKEYS] = {
 static void load_tags(pload *s, const lc__event *start, lc__acct *ac)
 {
     if (start->type != LC__EV_SEQ) {
-        lc__ld_error(&s->ld, start->line, start->col, "expected 'tags' to be a list of strings, got %s",
+        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col, "expected 'tags' to be a list of strings, got %s",
                      start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
         skip(s, start);
         return;
@@ -324,7 +324,7 @@ static void load_tags(pload *s, const lc__event *start, lc__acct *ac)
         if (!string(s, &e))
             continue;
         if (n == LC_ARRAY_LEN(tmp)) {
-            lc__ld_error(&s->ld, e.line, e.col, "expected at most %zu tags", LC_ARRAY_LEN(tmp));
+            lc__ld_error(&s->ld, LC_DIAG_VALUE, e.line, e.col, "expected at most %zu tags", LC_ARRAY_LEN(tmp));
             continue;
         }
         tmp[n] = lc__arena_strndup(&s->pf->arena, e.s, e.len);
@@ -347,7 +347,7 @@ static void load_tags(pload *s, const lc__event *start, lc__acct *ac)
 static void load_meta(pload *s, const lc__event *start, lc__acct *ac)
 {
     if (start->type != LC__EV_MAP) {
-        lc__ld_error(&s->ld, start->line, start->col, "expected 'meta' to be a mapping, got %s",
+        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col, "expected 'meta' to be a mapping, got %s",
                      start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
         skip(s, start);
         return;
@@ -357,7 +357,7 @@ static void load_meta(pload *s, const lc__event *start, lc__acct *ac)
     lc__event k, v;
     while (!stop(s) && next(s, &k) && k.type != LC__EV_MAP_END) {
         if (k.type != LC__EV_SCALAR) {
-            lc__ld_error(&s->ld, k.line, k.col, "expected a key (a string), got %s", ev_kind(&k));
+            lc__ld_error(&s->ld, LC_DIAG_TYPE, k.line, k.col, "expected a key (a string), got %s", ev_kind(&k));
             skip(s, &k);
             if (next(s, &v))
                 skip(s, &v);
@@ -370,13 +370,13 @@ static void load_meta(pload *s, const lc__event *start, lc__acct *ac)
             return;
         }
         if (v.type != LC__EV_SCALAR) {
-            lc__ld_error(&s->ld, v.line, v.col, "expected a scalar value for meta key '%s', got %s",
+            lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected a scalar value for meta key '%s', got %s",
                          key, ev_kind(&v));
             skip(s, &v);
             continue;
         }
         if (n == LC_ARRAY_LEN(tmp)) {
-            lc__ld_error(&s->ld, k.line, k.col, "expected at most %zu meta keys", LC_ARRAY_LEN(tmp));
+            lc__ld_error(&s->ld, LC_DIAG_VALUE, k.line, k.col, "expected at most %zu meta keys", LC_ARRAY_LEN(tmp));
             continue;
         }
         lc__meta *m = &tmp[n++];
@@ -446,7 +446,7 @@ static void load_account(pload *s, const lc__event *start, unsigned *id_lines)
 {
     (void)id_lines;
     if (start->type != LC__EV_MAP) {
-        lc__ld_error(&s->ld, start->line, start->col,
+        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
                      "expected an account (a mapping with id, collateral and positions), got %s",
                      start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
         skip(s, start);
@@ -482,7 +482,7 @@ static void load_account(pload *s, const lc__event *start, unsigned *id_lines)
             if (!string(s, &v))
                 break;
             if (v.len == 0) {
-                lc__ld_error(&s->ld, v.line, v.col, "expected an account id, got an empty string");
+                lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected an account id, got an empty string");
                 break;
             }
             pf->accts[a].id = lc__arena_strndup(&pf->arena, v.s, v.len);
@@ -500,7 +500,7 @@ static void load_account(pload *s, const lc__event *start, unsigned *id_lines)
         }
         case A_POSITIONS:
             if (v.type != LC__EV_SEQ) {
-                lc__ld_error(&s->ld, v.line, v.col, "expected 'positions' to be a list, got %s",
+                lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected 'positions' to be a list, got %s",
                              v.type == LC__EV_SCALAR ? "a scalar" : ev_kind(&v));
                 skip(s, &v);
                 break;
@@ -520,7 +520,7 @@ static void load_account(pload *s, const lc__event *start, unsigned *id_lines)
             break;
         case A_CREATED:
             if (string(s, &v) && !lc__parse_time(v.s, v.len, &pf->accts[a].created))
-                lc__ld_error(&s->ld, v.line, v.col,
+                lc__ld_error(&s->ld, LC_DIAG_HISTORY, v.line, v.col,
                              "expected a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM:SSZ), got '%.*s'",
                              (int)(v.len > 40 ? 40 : v.len), v.s);
             break;
@@ -533,7 +533,7 @@ static void load_account(pload *s, const lc__event *start, unsigned *id_lines)
     if (id_ok) {
         long dup = id_insert(s, a);
         if (dup >= 0)
-            lc__ld_error(&s->ld, start->line, start->col,
+            lc__ld_error(&s->ld, LC_DIAG_DUPLICATE, start->line, start->col,
                          "duplicate account id '%s' (also the id of account %ld in the list)",
                          pf->accts[a].id, dup + 1);
     }
@@ -542,7 +542,7 @@ static void load_account(pload *s, const lc__event *start, unsigned *id_lines)
 static void load_accounts(pload *s, const lc__event *start)
 {
     if (start->type != LC__EV_SEQ) {
-        lc__ld_error(&s->ld, start->line, start->col, "expected 'accounts' to be a list, got %s",
+        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col, "expected 'accounts' to be a list, got %s",
                      start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
         skip(s, start);
         return;
@@ -563,12 +563,12 @@ static void load_doc(pload *s)
     if (!next(s, &ev))
         return;
     if (ev.type == LC__EV_END) {
-        lc__ld_error(&s->ld, 1, 1, "expected a portfolio (a mapping with 'marks' and "
+        lc__ld_error(&s->ld, LC_DIAG_VALUE, 1, 1, "expected a portfolio (a mapping with 'marks' and "
                                    "'accounts'), got an empty document");
         return;
     }
     if (ev.type != LC__EV_MAP) {
-        lc__ld_error(&s->ld, ev.line, ev.col,
+        lc__ld_error(&s->ld, LC_DIAG_VALUE, ev.line, ev.col,
                      "expected a portfolio (a mapping with 'marks' and 'accounts'), got %s",
                      ev.type == LC__EV_SCALAR ? "a scalar" : ev_kind(&ev));
         return;
@@ -580,7 +580,7 @@ static void load_doc(pload *s)
         if (key < 0 || !next(s, &v))
             continue;
         if (v.type == LC__EV_ALIAS) {
-            lc__ld_error(&s->ld, v.line, v.col, "aliases are not supported in portfolios");
+            lc__ld_error(&s->ld, LC_DIAG_SYNTAX, v.line, v.col, "aliases are not supported in portfolios");
             continue;
         }
         if (key == D_MARKS) {
@@ -588,7 +588,7 @@ static void load_doc(pload *s)
         } else if (key == D_ACCOUNTS) {
             load_accounts(s, &v);
         } else if (string(s, &v) && !lc__parse_time(v.s, v.len, &s->pf->as_of)) {
-            lc__ld_error(&s->ld, v.line, v.col,
+            lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
                          "expected 'as_of' as a date (YYYY-MM-DD) or time "
                          "(YYYY-MM-DDTHH:MM:SSZ), got '%.*s'",
                          (int)(v.len > 40 ? 40 : v.len), v.s);
@@ -598,14 +598,14 @@ static void load_doc(pload *s)
         return;
     missing_keys(s, doc_keys, D_NKEYS, seen, line, col, "the portfolio");
     if (next(s, &ev) && ev.type != LC__EV_END)
-        lc__ld_error(&s->ld, ev.line, ev.col, "expected the end of the portfolio");
+        lc__ld_error(&s->ld, LC_DIAG_VALUE, ev.line, ev.col, "expected the end of the portfolio");
 }
 
 static void check_marks(pload *s)
 {
     for (size_t m = 0; m < s->pol->n_markets; m++)
         if (s->use_line[m] && isnan(s->pf->marks[m]) && !s->mark_line[m])
-            lc__ld_error(&s->ld, s->use_line[m], s->use_col[m],
+            lc__ld_error(&s->ld, LC_DIAG_REFERENCE, s->use_line[m], s->use_col[m],
                          "no mark price for market '%s'; expected it under 'marks'",
                          s->pol->markets[m].name);
 }
@@ -626,14 +626,14 @@ static void check_finite(pload *s)
             double q = fabs(p->qty);
             double pu = p->qty * (mark - p->entry);
             if (!isfinite(q * mark) || !isfinite(q * p->entry) || !isfinite(pu)) {
-                lc__ld_error(&s->ld, p->line, 1,
+                lc__ld_error(&s->ld, LC_DIAG_OVERFLOW, p->line, 1,
                              "qty %s at mark %s or entry %s is too large: its notional or PnL "
                              "overflows", lc__numstr(p->qty, a), lc__numstr(mark, b),
                              lc__numstr(p->entry, c));
                 return;
             }
             if (!isnan(p->iso_margin) && !isfinite(p->iso_margin + pu)) {
-                lc__ld_error(&s->ld, p->line, 1, "isolated margin plus PnL overflows");
+                lc__ld_error(&s->ld, LC_DIAG_OVERFLOW, p->line, 1, "isolated margin plus PnL overflows");
                 return;
             }
             if (isnan(p->iso_margin)) {
@@ -641,7 +641,7 @@ static void check_finite(pload *s)
                 upnl += pu;
             }
             if (!isfinite(notional) || !isfinite(ac->collateral + upnl)) {
-                lc__ld_error(&s->ld, p->line, 1,
+                lc__ld_error(&s->ld, LC_DIAG_OVERFLOW, p->line, 1,
                              "account '%s' is too large: its notional or equity overflows here",
                              ac->id);
                 return;
@@ -695,7 +695,7 @@ static lc_status scan(const lc_policy *pol, const char *name, const char *buf, s
     if (s.ld.oom)
         s.rc = LC_ENOMEM;
     if (s.rc == LC_OK && s.ld.n_errors >= MAX_ERRORS)
-        lc__diag_add(diags, LC_SEV_NOTE, name, 0, 0, "stopped after %d errors", MAX_ERRORS);
+        lc__diag_add(diags, LC_SEV_NOTE, LC_DIAG_LIMIT, name, 0, 0, "stopped after %d errors", MAX_ERRORS);
     rc = s.rc ? s.rc : s.ld.n_errors ? LC_EINPUT : LC_OK;
 out:
     lc__free(s.market_names);
@@ -749,10 +749,10 @@ lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, co
         while (i < len && strchr(" \t\r\n", buf[i]))
             i++;
         for (lc_diag *r = diags->head; r; r = r->next) {
-            if (strncmp(r->msg, "invalid JSON:", 13) == 0) {
-                lc__diag_add(diags, LC_SEV_NOTE, name, 0, 0,
+            if (r->code == LC_DIAG_SYNTAX && r->severity == LC_SEV_ERROR) {
+                lc__diag_add(diags, LC_SEV_NOTE, LC_DIAG_SYNTAX, name, 0, 0,
                              "read as JSON because it starts with '%c'; YAML flow style needs a "
-                             ".yaml name or --portfolio-format yaml",
+                             ".yaml name or the YAML input format",
                              i < len ? buf[i] : '{');
                 break;
             }

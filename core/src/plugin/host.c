@@ -265,17 +265,17 @@ long lc__plugin_param(const lc_plugin_api *api, const char *name, double value, 
             continue;
         if (!isfinite(value)) {
             snprintf(why, len, "parameter '%s' must be finite", name);
-            return -1;
+            return LC__PARAM_BAD;
         }
         if (s->type == LC_PARAM_INTEGER && value != floor(value)) {
             snprintf(why, len, "parameter '%s' must be a whole number, got %.17g", name, value);
-            return -1;
+            return LC__PARAM_BAD;
         }
         if (value < s->min || value > s->max) {
             char a[40], b[40], c[40];
             snprintf(why, len, "parameter '%s' must be within [%s, %s], got %s", name,
                      lc__numstr(s->min, a), lc__numstr(s->max, b), lc__numstr(value, c));
-            return -1;
+            return LC__PARAM_BAD;
         }
         return (long)i;
     }
@@ -290,12 +290,12 @@ long lc__plugin_param(const lc_plugin_api *api, const char *name, double value, 
         snprintf(why, len, "plugin '%s' takes no parameters, got '%s'", api->name, name);
     else
         snprintf(why, len, "plugin '%s' has no parameter '%s'", api->name, name);
-    return -1;
+    return LC__PARAM_UNKNOWN;
 }
 
 void lc__host_log(void *ctx, int level, const char *msg)
 {
     lc__host_ctx *h = ctx;
-    lc__diag_add(h->diags, level ? LC_SEV_WARNING : LC_SEV_NOTE, NULL, 0, 0, "plugin %s: %s",
-                 h->plugin, msg ? msg : "");
+    lc__diag_add(h->diags, level ? LC_SEV_WARNING : LC_SEV_NOTE, LC_DIAG_PLUGIN, NULL, 0, 0,
+                 "plugin %s: %s", h->plugin, msg ? msg : "");
 }

@@ -38,7 +38,10 @@ char *lc__plugin_find(const char *name, char *tried, size_t len, char **shadowed
  * written into "buf". */
 const char *lc__plugin_hint(const char *name, char *buf, size_t len);
 
-/* Checks one parameter against the schema; returns its index, or -1 with the reason. */
+/* Checks one parameter against the schema; returns its index, or LC__PARAM_UNKNOWN or
+ * LC__PARAM_BAD with the reason in "why". */
+#define LC__PARAM_UNKNOWN (-2) /* lc__plugin_param: the plugin has no such parameter */
+#define LC__PARAM_BAD (-1)     /* ... it has, but the value is not allowed */
 long lc__plugin_param(const lc_plugin_api *api, const char *name, double value, char *why,
                       size_t len);
 

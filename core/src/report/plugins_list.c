@@ -44,7 +44,7 @@ static lc_status scan_dir(const char *dir, found *fd, lc_diags *d)
         char why[512];
         lc_status r = lc__plugin_open(path, &pl, why, sizeof why);
         if (r == LC_EINPUT)
-            lc__diag_add(d, LC_SEV_WARNING, path, 0, 0, "not listed: %s", why);
+            lc__diag_add(d, LC_SEV_WARNING, LC_DIAG_PLUGIN, path, 0, 0, "not listed: %s", why);
         lc__free(path);
         if (r == LC_ENOMEM)
             rc = r;
@@ -55,7 +55,7 @@ static lc_status scan_dir(const char *dir, found *fd, lc_diags *d)
             if (strcmp(fd->items[i]->api->name, pl->api->name) == 0)
                 first = fd->items[i];
         if (first) { /* the one earlier in the search path is the one that loads */
-            lc__diag_add(d, LC_SEV_WARNING, pl->path, 0, 0,
+            lc__diag_add(d, LC_SEV_WARNING, LC_DIAG_PLUGIN, pl->path, 0, 0,
                          "plugin '%s' here is shadowed by %s, earlier in the search path",
                          pl->api->name, first->path);
             lc__plugin_close(pl);

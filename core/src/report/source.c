@@ -110,7 +110,7 @@ lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf, l
         while (i < pf->n_accts && strcmp(pf->accts[i].id, opts->accounts[k]) != 0)
             i++;
         if (i == pf->n_accts) {
-            lc__diag_add(diags, LC_SEV_ERROR, NULL, 0, 0, "no account '%s' in the portfolio",
+            lc__diag_add(diags, LC_SEV_ERROR, LC_DIAG_REFERENCE, NULL, 0, 0, "no account '%s' in the portfolio",
                          opts->accounts[k]);
             return LC_EINPUT;
         }

@@ -60,6 +60,19 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
  * are not strings are described, not lost. */
 static int msghandler(lua_State *L)
 {
+    /* Where the error happened, from the stack rather than the message's text: the first
+     * level with a current line is the script's line (errors raised in C sit above it). */
+    lc__lua *lx = *(lc__lua **)lua_getextraspace(L);
+    lua_Debug ar;
+    lx->err_line = 0;
+    lx->err_src[0] = '\0';
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            lx->err_line = ar.currentline;
+            snprintf(lx->err_src, sizeof lx->err_src, "%s", ar.short_src);
+            break;
+        }
+    }
     const char *msg = lua_tostring(L, 1);
     if (!msg) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
@@ -142,6 +155,7 @@ lc__lua *lc__lua_new(size_t mem_limit, long instr_limit)
         lc__free(lx);
         return NULL;
     }
+    *(lc__lua **)lua_getextraspace(lx->L) = lx; /* for the message handler: no allocation */
     if (!protected_run(lx, setup_state, lx)) {
         lua_close(lx->L);
         lc__free(lx);
@@ -235,8 +249,22 @@ static int load_protected(lua_State *L)
 }
 
 /* "path:LINE: message" from Lua -> a diagnostic at that line of the script. */
-static void report_lua_error(lc__ld *ld, const char *path, const char *msg, const lc__node *at)
+static void report_lua_error(lc__lua *lx, lc__ld *ld, const char *path, const char *msg,
+                             const lc__node *at)
 {
+    if (lx->err_line > 0) {
+        /* Lua put "short_src:line: " before the text; the stack told us both. */
+        char prefix[sizeof lx->err_src + 32];
+        int pn = snprintf(prefix, sizeof prefix, "%s:%d: ", lx->err_src, lx->err_line);
+        const char *text = pn > 0 && strncmp(msg, prefix, (size_t)pn) == 0 ? msg + pn : msg;
+        ld->n_errors++;
+        if (lc__diag_add(ld->diags, LC_SEV_ERROR, LC_DIAG_SCRIPT, path, (unsigned)lx->err_line,
+                         0, "%s", text) == LC_ENOMEM)
+            ld->oom = true;
+        return;
+    }
+    /* A syntax error has no stack: Lua's compiler gives its position only in the text,
+     * as "chunkname:line:", with the chunk name we chose ("@path"). */
     size_t pl = strlen(path);
     if (strncmp(msg, path, pl) == 0 && msg[pl] == ':') {
         char *end;
@@ -246,12 +274,12 @@ static void report_lua_error(lc__ld *ld, const char *path, const char *msg, cons
             while (*text == ' ')
                 text++;
             ld->n_errors++;
-            if (lc__diag_add(ld->diags, LC_SEV_ERROR, path, (unsigned)line, 0, "%s", text) == LC_ENOMEM)
+            if (lc__diag_add(ld->diags, LC_SEV_ERROR, LC_DIAG_SCRIPT, path, (unsigned)line, 0, "%s", text) == LC_ENOMEM)
                 ld->oom = true;
             return;
         }
     }
-    lc__ld_error(ld, at->line, at->col, "script %s: %s", path, msg);
+    lc__ld_error(ld, LC_DIAG_SCRIPT, at->line, at->col, "script %s: %s", path, msg);
 }
 
 lc_status lc__lua_load_script(lc__lua *lx, lc__ld *ld, const char *path, const char *name,
@@ -264,7 +292,7 @@ lc_status lc__lua_load_script(lc__lua *lx, lc__ld *ld, const char *path, const c
     lc_diags_init(&local);
     lc_status rc = lc__read_file(path, &buf, &len, &local);
     if (rc) {
-        lc__ld_error(ld, at->line, at->col, "script %s: %s", path,
+        lc__ld_error(ld, LC_DIAG_SCRIPT, at->line, at->col, "script %s: %s", path,
                      local.head ? local.head->msg : lc_strerror(rc));
         lc_diags_free(&local);
         return rc == LC_ENOMEM ? rc : LC_OK;
@@ -292,12 +320,12 @@ lc_status lc__lua_load_script(lc__lua *lx, lc__ld *ld, const char *path, const c
     if (!ok && lx->oom)
         return LC_ENOMEM;
     if (!ok) {
-        report_lua_error(ld, path, lx->err, at);
+        report_lua_error(lx, ld, path, lx->err, at);
         return LC_OK;
     }
     lua_pop(lx->L, 1);
     if (job.bad[0]) {
-        lc__ld_error(ld, at->line, at->col, "script %s %s", path, job.bad);
+        lc__ld_error(ld, LC_DIAG_SCRIPT, at->line, at->col, "script %s %s", path, job.bad);
         return LC_OK;
     }
     lx->n_scripts++;

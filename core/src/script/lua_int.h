@@ -50,6 +50,8 @@ typedef struct lc__lua {
     size_t n_found, cap_found;
     const lc__script *cur;   /* the script being called */
     char err[512];           /* the first line of the last error, kept in C memory */
+    int err_line;            /* the script line of the last error, from the stack; 0 if none */
+    char err_src[80];        /* ... and its chunk's short name (LUA_IDSIZE) */
     bool oom;                /* an allocation failed below the cap: real out of memory */
     bool lost;               /* a string of the account could not be kept: out of memory */
 } lc__lua;

@@ -86,7 +86,7 @@ static lc_status build(builder *b, const lc__event *ev, lc__node **out)
                 return LC_OK;
             }
         }
-        lc__diag_add(b->r->diags, LC_SEV_ERROR, b->r->file, ev->line, ev->col,
+        lc__diag_add(b->r->diags, LC_SEV_ERROR, LC_DIAG_SYNTAX, b->r->file, ev->line, ev->col,
                      "alias '*%s' names no anchor defined before it", ev->s);
         return LC_EINPUT;
     }
@@ -110,7 +110,7 @@ static lc_status build(builder *b, const lc__event *ev, lc__node **out)
     case LC__EV_MAP:
     case LC__EV_SEQ:
         if (++b->depth > 64) {
-            lc__diag_add(b->r->diags, LC_SEV_ERROR, b->r->file, ev->line, ev->col,
+            lc__diag_add(b->r->diags, LC_SEV_ERROR, LC_DIAG_LIMIT, b->r->file, ev->line, ev->col,
                          "document nested deeper than 64 levels");
             return LC_EINPUT;
         }
@@ -139,31 +139,33 @@ lc_status lc__node_parse(lc__reader *r, lc__arena *a, lc__node **proot)
 
 /* ==== Errors ============================================================ */
 
-static void ld_vreport(lc__ld *ld, lc_severity sev, unsigned line, unsigned col,
-                       const char *fmt, va_list ap) LC_PRINTF(5, 0);
+static void ld_vreport(lc__ld *ld, lc_severity sev, lc_diag_code code, unsigned line,
+                       unsigned col, const char *fmt, va_list ap) LC_PRINTF(6, 0);
 
-static void ld_vreport(lc__ld *ld, lc_severity sev, unsigned line, unsigned col,
-                       const char *fmt, va_list ap)
+static void ld_vreport(lc__ld *ld, lc_severity sev, lc_diag_code code, unsigned line,
+                       unsigned col, const char *fmt, va_list ap)
 {
     if (sev == LC_SEV_ERROR)
         ld->n_errors++;
-    if (lc__diag_vadd(ld->diags, sev, ld->file, line, col, fmt, ap) == LC_ENOMEM)
+    if (lc__diag_vadd(ld->diags, sev, code, ld->file, line, col, fmt, ap) == LC_ENOMEM)
         ld->oom = true;
 }
 
-void lc__ld_error(lc__ld *ld, unsigned line, unsigned col, const char *fmt, ...)
+void lc__ld_error(lc__ld *ld, lc_diag_code code, unsigned line, unsigned col, const char *fmt,
+                  ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    ld_vreport(ld, LC_SEV_ERROR, line, col, fmt, ap);
+    ld_vreport(ld, LC_SEV_ERROR, code, line, col, fmt, ap);
     va_end(ap);
 }
 
-void lc__ld_warn(lc__ld *ld, unsigned line, unsigned col, const char *fmt, ...)
+void lc__ld_warn(lc__ld *ld, lc_diag_code code, unsigned line, unsigned col, const char *fmt,
+                 ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    ld_vreport(ld, LC_SEV_WARNING, line, col, fmt, ap);
+    ld_vreport(ld, LC_SEV_WARNING, code, line, col, fmt, ap);
     va_end(ap);
 }
 
@@ -190,25 +192,25 @@ bool lc__scalar_number(lc__ld *ld, const char *s, size_t len, bool quoted, unsig
     double v;
     if (quoted) {
         if (lc__parse_number(s, len, &v))
-            lc__ld_error(ld, line, col, "expected a number, got the string \"%.*s\" (remove the quotes)",
+            lc__ld_error(ld, LC_DIAG_TYPE, line, col, "expected a number, got the string \"%.*s\" (remove the quotes)",
                          SHOW(len), s);
         else
-            lc__ld_error(ld, line, col, "expected a number, got the string \"%.*s\"", SHOW(len), s);
+            lc__ld_error(ld, LC_DIAG_TYPE, line, col, "expected a number, got the string \"%.*s\"", SHOW(len), s);
         return false;
     }
     if (len == 0 || (len == 1 && s[0] == '~') || (len == 4 && memcmp(s, "null", 4) == 0)) {
-        lc__ld_error(ld, line, col, "expected a number, got nothing (null)");
+        lc__ld_error(ld, LC_DIAG_TYPE, line, col, "expected a number, got nothing (null)");
         return false;
     }
     if (!lc__parse_number(s, len, &v)) {
         if (lc__is_nonfinite_word(s, len))
-            lc__ld_error(ld, line, col, "expected a finite number, got '%.*s'", SHOW(len), s);
+            lc__ld_error(ld, LC_DIAG_TYPE, line, col, "expected a finite number, got '%.*s'", SHOW(len), s);
         else
-            lc__ld_error(ld, line, col, "expected a number, got '%.*s'", SHOW(len), s);
+            lc__ld_error(ld, LC_DIAG_TYPE, line, col, "expected a number, got '%.*s'", SHOW(len), s);
         return false;
     }
     if (!isfinite(v)) {
-        lc__ld_error(ld, line, col, "expected a finite number, got '%.*s', which is out of range",
+        lc__ld_error(ld, LC_DIAG_TYPE, line, col, "expected a finite number, got '%.*s', which is out of range",
                      SHOW(len), s);
         return false;
     }
@@ -220,11 +222,11 @@ bool lc__scalar_string(lc__ld *ld, const char *s, size_t len, bool quoted, unsig
                        unsigned col)
 {
     if (!quoted && (len == 0 || (len == 1 && s[0] == '~') || (len == 4 && !memcmp(s, "null", 4)))) {
-        lc__ld_error(ld, line, col, "expected a string, got nothing (null)");
+        lc__ld_error(ld, LC_DIAG_TYPE, line, col, "expected a string, got nothing (null)");
         return false;
     }
     if (memchr(s, '\0', len)) {
-        lc__ld_error(ld, line, col, "expected a string without NUL characters");
+        lc__ld_error(ld, LC_DIAG_TYPE, line, col, "expected a string without NUL characters");
         return false;
     }
     return true;
@@ -241,7 +243,7 @@ bool lc__scalar_bool(lc__ld *ld, const char *s, size_t len, bool quoted, unsigne
         *out = false;
         return true;
     }
-    lc__ld_error(ld, line, col, "expected true or false, got '%.*s'", SHOW(len), s);
+    lc__ld_error(ld, LC_DIAG_TYPE, line, col, "expected true or false, got '%.*s'", SHOW(len), s);
     return false;
 }
 
@@ -250,10 +252,10 @@ bool lc__node_expect(lc__ld *ld, const lc__node *n, lc__node_kind kind)
     if (n->kind == kind)
         return true;
     if (n->kind == LC__NODE_SCALAR)
-        lc__ld_error(ld, n->line, n->col, "expected %s, got '%.*s'", lc__node_kind_name(kind),
+        lc__ld_error(ld, LC_DIAG_VALUE, n->line, n->col, "expected %s, got '%.*s'", lc__node_kind_name(kind),
                      SHOW(n->len), n->s);
     else
-        lc__ld_error(ld, n->line, n->col, "expected %s, got %s", lc__node_kind_name(kind),
+        lc__ld_error(ld, LC_DIAG_VALUE, n->line, n->col, "expected %s, got %s", lc__node_kind_name(kind),
                      lc__node_kind_name(n->kind));
     return false;
 }
@@ -261,7 +263,7 @@ bool lc__node_expect(lc__ld *ld, const lc__node *n, lc__node_kind kind)
 bool lc__node_number(lc__ld *ld, const lc__node *n, double *out)
 {
     if (n->kind != LC__NODE_SCALAR) {
-        lc__ld_error(ld, n->line, n->col, "expected a number, got %s", lc__node_kind_name(n->kind));
+        lc__ld_error(ld, LC_DIAG_TYPE, n->line, n->col, "expected a number, got %s", lc__node_kind_name(n->kind));
         return false;
     }
     return lc__scalar_number(ld, n->s, n->len, n->quoted, n->line, n->col, out);
@@ -273,7 +275,7 @@ bool lc__node_integer(lc__ld *ld, const lc__node *n, int64_t *out)
     if (!lc__node_number(ld, n, &v))
         return false;
     if (v != floor(v) || fabs(v) > 9007199254740992.0) {
-        lc__ld_error(ld, n->line, n->col, "expected a whole number, got '%s'", n->s);
+        lc__ld_error(ld, LC_DIAG_TYPE, n->line, n->col, "expected a whole number, got '%s'", n->s);
         return false;
     }
     *out = (int64_t)v;
@@ -283,7 +285,7 @@ bool lc__node_integer(lc__ld *ld, const lc__node *n, int64_t *out)
 bool lc__node_string(lc__ld *ld, const lc__node *n, const char **out)
 {
     if (n->kind != LC__NODE_SCALAR) {
-        lc__ld_error(ld, n->line, n->col, "expected a string, got %s", lc__node_kind_name(n->kind));
+        lc__ld_error(ld, LC_DIAG_TYPE, n->line, n->col, "expected a string, got %s", lc__node_kind_name(n->kind));
         return false;
     }
     if (!lc__scalar_string(ld, n->s, n->len, n->quoted, n->line, n->col))
@@ -295,7 +297,7 @@ bool lc__node_string(lc__ld *ld, const lc__node *n, const char **out)
 bool lc__node_bool(lc__ld *ld, const lc__node *n, bool *out)
 {
     if (n->kind != LC__NODE_SCALAR) {
-        lc__ld_error(ld, n->line, n->col, "expected true or false, got %s",
+        lc__ld_error(ld, LC_DIAG_TYPE, n->line, n->col, "expected true or false, got %s",
                      lc__node_kind_name(n->kind));
         return false;
     }
@@ -309,7 +311,7 @@ void lc__ld_unknown_key(lc__ld *ld, const char *k, unsigned line, unsigned col,
 {
     const char *hint = nkeys ? lc__did_you_mean_in(k, &keys[0].name, nkeys, sizeof(*keys)) : NULL;
     if (hint) {
-        lc__ld_error(ld, line, col, "unknown key '%s' (did you mean '%s'?)", k, hint);
+        lc__ld_error(ld, LC_DIAG_UNKNOWN_KEY, line, col, "unknown key '%s' (did you mean '%s'?)", k, hint);
         return;
     }
     char list[512];
@@ -320,7 +322,7 @@ void lc__ld_unknown_key(lc__ld *ld, const char *k, unsigned line, unsigned col,
                                 keys[i].name);
     if (i < nkeys) /* say the list is cut, never cut it silently */
         snprintf(list + off, sizeof list - off, " and %zu more", nkeys - i);
-    lc__ld_error(ld, line, col, "unknown key '%s'; expected one of %s", k, list);
+    lc__ld_error(ld, LC_DIAG_UNKNOWN_KEY, line, col, "unknown key '%s'; expected one of %s", k, list);
 }
 
 bool lc__node_map(lc__ld *ld, const lc__node *m, const lc__key *keys, size_t nkeys,
@@ -330,10 +332,10 @@ bool lc__node_map(lc__ld *ld, const lc__node *m, const lc__key *keys, size_t nke
         vals[i] = NULL;
     if (m->kind != LC__NODE_MAP) {
         if (m->kind == LC__NODE_SCALAR)
-            lc__ld_error(ld, m->line, m->col, "expected %s (a mapping), got '%.*s'", what,
+            lc__ld_error(ld, LC_DIAG_TYPE, m->line, m->col, "expected %s (a mapping), got '%.*s'", what,
                          SHOW(m->len), m->s);
         else
-            lc__ld_error(ld, m->line, m->col, "expected %s (a mapping), got %s", what,
+            lc__ld_error(ld, LC_DIAG_TYPE, m->line, m->col, "expected %s (a mapping), got %s", what,
                          lc__node_kind_name(m->kind));
         return false;
     }
@@ -342,7 +344,7 @@ bool lc__node_map(lc__ld *ld, const lc__node *m, const lc__key *keys, size_t nke
     for (size_t i = 0; i + 1 < m->n; i += 2) {
         const lc__node *k = m->kids[i];
         if (k->kind != LC__NODE_SCALAR) {
-            lc__ld_error(ld, k->line, k->col, "expected a key (a string), got %s",
+            lc__ld_error(ld, LC_DIAG_TYPE, k->line, k->col, "expected a key (a string), got %s",
                          lc__node_kind_name(k->kind));
             continue;
         }
@@ -354,7 +356,7 @@ bool lc__node_map(lc__ld *ld, const lc__node *m, const lc__key *keys, size_t nke
             continue;
         }
         if (vals[j]) {
-            lc__ld_error(ld, k->line, k->col, "duplicate key '%s' (first given at line %u)", k->s,
+            lc__ld_error(ld, LC_DIAG_DUPLICATE, k->line, k->col, "duplicate key '%s' (first given at line %u)", k->s,
                          keynode[j]->line);
             continue;
         }
@@ -364,7 +366,7 @@ bool lc__node_map(lc__ld *ld, const lc__node *m, const lc__key *keys, size_t nke
     }
     for (size_t j = 0; j < nkeys; j++)
         if (keys[j].required && !vals[j])
-            lc__ld_error(ld, m->line, m->col, "%s is missing required key '%s'", what,
+            lc__ld_error(ld, LC_DIAG_MISSING, m->line, m->col, "%s is missing required key '%s'", what,
                          keys[j].name);
     return true;
 }

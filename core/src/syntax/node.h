@@ -34,8 +34,11 @@ typedef struct lc__ld {
     bool oom;
 } lc__ld;
 
-void lc__ld_error(lc__ld *ld, unsigned line, unsigned col, const char *fmt, ...) LC_PRINTF(4, 5);
-void lc__ld_warn(lc__ld *ld, unsigned line, unsigned col, const char *fmt, ...) LC_PRINTF(4, 5);
+/* Reports an error or a warning with stable code "code" at line:col of the loader's file. */
+void lc__ld_error(lc__ld *ld, lc_diag_code code, unsigned line, unsigned col, const char *fmt,
+                  ...) LC_PRINTF(5, 6);
+void lc__ld_warn(lc__ld *ld, lc_diag_code code, unsigned line, unsigned col, const char *fmt,
+                 ...) LC_PRINTF(5, 6);
 
 /* Scalar conversions: on failure they report "expected ..., got ..." at the given place
  * and return false. */

@@ -74,10 +74,10 @@ static lc_status yaml_fail(lc__reader *r)
     unsigned col = (unsigned)yp->problem_mark.column + 1;
     const char *problem = yp->problem ? yp->problem : "syntax error";
     if (yp->context)
-        lc__diag_add(r->diags, LC_SEV_ERROR, r->file, line, col, "invalid YAML: %s %s", problem,
+        lc__diag_add(r->diags, LC_SEV_ERROR, LC_DIAG_SYNTAX, r->file, line, col, "invalid YAML: %s %s", problem,
                      yp->context);
     else
-        lc__diag_add(r->diags, LC_SEV_ERROR, r->file, line, col, "invalid YAML: %s", problem);
+        lc__diag_add(r->diags, LC_SEV_ERROR, LC_DIAG_SYNTAX, r->file, line, col, "invalid YAML: %s", problem);
     r->failed = true;
     return LC_EINPUT;
 }
@@ -98,7 +98,7 @@ static lc_status yaml_next(lc__reader *r, lc__event *ev)
         ev->col = (unsigned)e->start_mark.column + 1;
         if (e->type == YAML_MAPPING_START_EVENT || e->type == YAML_SEQUENCE_START_EVENT) {
             if (++r->ydepth > LC__MAX_DEPTH) {
-                lc__diag_add(r->diags, LC_SEV_ERROR, r->file, ev->line, ev->col,
+                lc__diag_add(r->diags, LC_SEV_ERROR, LC_DIAG_SYNTAX, r->file, ev->line, ev->col,
                              "invalid YAML: nesting deeper than %d levels", LC__MAX_DEPTH);
                 r->failed = true;
                 return LC_EINPUT;
@@ -113,7 +113,7 @@ static lc_status yaml_next(lc__reader *r, lc__event *ev)
             continue;
         case YAML_DOCUMENT_START_EVENT:
             if (r->ydoc_seen) {
-                lc__diag_add(r->diags, LC_SEV_ERROR, r->file, ev->line, ev->col,
+                lc__diag_add(r->diags, LC_SEV_ERROR, LC_DIAG_SYNTAX, r->file, ev->line, ev->col,
                              "expected one YAML document, found a second");
                 r->failed = true;
                 return LC_EINPUT;

@@ -22,7 +22,8 @@ static lc_status fail_at(lc__reader *r, const char *at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    lc_status rc = lc__diag_vadd(r->diags, LC_SEV_ERROR, r->file, r->line, col_of(r, at), fmt, ap);
+    lc_status rc = lc__diag_vadd(r->diags, LC_SEV_ERROR, LC_DIAG_SYNTAX, r->file, r->line,
+                                 col_of(r, at), fmt, ap);
     va_end(ap);
     r->failed = true;
     return rc == LC_ENOMEM ? LC_ENOMEM : LC_EINPUT;
