@@ -7,6 +7,7 @@
  */
 #include "base/prefix.h"
 
+#include "model/fields.h"
 #include "model/portfolio.h"
 #include "report/report.h"
 
@@ -154,18 +155,9 @@ static void write_position(lc__out *o, const lc_position_result *p)
 {
     lc__out_lit(o, "{\"market\":");
     lc__out_json_str(o, p->market);
-    key_num(o, ",\"qty\":", p->qty);
-    key_num(o, ",\"entry\":", p->entry);
-    key_num(o, ",\"mark\":", p->mark);
-    key_num(o, ",\"notional\":", p->notional);
-    key_num(o, ",\"tier\":", p->tier);
-    key_num(o, ",\"max_leverage\":", p->max_leverage);
-    key_num(o, ",\"mmr\":", p->mmr);
-    key_num(o, ",\"maintenance_amount\":", p->maintenance_amount);
-    key_num(o, ",\"maintenance_margin\":", p->maintenance_margin);
-    key_num(o, ",\"initial_margin\":", p->initial_margin);
-    key_num(o, ",\"upnl\":", p->upnl);
-    key_num(o, ",\"liquidation_price\":", p->liquidation_price);
+#define WRITE(name, kind) key_num(o, ",\"" #name "\":", (double)p->name);
+    LC__POSITION_NUMBERS(WRITE)
+#undef WRITE
     lc__out_str(o, p->over_limit ? ",\"over_limit\":true" : ",\"over_limit\":false");
     lc__out_lit(o, ",\"binding\":\"");
     lc__out_str(o, lc_binding_name(p->binding));
@@ -241,16 +233,9 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     }
     if (br != few)
         lc__free(br);
-    key_num(o, ",\"collateral\":", a->collateral);
-    key_num(o, ",\"equity\":", a->equity);
-    key_num(o, ",\"total_equity\":", a->total_equity);
-    key_num(o, ",\"upnl\":", a->upnl);
-    key_num(o, ",\"notional\":", a->notional);
-    key_num(o, ",\"maintenance_margin\":", a->maintenance_margin);
-    key_num(o, ",\"initial_margin\":", a->initial_margin);
-    key_num(o, ",\"available\":", a->available);
-    key_num(o, ",\"margin_ratio\":", a->margin_ratio);
-    key_num(o, ",\"leverage\":", a->leverage);
+#define WRITE(name, kind) key_num(o, ",\"" #name "\":", a->name);
+    LC__ACCOUNT_NUMBERS(WRITE)
+#undef WRITE
     if (a->core_status != a->status) {
         lc__out_lit(o, ",\"core_status\":\"");
         lc__out_str(o, lc_verdict_name(a->core_status));

@@ -9,6 +9,7 @@
  */
 #include "base/prefix.h"
 
+#include "model/fields.h"
 #include "model/portfolio.h"
 #include "rules/rules.h"
 #include "script/lua_int.h"
@@ -17,6 +18,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 typedef struct view {
@@ -66,38 +68,60 @@ static int view_newindex(lua_State *L)
 
 /* ==== Positions ========================================================= */
 
-static const char *const pos_fields[] = {
-    "market", "qty", "entry", "mark", "notional", "tier", "max_leverage", "tier_max_leverage",
-    "mmr", "maintenance_amount", "maintenance_margin", "initial_margin", "upnl",
-    "liquidation_price", "isolated", "isolated_margin", "equity", "margin_ratio", "status",
-    "binding", "side", "over_limit", NULL};
+/* The figures every report writes (model/fields.h), then what only scripts see. */
+#define NUMBER_ROW(name, kind) {#name, offsetof(lc_position_result, name), KIND_##kind},
+#define KIND_NUM 0
+#define KIND_INT 1
+typedef struct number_field {
+    const char *name;
+    size_t offset;
+    int kind;
+} number_field;
+
+static const number_field pos_numbers[] = {LC__POSITION_NUMBERS(NUMBER_ROW)};
+#undef NUMBER_ROW
+
+enum { P_MARKET = 1, P_TIER_MAXLEV, P_ISOLATED, P_ISO_MARGIN, P_EQUITY, P_MR, P_STATUS,
+       P_BINDING, P_SIDE, P_OVER_LIMIT, P_NUMBERS };
+
+static const char *const pos_fields[] = {"market", "tier_max_leverage", "isolated",
+                                         "isolated_margin", "equity", "margin_ratio", "status",
+                                         "binding", "side", "over_limit", NULL};
+
+/* Pushes the figure at "offset" of "base" as its kind says; NaN is nil. */
+static void push_field(lua_State *L, const void *base, const number_field *f)
+{
+    const char *at = (const char *)base + f->offset;
+    if (f->kind == KIND_INT) {
+        unsigned u;
+        memcpy(&u, at, sizeof u);
+        lua_pushinteger(L, u);
+    } else {
+        double d;
+        memcpy(&d, at, sizeof d);
+        push_num(L, d);
+    }
+}
 
 static int pos_index(lua_State *L)
 {
     const lc_position_result *p = check_view(L, "a position");
-    switch (field_id(L)) {
-    case 1: lua_pushstring(L, p->market); break;
-    case 2: lua_pushnumber(L, p->qty); break;
-    case 3: lua_pushnumber(L, p->entry); break;
-    case 4: lua_pushnumber(L, p->mark); break;
-    case 5: lua_pushnumber(L, p->notional); break;
-    case 6: lua_pushinteger(L, p->tier); break;
-    case 7: lua_pushnumber(L, p->max_leverage); break;
-    case 8: lua_pushnumber(L, p->tier_max_leverage); break;
-    case 9: lua_pushnumber(L, p->mmr); break;
-    case 10: lua_pushnumber(L, p->maintenance_amount); break;
-    case 11: lua_pushnumber(L, p->maintenance_margin); break;
-    case 12: lua_pushnumber(L, p->initial_margin); break;
-    case 13: lua_pushnumber(L, p->upnl); break;
-    case 14: push_num(L, p->liquidation_price); break;
-    case 15: lua_pushboolean(L, p->isolated); break;
-    case 16: push_num(L, p->isolated ? p->isolated_margin : (double)NAN); break;
-    case 17: push_num(L, p->isolated ? p->equity : (double)NAN); break;
-    case 18: push_num(L, p->isolated ? p->margin_ratio : (double)NAN); break;
-    case 19: lua_pushstring(L, p->isolated ? lc_verdict_name(p->status) : "cross"); break;
-    case 20: lua_pushstring(L, lc_binding_name(p->binding)); break;
-    case 21: lua_pushstring(L, p->qty > 0 ? "long" : "short"); break;
-    case 22: lua_pushboolean(L, p->over_limit); break;
+    int id = field_id(L);
+    if (id >= P_NUMBERS && (size_t)(id - P_NUMBERS) < LC_ARRAY_LEN(pos_numbers)) {
+        push_field(L, p, &pos_numbers[id - P_NUMBERS]);
+        return 1;
+    }
+    switch (id) {
+    case P_MARKET: lua_pushstring(L, p->market); break;
+    case P_TIER_MAXLEV: lua_pushnumber(L, p->tier_max_leverage); break;
+    case P_ISOLATED: lua_pushboolean(L, p->isolated); break;
+    case P_ISO_MARGIN: push_num(L, p->isolated ? p->isolated_margin : (double)NAN); break;
+    case P_EQUITY: push_num(L, p->isolated ? p->equity : (double)NAN); break;
+    case P_MR: push_num(L, p->isolated ? p->margin_ratio : (double)NAN); break;
+    case P_STATUS: lua_pushstring(L, p->isolated ? lc_verdict_name(p->status) : "cross"); break;
+    case P_BINDING: lua_pushstring(L, lc_binding_name(p->binding)); break;
+    case P_SIDE: lua_pushstring(L, p->qty > 0 ? "long" : "short"); break;
+    case P_OVER_LIMIT: lua_pushboolean(L, p->over_limit); break;
     default: lua_pushnil(L);
     }
     return 1;
@@ -120,29 +144,29 @@ void lc__lua_push_position(lc__lua *lx, lc_position_result *p)
 
 /* ==== Accounts ========================================================== */
 
-static const char *const acct_fields[] = {
-    "id", "collateral", "equity", "upnl", "notional", "maintenance_margin", "initial_margin",
-    "available", "margin_ratio", "leverage", "status", "tags", "created", "meta", "positions",
-    "n_positions", NULL};
+#define NUMBER_ROW(name, kind) {#name, offsetof(lc_account_result, name), KIND_##kind},
+static const number_field acct_numbers[] = {LC__ACCOUNT_NUMBERS(NUMBER_ROW)};
+#undef NUMBER_ROW
+
+enum { A_ID = 1, A_STATUS, A_TAGS, A_CREATED, A_META, A_POSITIONS, A_N_POSITIONS, A_NUMBERS };
+
+static const char *const acct_fields[] = {"id", "status", "tags", "created", "meta",
+                                          "positions", "n_positions", NULL};
 
 static int acct_index(lua_State *L)
 {
     lc__lua *lx = host(L);
     const lc_account_result *a = check_view(L, "an account");
     const lc__acct *in = lx->ain;
-    switch (field_id(L)) {
-    case 1: lua_pushstring(L, a->id); break;
-    case 2: lua_pushnumber(L, a->collateral); break;
-    case 3: lua_pushnumber(L, a->equity); break;
-    case 4: lua_pushnumber(L, a->upnl); break;
-    case 5: lua_pushnumber(L, a->notional); break;
-    case 6: lua_pushnumber(L, a->maintenance_margin); break;
-    case 7: lua_pushnumber(L, a->initial_margin); break;
-    case 8: lua_pushnumber(L, a->available); break;
-    case 9: push_num(L, a->margin_ratio); break;
-    case 10: push_num(L, a->leverage); break;
-    case 11: lua_pushstring(L, lc_verdict_name(a->status)); break;
-    case 12:
+    int id = field_id(L);
+    if (id >= A_NUMBERS && (size_t)(id - A_NUMBERS) < LC_ARRAY_LEN(acct_numbers)) {
+        push_field(L, a, &acct_numbers[id - A_NUMBERS]);
+        return 1;
+    }
+    switch (id) {
+    case A_ID: lua_pushstring(L, a->id); break;
+    case A_STATUS: lua_pushstring(L, lc_verdict_name(a->status)); break;
+    case A_TAGS:
         lua_createtable(L, (int)in->n_tags, 0);
         for (size_t i = 0; i < in->n_tags; i++) {
             lua_pushstring(L, in->tags[i]);
@@ -150,8 +174,8 @@ static int acct_index(lua_State *L)
         }
         lc__lua_make_readonly(lx);
         break;
-    case 13: push_num(L, in->created); break;
-    case 14:
+    case A_CREATED: push_num(L, in->created); break;
+    case A_META:
         lua_createtable(L, 0, (int)in->n_meta);
         for (size_t i = 0; i < in->n_meta; i++) {
             const lc__meta *m = &in->meta[i];
@@ -165,7 +189,7 @@ static int acct_index(lua_State *L)
         }
         lc__lua_make_readonly(lx);
         break;
-    case 15:
+    case A_POSITIONS:
         lua_createtable(L, (int)a->n_positions, 0);
         for (size_t i = 0; i < a->n_positions; i++) {
             lc__lua_push_position(lx, &lx->positions[i]);
@@ -173,7 +197,7 @@ static int acct_index(lua_State *L)
         }
         lc__lua_make_readonly(lx);
         break;
-    case 16: lua_pushinteger(L, (lua_Integer)a->n_positions); break;
+    case A_N_POSITIONS: lua_pushinteger(L, (lua_Integer)a->n_positions); break;
     default: lua_pushnil(L);
     }
     return 1;
@@ -185,15 +209,21 @@ void lc__lua_push_account(lc__lua *lx, lc_account_result *a)
 }
 
 /* A view's metatable: __index through the field table, writes refused. */
-static int view_metatable(lc__lua *lx, const char *const *fields, lua_CFunction index,
+static int view_metatable(lc__lua *lx, const char *const *fields,
+                          const number_field *numbers, size_t n_numbers, lua_CFunction index,
                           const char *what)
 {
     lua_State *L = lx->L;
     lua_newtable(L);
     lua_newtable(L);
+    int id = 1;
     for (int i = 0; fields[i]; i++) {
-        lua_pushinteger(L, i + 1);
+        lua_pushinteger(L, id++);
         lua_setfield(L, -2, fields[i]);
+    }
+    for (size_t i = 0; i < n_numbers; i++) { /* ids from P_NUMBERS / A_NUMBERS on */
+        lua_pushinteger(L, id++);
+        lua_setfield(L, -2, numbers[i].name);
     }
     lua_pushlightuserdata(L, lx);
     lua_pushcclosure(L, index, 2);
@@ -360,8 +390,10 @@ void lc__lua_open_api(lc__lua *lx)
     lua_pushlightuserdata(L, lx);
     luaL_setfuncs(L, fns, 1);
     lua_setglobal(L, "levcal");
-    lx->pos_mt = view_metatable(lx, pos_fields, pos_index, "a position");
-    lx->acct_mt = view_metatable(lx, acct_fields, acct_index, "an account");
+    lx->pos_mt = view_metatable(lx, pos_fields, pos_numbers, LC_ARRAY_LEN(pos_numbers), pos_index,
+                                "a position");
+    lx->acct_mt = view_metatable(lx, acct_fields, acct_numbers, LC_ARRAY_LEN(acct_numbers),
+                                 acct_index, "an account");
 }
 
 /* ==== Policy values ===================================================== */
