@@ -175,6 +175,13 @@ void lc__out_num(lc__out *o, double v); /* JSON number, or null if not finite */
 void lc__out_json_str(lc__out *o, const char *s);
 void lc__out_printf(lc__out *o, const char *fmt, ...) LC_PRINTF(2, 3);
 
+/* JSON members: ",\"key\":" and a number (null if not finite), or a string (null if
+ * NULL). "key" is a string literal, written with its comma: lc__out_key_num(o, ",\"qty\":", v). */
+void lc__out_key_num_n(lc__out *o, const char *key, size_t len, double v);
+void lc__out_key_str_n(lc__out *o, const char *key, size_t len, const char *s);
+#define lc__out_key_num(o, key, v) lc__out_key_num_n((o), "" key, sizeof(key) - 1, (v))
+#define lc__out_key_str(o, key, s) lc__out_key_str_n((o), "" key, sizeof(key) - 1, (s))
+
 /* Reserves "n" bytes and returns where to write them; the caller then adds what it
  * wrote to o->len. Never NULL: the buffer is at least 64 KiB and n must be below that. */
 char *lc__out_reserve(lc__out *o, size_t n);

@@ -140,3 +140,18 @@ void lc__out_printf(lc__out *o, const char *fmt, ...)
     if (n > 0)
         o->len += (size_t)n < 1024 ? (size_t)n : 1023;
 }
+
+void lc__out_key_num_n(lc__out *o, const char *key, size_t len, double v)
+{
+    lc__out_mem(o, key, len);
+    lc__out_num(o, v);
+}
+
+void lc__out_key_str_n(lc__out *o, const char *key, size_t len, const char *s)
+{
+    lc__out_mem(o, key, len);
+    if (s)
+        lc__out_json_str(o, s);
+    else
+        lc__out_lit(o, "null");
+}

@@ -51,7 +51,7 @@ static lc_status open_plugin(const lc_vol_request *rq, lc_vol_result *r, lc_diag
     char why[512], tried[1024];
     if (rq->model) {
         if (!rq->policy) {
-            lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_MODEL, NULL, 0, 0, "the request names model '%s' but no policy to define it", rq->model);
+            lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_REQUEST, NULL, 0, 0, "the request names model '%s' but no policy to define it", rq->model);
             return LC_EINPUT;
         }
         const lc_policy *p = rq->policy;
@@ -71,7 +71,7 @@ static lc_status open_plugin(const lc_vol_request *rq, lc_vol_result *r, lc_diag
         return LC_EINPUT;
     }
     if (!rq->plugin) {
-        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_PLUGIN, NULL, 0, 0, "the request names neither a model nor a plugin");
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_REQUEST, NULL, 0, 0, "the request names neither a model nor a plugin");
         return LC_EINPUT;
     }
     char *shadowed = NULL;
@@ -163,7 +163,7 @@ static lc_status from_market(const lc_vol_request *rq, lc_vol_request *out, cons
         return LC_EINPUT;
     }
     if (rq->model || rq->plugin) {
-        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_PLUGIN, NULL, 0, 0,
+        lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_REQUEST, NULL, 0, 0,
                      "a market's request takes its model from the policy; it names no model or plugin");
         return LC_EINPUT;
     }
@@ -330,20 +330,15 @@ lc_status lc_vol_result_write(const lc_vol_result *r, lc_format fmt, FILE *f)
     if (r->market) {
         lc__out_str(&o, "\"market\":");
         lc__out_json_str(&o, r->market);
-        lc__out_str(&o, ",\"confidence\":");
-        lc__out_num(&o, r->confidence);
-        lc__out_str(&o, ",\"z\":");
-        lc__out_num(&o, r->z);
+        lc__out_key_num(&o, ",\"confidence\":", r->confidence);
+        lc__out_key_num(&o, ",\"z\":", r->z);
         lc__out_char(&o, ',');
     }
     lc__out_str(&o, "\"model\":");
     lc__out_json_str(&o, r->model);
-    lc__out_str(&o, ",\"plugin\":");
-    lc__out_json_str(&o, api->name);
-    lc__out_str(&o, ",\"plugin_version\":");
-    lc__out_json_str(&o, api->version);
-    lc__out_str(&o, ",\"plugin_path\":");
-    lc__out_json_str(&o, r->plugin->path);
+    lc__out_key_str(&o, ",\"plugin\":", api->name);
+    lc__out_key_str(&o, ",\"plugin_version\":", api->version);
+    lc__out_key_str(&o, ",\"plugin_path\":", r->plugin->path);
     char d0[16], d1[16];
     lc__format_date(r->first_day, d0);
     lc__format_date(r->last_day, d1);
@@ -375,14 +370,10 @@ lc_status lc_vol_result_write(const lc_vol_result *r, lc_format fmt, FILE *f)
         lc__out_json_str(&o, r->error);
     else
         lc__out_str(&o, "null");
-    lc__out_str(&o, ",\"horizon_days\":");
-    lc__out_num(&o, r->horizon_days);
-    lc__out_str(&o, ",\"sigma\":");
-    lc__out_num(&o, r->sigma);
-    lc__out_str(&o, ",\"sigma_annualized\":");
-    lc__out_num(&o, ann);
-    lc__out_str(&o, ",\"observations\":");
-    lc__out_num(&o, obs);
+    lc__out_key_num(&o, ",\"horizon_days\":", r->horizon_days);
+    lc__out_key_num(&o, ",\"sigma\":", r->sigma);
+    lc__out_key_num(&o, ",\"sigma_annualized\":", ann);
+    lc__out_key_num(&o, ",\"observations\":", obs);
     lc__out_str(&o, "}\n");
     return lc__out_finish(&o);
 }

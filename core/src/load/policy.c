@@ -149,7 +149,7 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
     if (!lc__node_expect(ld, m, LC__NODE_MAP))
         return LC_OK;
     if (m->n == 0) {
-        lc__ld_error(ld, LC_DIAG_HISTORY, m->line, m->col, "expected at least one market under 'markets'");
+        lc__ld_error(ld, LC_DIAG_MISSING, m->line, m->col, "expected at least one market under 'markets'");
         return LC_OK;
     }
     p->markets = lc__arena_alloc(&p->arena, (m->n / 2) * sizeof(*p->markets));
@@ -165,15 +165,7 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
             lc__ld_error(ld, LC_DIAG_VALUE, k->line, k->col, "expected a market name, got an empty string");
             continue;
         }
-        bool dup = false;
-        for (size_t j = 0; j < p->n_markets; j++) {
-            if (strcmp(p->markets[j].name, name) == 0) {
-                lc__ld_error(ld, LC_DIAG_DUPLICATE, k->line, k->col, "market '%s' given twice (first at line %u)",
-                             name, p->markets[j].line);
-                dup = true;
-            }
-        }
-        if (dup)
+        if (!lc__node_key_is_new(ld, m, i, "market"))
             continue;
         lc__market *mk = &p->markets[p->n_markets++];
         memset(mk, 0, sizeof(*mk));
@@ -187,7 +179,7 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
         if (!v[M_TIERS] || !lc__node_expect(ld, v[M_TIERS], LC__NODE_SEQ))
             continue;
         if (v[M_TIERS]->n == 0) {
-            lc__ld_error(ld, LC_DIAG_HISTORY, v[M_TIERS]->line, v[M_TIERS]->col,
+            lc__ld_error(ld, LC_DIAG_MISSING, v[M_TIERS]->line, v[M_TIERS]->col,
                          "expected at least one tier for market '%s'", name);
             continue;
         }

@@ -124,15 +124,7 @@ lc_status lc__load_models(lc__ld *ld, lc_policy *p, const lc__node *m)
         const char *name;
         if (!lc__node_string(ld, k, &name))
             continue;
-        bool dup = false;
-        for (size_t j = 0; j < p->n_models; j++) {
-            if (strcmp(p->models[j].name, name) == 0) {
-                lc__ld_error(ld, LC_DIAG_DUPLICATE, k->line, k->col, "model '%s' given twice (first at line %u)",
-                             name, p->models[j].line);
-                dup = true;
-            }
-        }
-        if (dup)
+        if (!lc__node_key_is_new(ld, m, i, "model"))
             continue;
         lc__model_def *md = &p->models[p->n_models++];
         memset(md, 0, sizeof(*md));
@@ -210,7 +202,7 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
     }
     if (v[V_FALLBACK] && lc__node_number(ld, v[V_FALLBACK], &x)) {
         if (!(x >= 1))
-            lc__ld_error(ld, LC_DIAG_MODEL, v[V_FALLBACK]->line, v[V_FALLBACK]->col,
+            lc__ld_error(ld, LC_DIAG_VALUE, v[V_FALLBACK]->line, v[V_FALLBACK]->col,
                          "expected fallback_max_leverage of at least 1, got %s",
                          v[V_FALLBACK]->s);
         vc->fallback = x;

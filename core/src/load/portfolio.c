@@ -520,7 +520,7 @@ static void load_account(pload *s, const lc__event *start, unsigned *id_lines)
             break;
         case A_CREATED:
             if (string(s, &v) && !lc__parse_time(v.s, v.len, &pf->accts[a].created))
-                lc__ld_error(&s->ld, LC_DIAG_HISTORY, v.line, v.col,
+                lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
                              "expected a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM:SSZ), got '%.*s'",
                              (int)(v.len > 40 ? 40 : v.len), v.s);
             break;

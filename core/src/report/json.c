@@ -15,141 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Money in reason text: to the cent, never "-0.00" (the JSON numbers stay exact). */
-char *lc__cents(double v, char *buf)
-{
-    if (!isfinite(v)) {
-        strcpy(buf, "null");
-        return buf;
-    }
-    snprintf(buf, 40, "%.2f", fabs(v) < 0.005 ? 0.0 : v);
-    return buf;
-}
-
-/* A rate as a percentage with two decimals. */
-static char *percent(double v, char *buf)
-{
-    if (!isfinite(v))
-        strcpy(buf, "null");
-    else
-        snprintf(buf, 40, "%.2f%%", v * 100);
-    return buf;
-}
-
-void lc__position_reason_text(const lc_position_result *p, char *buf, size_t size)
-{
-    char a[48], b[48], c[48];
-    switch (p->reason) {
-    case LC_REASON_NO_EQUITY:
-        snprintf(buf, size, "equity %s is not above 0", lc__cents(p->equity, a));
-        break;
-    case LC_REASON_MARGIN_RATIO:
-        snprintf(buf, size, "maintenance margin %s is not below equity %s (margin ratio %s)",
-                 lc__cents(p->maintenance_margin, a), lc__cents(p->equity, b),
-                 percent(p->margin_ratio, c));
-        break;
-    case LC_REASON_NO_AVAILABLE:
-        snprintf(buf, size, "initial margin %s exceeds equity %s", lc__cents(p->initial_margin, a),
-                 lc__cents(p->equity, b));
-        break;
-    case LC_REASON_POSITION_LIMIT:
-        snprintf(buf, size, "%s notional %s is at or above the market's position limit",
-                 p->market, lc__cents(p->notional, a));
-        break;
-    default:
-        buf[0] = '\0';
-        break;
-    }
-}
-
-void lc__breach_text(const lc_breach *br, const lc_account_result *ac,
-                     const lc_position_result *pos, char *buf, size_t size)
-{
-    char a[48], b[48], c[48];
-    const lc_position_result *p = br->index < ac->n_positions ? &pos[br->index] : NULL;
-    switch (br->reason) {
-    case LC_REASON_NONE:
-        buf[0] = '\0';
-        break;
-    case LC_REASON_NO_EQUITY:
-        snprintf(buf, size, "equity %s is not above 0", lc__cents(ac->equity, a));
-        break;
-    case LC_REASON_MARGIN_RATIO:
-        snprintf(buf, size, "maintenance margin %s is not below equity %s (margin ratio %s)",
-                 lc__cents(ac->maintenance_margin, a), lc__cents(ac->equity, b),
-                 percent(ac->margin_ratio, c));
-        break;
-    case LC_REASON_NO_AVAILABLE:
-        snprintf(buf, size, "initial margin %s exceeds equity %s",
-                 lc__cents(ac->initial_margin, a), lc__cents(ac->equity, b));
-        break;
-    case LC_REASON_NEGATIVE_COLLATERAL:
-        snprintf(buf, size, "collateral %s is negative", lc__cents(ac->collateral, a));
-        break;
-    case LC_REASON_POSITION_LIMIT:
-        if (p)
-            lc__position_reason_text(&(lc_position_result){.market = p->market,
-                                                           .notional = p->notional,
-                                                           .reason = LC_REASON_POSITION_LIMIT},
-                                     buf, size);
-        else
-            buf[0] = '\0';
-        break;
-    case LC_REASON_ISOLATED:
-        if (p) {
-            char inner[256];
-            lc__position_reason_text(p, inner, sizeof inner);
-            snprintf(buf, size, "isolated %s position: %s", p->market, inner);
-        } else {
-            buf[0] = '\0';
-        }
-        break;
-    case LC_REASON_SCRIPT:
-        if (br->index < ac->n_findings) {
-            const lc_finding *f = &ac->findings[br->index];
-            snprintf(buf, size, "script %s, rule %s: %s", f->script, f->rule,
-                     f->message ? f->message : f->action);
-        } else {
-            buf[0] = '\0';
-        }
-        break;
-    case LC_REASON_SCRIPT_ERROR:
-        snprintf(buf, size, "%s; the account is held at 1x",
-                 ac->script_error ? ac->script_error : "script error");
-        break;
-    }
-}
-
-bool lc__script_warning_text(const lc_position_result *p, char *buf, size_t size)
-{
-    char a[40], b[40];
-    if (p->ignored_script)
-        snprintf(buf, size, "script %s asked for max leverage %s, above the declarative %s; ignored",
-                 p->ignored_script, lc__numstr(p->ignored_cap, a), lc__numstr(p->max_leverage, b));
-    else if (p->clamped_script)
-        snprintf(buf, size, "script %s asked for max leverage %s, at or above 1/mmr = %s where a "
-                            "new position would open liquidatable; clamped below it",
-                 p->clamped_script, lc__numstr(p->clamped_cap, a), lc__numstr(1 / p->mmr, b));
-    else
-        return false;
-    return true;
-}
-
-void lc__reason_text(const lc_account_result *ac, const lc_position_result *pos, char *buf,
-                     size_t size)
-{
-    lc_breach br = {ac->status, ac->reason, ac->reason_position};
-    lc__breach_text(&br, ac, pos, buf, size);
-}
-
-static void key_num_n(lc__out *o, const char *key, size_t len, double v)
-{
-    lc__out_mem(o, key, len);
-    lc__out_num(o, v);
-}
-
-/* Keys are literals: their length is known at compile time. */
-#define key_num(o, key, v) key_num_n((o), "" key, sizeof(key) - 1, (v))
+#define key_num lc__out_key_num
 
 static void write_position(lc__out *o, const lc_position_result *p)
 {
@@ -168,13 +34,11 @@ static void write_position(lc__out *o, const lc_position_result *p)
     lc__out_char(o, '"');
     char w[320];
     if (lc__script_warning_text(p, w, sizeof w)) {
-        lc__out_lit(o, ",\"script_warning\":");
-        lc__out_json_str(o, w);
+        lc__out_key_str(o, ",\"script_warning\":", w);
     }
     if (p->model) {
         key_num(o, ",\"tier_max_leverage\":", p->tier_max_leverage);
-        lc__out_lit(o, ",\"model\":");
-        lc__out_json_str(o, p->model);
+        lc__out_key_str(o, ",\"model\":", p->model);
         key_num(o, ",\"sigma_h\":", p->sigma_h);
         key_num(o, ",\"z\":", p->z);
     }
@@ -242,8 +106,7 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
         lc__out_char(o, '"');
     }
     if (a->script_error) {
-        lc__out_lit(o, ",\"script_error\":");
-        lc__out_json_str(o, a->script_error);
+        lc__out_key_str(o, ",\"script_error\":", a->script_error);
     }
     if (a->n_findings) {
         lc__out_lit(o, ",\"findings\":[");
@@ -253,10 +116,8 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
                 lc__out_char(o, ',');
             lc__out_lit(o, "{\"script\":");
             lc__out_json_str(o, f->script);
-            lc__out_lit(o, ",\"rule\":");
-            lc__out_json_str(o, f->rule);
-            lc__out_lit(o, ",\"action\":");
-            lc__out_json_str(o, f->action);
+            lc__out_key_str(o, ",\"rule\":", f->rule);
+            lc__out_key_str(o, ",\"action\":", f->action);
             lc__out_lit(o, ",\"message\":");
             if (f->message)
                 lc__out_json_str(o, f->message);
@@ -300,12 +161,9 @@ static void write_volatility(lc__out *o, const lc_policy *pol)
         lc__out_json_str(o, mk->name);
         lc__out_lit(o, ":{\"model\":");
         lc__out_json_str(o, md->name);
-        lc__out_lit(o, ",\"plugin\":");
-        lc__out_json_str(o, md->plugin->api->name);
-        lc__out_lit(o, ",\"plugin_version\":");
-        lc__out_json_str(o, md->plugin->api->version);
-        lc__out_lit(o, ",\"plugin_path\":");
-        lc__out_json_str(o, md->plugin->path);
+        lc__out_key_str(o, ",\"plugin\":", md->plugin->api->name);
+        lc__out_key_str(o, ",\"plugin_version\":", md->plugin->api->version);
+        lc__out_key_str(o, ",\"plugin_path\":", md->plugin->path);
         key_num(o, ",\"horizon_days\":", vc->horizon_days);
         key_num(o, ",\"confidence\":", vc->confidence);
         key_num(o, ",\"z\":", vc->z);

@@ -91,26 +91,20 @@ static void write_json(lc__out *o, char **dirs, size_t nd, const found *fd)
         lc__out_str(o, i ? ",\n" : "\n");
         lc__out_str(o, "{\"name\":");
         lc__out_json_str(o, a->name);
-        lc__out_str(o, ",\"version\":");
-        lc__out_json_str(o, a->version);
+        lc__out_key_str(o, ",\"version\":", a->version);
         lc__out_printf(o, ",\"abi\":\"%u.%u\",\"description\":", a->abi_major, a->abi_minor);
         lc__out_json_str(o, a->description ? a->description : "");
-        lc__out_str(o, ",\"path\":");
-        lc__out_json_str(o, fd->items[i]->path);
+        lc__out_key_str(o, ",\"path\":", fd->items[i]->path);
         lc__out_str(o, ",\"params\":[");
         for (size_t k = 0; k < a->n_params; k++) {
             const lc_param_spec *s = &a->params[k];
             lc__out_str(o, k ? ",{\"name\":" : "{\"name\":");
             lc__out_json_str(o, s->name);
             lc__out_str(o, s->type == LC_PARAM_INTEGER ? ",\"type\":\"integer\"" : ",\"type\":\"number\"");
-            lc__out_str(o, ",\"default\":");
-            lc__out_num(o, s->default_value);
-            lc__out_str(o, ",\"min\":");
-            lc__out_num(o, s->min);
-            lc__out_str(o, ",\"max\":");
-            lc__out_num(o, s->max);
-            lc__out_str(o, ",\"doc\":");
-            lc__out_json_str(o, s->doc ? s->doc : "");
+            lc__out_key_num(o, ",\"default\":", s->default_value);
+            lc__out_key_num(o, ",\"min\":", s->min);
+            lc__out_key_num(o, ",\"max\":", s->max);
+            lc__out_key_str(o, ",\"doc\":", s->doc ? s->doc : "");
             lc__out_char(o, '}');
         }
         lc__out_str(o, "]}");

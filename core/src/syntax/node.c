@@ -325,6 +325,20 @@ void lc__ld_unknown_key(lc__ld *ld, const char *k, unsigned line, unsigned col,
     lc__ld_error(ld, LC_DIAG_UNKNOWN_KEY, line, col, "unknown key '%s'; expected one of %s", k, list);
 }
 
+bool lc__node_key_is_new(lc__ld *ld, const lc__node *m, size_t i, const char *what)
+{
+    const lc__node *k = m->kids[i];
+    for (size_t j = 0; j < i; j += 2) {
+        const lc__node *e = m->kids[j];
+        if (e->kind == LC__NODE_SCALAR && k->kind == LC__NODE_SCALAR && strcmp(e->s, k->s) == 0) {
+            lc__ld_error(ld, LC_DIAG_DUPLICATE, k->line, k->col,
+                         "%s '%s' given twice (first at line %u)", what, k->s, e->line);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool lc__node_map(lc__ld *ld, const lc__node *m, const lc__key *keys, size_t nkeys,
                   const lc__node **vals, const char *what)
 {

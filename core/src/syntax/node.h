@@ -68,6 +68,10 @@ typedef struct lc__key {
 bool lc__node_map(lc__ld *ld, const lc__node *m, const lc__key *keys, size_t nkeys,
                   const lc__node **vals, const char *what);
 
+/* For maps whose keys are names (markets, models): false, with "WHAT 'name' given twice
+ * (first at line N)", when the key at kids[i] of map "m" repeats an earlier key. */
+bool lc__node_key_is_new(lc__ld *ld, const lc__node *m, size_t i, const char *what);
+
 /* Reports an unknown key "k" among "keys" (with a hint if close). */
 void lc__ld_unknown_key(lc__ld *ld, const char *k, unsigned line, unsigned col,
                         const lc__key *keys, size_t nkeys);

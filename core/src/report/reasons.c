@@ -1,0 +1,139 @@
+/*
+ * reasons.c - the sentences of the report: every rule an account or isolated position
+ * breaks, with its figures, and a script's cap set aside. Money is to the cent and rates
+ * are percentages; the JSON numbers beside them stay exact.
+ */
+#include "base/prefix.h"
+
+#include "report/report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Money in reason text: to the cent, never "-0.00" (the JSON numbers stay exact). */
+char *lc__cents(double v, char *buf)
+{
+    if (!isfinite(v)) {
+        strcpy(buf, "null");
+        return buf;
+    }
+    snprintf(buf, 40, "%.2f", fabs(v) < 0.005 ? 0.0 : v);
+    return buf;
+}
+
+/* A rate as a percentage with two decimals. */
+static char *percent(double v, char *buf)
+{
+    if (!isfinite(v))
+        strcpy(buf, "null");
+    else
+        snprintf(buf, 40, "%.2f%%", v * 100);
+    return buf;
+}
+
+/* The rules of a margin pool, the account's cross part or an isolated position alike. */
+typedef struct pool {
+    double equity, maintenance_margin, initial_margin, margin_ratio;
+} pool;
+
+/* The sentence of pool rule "why", or false if "why" is not one. */
+static bool pool_text(lc_reason why, const pool *p, char *buf, size_t size)
+{
+    char a[48], b[48], c[48];
+    switch (why) {
+    case LC_REASON_NO_EQUITY:
+        snprintf(buf, size, "equity %s is not above 0", lc__cents(p->equity, a));
+        return true;
+    case LC_REASON_MARGIN_RATIO:
+        snprintf(buf, size, "maintenance margin %s is not below equity %s (margin ratio %s)",
+                 lc__cents(p->maintenance_margin, a), lc__cents(p->equity, b),
+                 percent(p->margin_ratio, c));
+        return true;
+    case LC_REASON_NO_AVAILABLE:
+        snprintf(buf, size, "initial margin %s exceeds equity %s", lc__cents(p->initial_margin, a),
+                 lc__cents(p->equity, b));
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void limit_text(const lc_position_result *p, char *buf, size_t size)
+{
+    char a[48];
+    snprintf(buf, size, "%s notional %s is at or above the market's position limit", p->market,
+             lc__cents(p->notional, a));
+}
+
+void lc__position_reason_text(const lc_position_result *p, char *buf, size_t size)
+{
+    pool pl = {p->equity, p->maintenance_margin, p->initial_margin, p->margin_ratio};
+    if (pool_text(p->reason, &pl, buf, size))
+        return;
+    if (p->reason == LC_REASON_POSITION_LIMIT)
+        limit_text(p, buf, size);
+    else
+        buf[0] = '\0';
+}
+
+void lc__breach_text(const lc_breach *br, const lc_account_result *ac,
+                     const lc_position_result *pos, char *buf, size_t size)
+{
+    const lc_position_result *p = br->index < ac->n_positions ? &pos[br->index] : NULL;
+    pool pl = {ac->equity, ac->maintenance_margin, ac->initial_margin, ac->margin_ratio};
+    char a[48], inner[256];
+    buf[0] = '\0';
+    if (pool_text(br->reason, &pl, buf, size))
+        return;
+    switch (br->reason) {
+    case LC_REASON_NEGATIVE_COLLATERAL:
+        snprintf(buf, size, "collateral %s is negative", lc__cents(ac->collateral, a));
+        break;
+    case LC_REASON_POSITION_LIMIT:
+        if (p)
+            limit_text(p, buf, size);
+        break;
+    case LC_REASON_ISOLATED:
+        if (p) {
+            lc__position_reason_text(p, inner, sizeof inner);
+            snprintf(buf, size, "isolated %s position: %s", p->market, inner);
+        }
+        break;
+    case LC_REASON_SCRIPT:
+        if (br->index < ac->n_findings) {
+            const lc_finding *f = &ac->findings[br->index];
+            snprintf(buf, size, "script %s, rule %s: %s", f->script, f->rule,
+                     f->message ? f->message : f->action);
+        }
+        break;
+    case LC_REASON_SCRIPT_ERROR:
+        snprintf(buf, size, "%s; the account is held at 1x",
+                 ac->script_error ? ac->script_error : "script error");
+        break;
+    default:
+        break;
+    }
+}
+
+bool lc__script_warning_text(const lc_position_result *p, char *buf, size_t size)
+{
+    char a[40], b[40];
+    if (p->ignored_script)
+        snprintf(buf, size, "script %s asked for max leverage %s, above the declarative %s; ignored",
+                 p->ignored_script, lc__numstr(p->ignored_cap, a), lc__numstr(p->max_leverage, b));
+    else if (p->clamped_script)
+        snprintf(buf, size, "script %s asked for max leverage %s, at or above 1/mmr = %s where a "
+                            "new position would open liquidatable; clamped below it",
+                 p->clamped_script, lc__numstr(p->clamped_cap, a), lc__numstr(1 / p->mmr, b));
+    else
+        return false;
+    return true;
+}
+
+void lc__reason_text(const lc_account_result *ac, const lc_position_result *pos, char *buf,
+                     size_t size)
+{
+    lc_breach br = {ac->status, ac->reason, ac->reason_position};
+    lc__breach_text(&br, ac, pos, buf, size);
+}
