@@ -9,6 +9,7 @@
 #include "base/prefix.h"
 
 #include "load/history.h"
+#include "syntax/node.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -71,26 +72,13 @@ static int by_day(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The loader's error context, and where a gap error points the user. */
 typedef struct hload {
-    const char *file;
-    lc_diags *d;
-    unsigned n_err;
-    bool oom;
+    lc__ld ld;
     lc__gaps_hint hint;
 } hload;
 
-static void herr(hload *h, lc_diag_code code, unsigned line, unsigned col, const char *fmt, ...)
-    LC_PRINTF(5, 6);
-
-static void herr(hload *h, lc_diag_code code, unsigned line, unsigned col, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    h->n_err++;
-    if (lc__diag_vadd(h->d, LC_SEV_ERROR, code, h->file, line, col, fmt, ap) == LC_ENOMEM)
-        h->oom = true;
-    va_end(ap);
-}
+#define herr(h, ...) lc__ld_error(&(h)->ld, __VA_ARGS__)
 
 static bool price(hload *h, const field *f, unsigned line, const char *what, double *out)
 {
@@ -190,7 +178,7 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
             for (int k = 0; k < K_N; k++)
                 if (colmap[k] < 0)
                     herr(h, LC_DIAG_HISTORY, line, 1, "header has no '%s' column", names[k]);
-            if (h->n_err)
+            if (h->ld.n_errors)
                 goto out;
             header = true;
             continue;
@@ -253,7 +241,7 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
                       "columns");
         goto out;
     }
-    if (h->n_err)
+    if (h->ld.n_errors)
         goto out;
     if (n == 0) {
         herr(h, LC_DIAG_HISTORY, line ? line : 1, 1, "no bars%s", until != INT64_MAX ? " on or before the last day asked for" : "");
@@ -269,7 +257,7 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
             herr(h, LC_DIAG_DUPLICATE, a > b ? a : b, 1, "duplicate day %s (also at line %u)", d1, a > b ? b : a);
         }
     }
-    if (h->n_err)
+    if (h->ld.n_errors)
         goto out;
 
     hist->bars = lc__malloc(n * sizeof(lc_bar));
@@ -300,13 +288,13 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
                          : "set 'gaps: drop' or 'gaps: scale' in the market's volatility section");
                 continue;
             }
-            if (lc__diag_add(h->d, LC_SEV_WARNING, LC_DIAG_HISTORY, h->file, rows[i].line, 1,
+            if (lc__diag_add(h->ld.diags, LC_SEV_WARNING, LC_DIAG_HISTORY, h->ld.file, rows[i].line, 1,
                              "%lld missing day%s between %s and %s: %s", (long long)(k - 1),
                              k > 2 ? "s" : "", d1, d2,
                              gaps == LC__GAPS_DROP ? "no return is taken across the gap"
                                                    : "the return across the gap is scaled by "
                                                      "1/sqrt(days)") == LC_ENOMEM)
-                h->oom = true;
+                h->ld.oom = true;
             if (gaps == LC__GAPS_DROP)
                 continue;
         }
@@ -316,9 +304,9 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
     }
 out:
     lc__free(rows);
-    if (rc == LC_OK && h->oom)
+    if (rc == LC_OK && h->ld.oom)
         rc = LC_ENOMEM;
-    if (rc == LC_OK && h->n_err)
+    if (rc == LC_OK && h->ld.n_errors)
         rc = LC_EINPUT;
     return rc;
 }
@@ -332,7 +320,7 @@ lc_status lc__history_load(const char *path, int64_t until, lc__gaps gaps, lc__g
     if (rc)
         return rc;
     lc__history *hist = lc__calloc(1, sizeof(*hist));
-    hload h = {path, d, 0, false, hint};
+    hload h = {{path, d, 0, false}, hint};
     if (!hist || !(hist->path = lc__strdup(path)))
         rc = LC_ENOMEM;
     else

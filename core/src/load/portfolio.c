@@ -85,6 +85,21 @@ static bool string(pload *s, const lc__event *ev)
     return lc__scalar_string(&s->ld, ev->s, ev->len, ev->quoted, ev->line, ev->col);
 }
 
+/* Skips the value that follows a key just read. */
+static void skip_value(pload *s)
+{
+    lc__event v;
+    if (next(s, &v))
+        skip(s, &v);
+}
+
+/* Skips a bad key "k" (a node, not a string) and the value after it. */
+static void skip_pair(pload *s, const lc__event *k)
+{
+    skip(s, k);
+    skip_value(s);
+}
+
 /* Reads the next key of a mapping into "ev". Returns the index of the key in "keys",
  * -1 at the end of the mapping, -2 for a key that was reported and skipped with its
  * value. "seen" tracks duplicates (one bit per key). */
@@ -98,10 +113,7 @@ static int next_key(pload *s, lc__event *ev, const lc__key *keys, int nkeys, uns
         if (ev->type != LC__EV_SCALAR) {
             lc__ld_error(&s->ld, LC_DIAG_TYPE, ev->line, ev->col, "expected a key (a string), got %s",
                          ev_kind(ev));
-            skip(s, ev);
-            lc__event v;
-            if (next(s, &v))
-                skip(s, &v);
+            skip_pair(s, ev);
             continue;
         }
         int k = 0;
@@ -117,9 +129,7 @@ static int next_key(pload *s, lc__event *ev, const lc__key *keys, int nkeys, uns
             } else {
                 lc__ld_error(&s->ld, LC_DIAG_DUPLICATE, ev->line, ev->col, "duplicate key '%s'", keys[k].name);
             }
-            lc__event v;
-            if (next(s, &v))
-                skip(s, &v);
+            skip_value(s);
             continue;
         }
         *seen |= 1u << k;
@@ -154,9 +164,7 @@ static void load_marks(pload *s, const lc__event *start)
     while (!stop(s) && next(s, &k) && k.type != LC__EV_MAP_END) {
         if (k.type != LC__EV_SCALAR) {
             lc__ld_error(&s->ld, LC_DIAG_VALUE, k.line, k.col, "expected a market name, got %s", ev_kind(&k));
-            skip(s, &k);
-            if (next(s, &v))
-                skip(s, &v);
+            skip_pair(s, &k);
             continue;
         }
         long m = lc__policy_find(s->pol, k.s, k.len);
@@ -358,9 +366,7 @@ static void load_meta(pload *s, const lc__event *start, lc__acct *ac)
     while (!stop(s) && next(s, &k) && k.type != LC__EV_MAP_END) {
         if (k.type != LC__EV_SCALAR) {
             lc__ld_error(&s->ld, LC_DIAG_TYPE, k.line, k.col, "expected a key (a string), got %s", ev_kind(&k));
-            skip(s, &k);
-            if (next(s, &v))
-                skip(s, &v);
+            skip_pair(s, &k);
             continue;
         }
         char *key = lc__arena_strndup(&s->pf->arena, k.s, k.len);
