@@ -118,153 +118,169 @@ static bool parse_time(hload *h, const field *f, unsigned line, bool is_date, in
     return true;
 }
 
-static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc__gaps gaps,
-                       lc__history *hist)
+/* The columns a header line names: where time, open, high, low, close and a symbol are. */
+typedef struct columns {
+    int at[K_N];   /* field index of each K_ column, -1 if absent */
+    int symbol;    /* a Symbol (or ticker, pair) column, or -1 */
+    bool is_date;  /* the time column holds dates, not unix times */
+    int max;       /* the highest index among at[] */
+} columns;
+
+/* Reads header names from fields "f"; true once close (and so a header) is found. */
+static bool find_columns(const field *f, size_t nf, columns *c)
+{
+    for (int k = 0; k < K_N; k++)
+        c->at[k] = -1;
+    c->symbol = -1;
+    c->is_date = false;
+    for (size_t i = 0; i < nf; i++) {
+        if (name_is(&f[i], "date") || name_is(&f[i], "datetime") || name_is(&f[i], "day")) {
+            c->at[K_TIME] = (int)i;
+            c->is_date = true;
+        } else if (!c->is_date && (name_is(&f[i], "unix") || name_is(&f[i], "timestamp") ||
+                                   name_is(&f[i], "time") || name_is(&f[i], "open_time"))) {
+            c->at[K_TIME] = (int)i;
+        } else if (name_is(&f[i], "open")) {
+            c->at[K_OPEN] = (int)i;
+        } else if (name_is(&f[i], "high")) {
+            c->at[K_HIGH] = (int)i;
+        } else if (name_is(&f[i], "low")) {
+            c->at[K_LOW] = (int)i;
+        } else if (name_is(&f[i], "close")) {
+            c->at[K_CLOSE] = (int)i;
+        } else if (name_is(&f[i], "symbol") || name_is(&f[i], "ticker") ||
+                   name_is(&f[i], "pair")) {
+            c->symbol = (int)i;
+        }
+    }
+    c->max = 0;
+    for (int k = 0; k < K_N; k++)
+        if (c->at[k] > c->max)
+            c->max = c->at[k];
+    return c->at[K_CLOSE] >= 0;
+}
+
+/* One data line into "r": false (reported) when a field is bad or the bar impossible. */
+static bool read_bar(hload *h, const field *f, const columns *c, unsigned line, row *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->line = line;
+    bool ok = parse_time(h, &f[c->at[K_TIME]], line, c->is_date, &r->bar.day);
+    ok = price(h, &f[c->at[K_OPEN]], line, "open", &r->bar.open) && ok;
+    ok = price(h, &f[c->at[K_HIGH]], line, "high", &r->bar.high) && ok;
+    ok = price(h, &f[c->at[K_LOW]], line, "low", &r->bar.low) && ok;
+    ok = price(h, &f[c->at[K_CLOSE]], line, "close", &r->bar.close) && ok;
+    if (!ok)
+        return false;
+    const lc_bar *b = &r->bar;
+    const field *lo = &f[c->at[K_LOW]], *hi = &f[c->at[K_HIGH]];
+    if (b->low > b->high) {
+        herr(h, LC_DIAG_HISTORY, line, lo->col, "impossible bar: low %.*s is above high %.*s",
+             (int)lo->len, lo->s, (int)hi->len, hi->s);
+        return false;
+    }
+    for (int k = K_OPEN; k <= K_CLOSE; k += K_CLOSE - K_OPEN) {
+        double v = k == K_OPEN ? b->open : b->close;
+        const field *x = &f[c->at[k]];
+        if (v < b->low || v > b->high)
+            herr(h, LC_DIAG_HISTORY, line, x->col, "impossible bar: %s %.*s is outside low..high",
+                 k == K_OPEN ? "open" : "close", (int)x->len, x->s);
+    }
+    return true;
+}
+
+/* Reads every line into "rows" (days after "until" left out), the symbol into "hist". */
+static lc_status read_rows(hload *h, const char *buf, size_t len, int64_t until,
+                           lc__history *hist, row **prows, size_t *pn, unsigned *plines)
 {
     const char *p = buf, *end = buf + len;
     unsigned line = 0;
-    int colmap[K_N] = {-1, -1, -1, -1, -1};
-    int symcol = -1; /* a Symbol (or ticker, pair) column, when the file has one */
-    bool is_date = false, header = false;
+    columns c;
+    bool header = false;
     field f[MAX_FIELDS];
-    row *rows = NULL;
     size_t n = 0, cap = 0;
-    lc_status rc = LC_OK;
-
+    row *rows = NULL;
     while (p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *le = eol ? eol : end;
-        line++;
         const char *ls = p;
+        line++;
         p = eol ? eol + 1 : end;
-        size_t nf = split(ls, le, f);
+        size_t nf = split(ls, eol ? eol : end, f);
         if (nf == 1 && f[0].len == 0)
             continue; /* blank line */
         if (!header) {
-            for (size_t i = 0; i < nf; i++) {
-                if (name_is(&f[i], "date") || name_is(&f[i], "datetime") || name_is(&f[i], "day")) {
-                    colmap[K_TIME] = (int)i;
-                    is_date = true;
-                } else if (!is_date && (name_is(&f[i], "unix") || name_is(&f[i], "timestamp") ||
-                                        name_is(&f[i], "time") || name_is(&f[i], "open_time"))) {
-                    colmap[K_TIME] = (int)i;
-                } else if (name_is(&f[i], "open")) {
-                    colmap[K_OPEN] = (int)i;
-                } else if (name_is(&f[i], "high")) {
-                    colmap[K_HIGH] = (int)i;
-                } else if (name_is(&f[i], "low")) {
-                    colmap[K_LOW] = (int)i;
-                } else if (name_is(&f[i], "close")) {
-                    colmap[K_CLOSE] = (int)i;
-                } else if (name_is(&f[i], "symbol") || name_is(&f[i], "ticker") ||
-                           name_is(&f[i], "pair")) {
-                    symcol = (int)i;
-                }
-            }
-            if (colmap[K_CLOSE] < 0) {
-                /* Not the header yet: a vendor's banner line. Give up after a few. */
+            /* Lines before the header are a vendor's banner; give up after a few. */
+            if (!find_columns(f, nf, &c)) {
                 if (line >= 10) {
-                    herr(h, LC_DIAG_HISTORY, 1, 1, "expected a header line naming date (or unix), open, high, "
-                                  "low and close columns in the first 10 lines");
-                    goto out;
+                    herr(h, LC_DIAG_HISTORY, 1, 1, "expected a header line naming date (or unix), "
+                                                   "open, high, low and close columns in the "
+                                                   "first 10 lines");
+                    break;
                 }
-                for (int k = 0; k < K_N; k++)
-                    colmap[k] = -1;
-                symcol = -1;
-                is_date = false;
                 continue;
             }
             static const char *const names[K_N] = {"date or unix", "open", "high", "low", "close"};
             for (int k = 0; k < K_N; k++)
-                if (colmap[k] < 0)
+                if (c.at[k] < 0)
                     herr(h, LC_DIAG_HISTORY, line, 1, "header has no '%s' column", names[k]);
             if (h->ld.n_errors)
-                goto out;
+                break;
             header = true;
             continue;
         }
-        int maxcol = 0;
-        for (int k = 0; k < K_N; k++)
-            if (colmap[k] > maxcol)
-                maxcol = colmap[k];
-        if ((int)nf <= maxcol) {
-            herr(h, LC_DIAG_HISTORY, line, 1, "expected at least %d fields, got %zu", maxcol + 1, nf);
+        if ((int)nf <= c.max) {
+            herr(h, LC_DIAG_HISTORY, line, 1, "expected at least %d fields, got %zu", c.max + 1, nf);
             continue;
         }
-        if (symcol >= 0 && symcol < (int)nf && !hist->symbol && f[symcol].len) {
-            hist->symbol = lc__strndup(f[symcol].s, f[symcol].len);
+        if (c.symbol >= 0 && c.symbol < (int)nf && !hist->symbol && f[c.symbol].len) {
+            hist->symbol = lc__strndup(f[c.symbol].s, f[c.symbol].len);
             hist->symbol_line = line;
-            if (!hist->symbol) {
-                rc = LC_ENOMEM;
-                goto out;
-            }
+            if (!hist->symbol)
+                goto oom;
         }
         row r;
-        memset(&r, 0, sizeof r);
-        r.line = line;
-        bool ok = parse_time(h, &f[colmap[K_TIME]], line, is_date, &r.bar.day);
-        ok = price(h, &f[colmap[K_OPEN]], line, "open", &r.bar.open) && ok;
-        ok = price(h, &f[colmap[K_HIGH]], line, "high", &r.bar.high) && ok;
-        ok = price(h, &f[colmap[K_LOW]], line, "low", &r.bar.low) && ok;
-        ok = price(h, &f[colmap[K_CLOSE]], line, "close", &r.bar.close) && ok;
-        if (!ok)
-            continue;
-        const lc_bar *b = &r.bar;
-        if (b->low > b->high) {
-            herr(h, LC_DIAG_HISTORY, line, f[colmap[K_LOW]].col, "impossible bar: low %.*s is above high %.*s",
-                 (int)f[colmap[K_LOW]].len, f[colmap[K_LOW]].s, (int)f[colmap[K_HIGH]].len,
-                 f[colmap[K_HIGH]].s);
-            continue;
-        }
-        for (int k = K_OPEN; k <= K_CLOSE; k += K_CLOSE - K_OPEN) {
-            double v = k == K_OPEN ? b->open : b->close;
-            if (v < b->low || v > b->high)
-                herr(h, LC_DIAG_HISTORY, line, f[colmap[k]].col, "impossible bar: %s %.*s is outside low..high",
-                     k == K_OPEN ? "open" : "close", (int)f[colmap[k]].len, f[colmap[k]].s);
-        }
-        if (b->day > until)
+        if (!read_bar(h, f, &c, line, &r) || r.bar.day > until)
             continue;
         if (n == cap) {
             size_t nc = cap ? cap * 2 : 1024;
             row *nr = lc__realloc(rows, nc * sizeof(*nr));
-            if (!nr) {
-                rc = LC_ENOMEM;
-                goto out;
-            }
+            if (!nr)
+                goto oom;
             rows = nr;
             cap = nc;
         }
         rows[n++] = r;
     }
-    if (!header) {
-        herr(h, LC_DIAG_HISTORY, 1, 1, "expected a header line naming date (or unix), open, high, low and close "
-                      "columns");
-        goto out;
-    }
-    if (h->ld.n_errors)
-        goto out;
-    if (n == 0) {
-        herr(h, LC_DIAG_HISTORY, line ? line : 1, 1, "no bars%s", until != INT64_MAX ? " on or before the last day asked for" : "");
-        goto out;
-    }
+    if (!header && !h->ld.n_errors)
+        herr(h, LC_DIAG_HISTORY, 1, 1, "expected a header line naming date (or unix), open, high, "
+                                       "low and close columns");
+    *prows = rows;
+    *pn = n;
+    *plines = line;
+    return LC_OK;
+oom:
+    lc__free(rows);
+    return LC_ENOMEM;
+}
 
-    qsort(rows, n, sizeof(*rows), by_day);
+/* The bars in day order with their returns, each gap refused or handled by "gaps". */
+static lc_status take_bars(hload *h, row *rows, size_t n, lc__gaps gaps, lc__history *hist)
+{
     char d1[16], d2[16];
+    qsort(rows, n, sizeof(*rows), by_day);
     for (size_t i = 1; i < n; i++) {
         if (rows[i].bar.day == rows[i - 1].bar.day) {
             unsigned a = rows[i].line, b = rows[i - 1].line;
             lc__format_date(rows[i].bar.day, d1);
-            herr(h, LC_DIAG_DUPLICATE, a > b ? a : b, 1, "duplicate day %s (also at line %u)", d1, a > b ? b : a);
+            herr(h, LC_DIAG_DUPLICATE, a > b ? a : b, 1, "duplicate day %s (also at line %u)", d1,
+                 a > b ? b : a);
         }
     }
     if (h->ld.n_errors)
-        goto out;
-
+        return LC_EINPUT;
     hist->bars = lc__malloc(n * sizeof(lc_bar));
-    if (!hist->bars) {
-        rc = LC_ENOMEM;
-        goto out;
-    }
+    if (!hist->bars)
+        return LC_ENOMEM;
     hist->n = n;
     for (size_t i = 0; i < n; i++) {
         lc_bar *b = &hist->bars[i];
@@ -288,13 +304,12 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
                          : "set 'gaps: drop' or 'gaps: scale' in the market's volatility section");
                 continue;
             }
-            if (lc__diag_add(h->ld.diags, LC_SEV_WARNING, LC_DIAG_HISTORY, h->ld.file, rows[i].line, 1,
-                             "%lld missing day%s between %s and %s: %s", (long long)(k - 1),
-                             k > 2 ? "s" : "", d1, d2,
-                             gaps == LC__GAPS_DROP ? "no return is taken across the gap"
-                                                   : "the return across the gap is scaled by "
-                                                     "1/sqrt(days)") == LC_ENOMEM)
-                h->ld.oom = true;
+            lc__ld_warn(&h->ld, LC_DIAG_HISTORY, rows[i].line, 1,
+                        "%lld missing day%s between %s and %s: %s", (long long)(k - 1),
+                        k > 2 ? "s" : "", d1, d2,
+                        gaps == LC__GAPS_DROP ? "no return is taken across the gap"
+                                              : "the return across the gap is scaled by "
+                                                "1/sqrt(days)");
             if (gaps == LC__GAPS_DROP)
                 continue;
         }
@@ -302,7 +317,21 @@ static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc_
         b->ret = log(b->close / prev) * scale;
         b->overnight = log(b->open / prev) * scale;
     }
-out:
+    return LC_OK;
+}
+
+static lc_status parse(hload *h, const char *buf, size_t len, int64_t until, lc__gaps gaps,
+                       lc__history *hist)
+{
+    row *rows = NULL;
+    size_t n = 0;
+    unsigned lines = 0;
+    lc_status rc = read_rows(h, buf, len, until, hist, &rows, &n, &lines);
+    if (rc == LC_OK && !h->ld.n_errors && n == 0)
+        herr(h, LC_DIAG_HISTORY, lines ? lines : 1, 1, "no bars%s",
+             until != INT64_MAX ? " on or before the last day asked for" : "");
+    if (rc == LC_OK && !h->ld.n_errors)
+        rc = take_bars(h, rows, n, gaps, hist);
     lc__free(rows);
     if (rc == LC_OK && h->ld.oom)
         rc = LC_ENOMEM;
