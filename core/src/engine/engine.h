@@ -7,6 +7,7 @@
 #include "model/policy.h"
 #include "model/portfolio.h"
 #include "model/report.h"
+#include "plugin/plugin.h"
 
 /* Evaluates account "i" of "pf" into "a" and its positions into "out" (room for the
  * account's position count). Strings the policy's scripts produce go to "arena" (NULL:
@@ -18,5 +19,18 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
 /* Starts an evaluation of "pf": the policy's scripts get their context (no-op without
  * scripts). Call before the first lc__eval_account of an evaluation. */
 lc_status lc__eval_begin(const lc_policy *pol, const lc_portfolio *pf);
+
+/* ==== Model runs (model_run.c) ========================================= */
+
+/* Creates an instance of "api" with "params" (its log lines go to "d") and fits it to the
+ * bars. On failure "err" says why, and *pinst may still hold an instance to destroy. */
+lc_fit_status lc__model_fit(const lc_plugin_api *api, lc_diags *d, const lc_param *params,
+                            size_t n_params, const lc_bar *bars, size_t n_bars,
+                            lc_model **pinst, char *err, size_t errlen);
+
+/* Forecasts sigma over "horizon_days"; anything but a positive finite sigma is a failure,
+ * with *sigma NaN and the reason in "err". */
+lc_fit_status lc__model_forecast(const lc_plugin_api *api, lc_model *inst, double horizon_days,
+                                 double *sigma, char *err, size_t errlen);
 
 #endif

@@ -4,6 +4,7 @@
  */
 #include "base/prefix.h"
 
+#include "engine/engine.h"
 #include "load/history.h"
 #include "model/policy.h"
 
@@ -240,24 +241,15 @@ lc_status lc_vol_estimate(const lc_vol_request *rq_in, lc_vol_result **pp, lc_di
     r->n_bars = h->n;
     r->first_day = h->n ? h->bars[0].day : 0;
     r->last_day = h->n ? h->bars[h->n - 1].day : 0;
-    lc__host_ctx hc = {d, api->name};
-    lc_host_api host = {sizeof(lc_host_api), lc__host_log, &hc};
-    r->inst = api->create(&host, r->settings, r->n_settings, r->error, sizeof r->error);
-    lc_fit_status st = LC_FIT_FAILED;
+    lc_fit_status st = lc__model_fit(api, d, r->settings, r->n_settings, h->bars, h->n, &r->inst,
+                                     r->error, sizeof r->error);
+    if (st == LC_FIT_OK)
+        st = lc__model_forecast(api, r->inst, rq->horizon_days, &r->sigma, r->error,
+                                sizeof r->error);
     if (r->inst) {
-        st = api->fit(r->inst, h->bars, h->n, r->error, sizeof r->error);
-        if (st == LC_FIT_OK)
-            st = api->forecast(r->inst, rq->horizon_days, &r->sigma, r->error, sizeof r->error);
-        if (st == LC_FIT_OK && !(isfinite(r->sigma) && r->sigma > 0)) {
-            snprintf(r->error, sizeof r->error, "forecast sigma %g is not a positive finite number",
-                     r->sigma);
-            st = LC_FIT_FAILED;
-        }
         r->n_stats = api->results(r->inst, &r->stats);
         if (!r->stats)
             r->n_stats = 0;
-    } else if (!r->error[0]) {
-        snprintf(r->error, sizeof r->error, "create failed without a reason");
     }
     r->converged = st == LC_FIT_OK;
     if (!r->converged)
