@@ -51,85 +51,87 @@ static void script_failed(lc_account_result *a, lc_position_result *out)
     judge_account(a, out);
 }
 
-lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
-                           lc_account_result *a, lc_position_result *out, lc__arena *arena)
+/* The figures of one position at its market's mark: tier, caps, margins, PnL; for an
+ * isolated one also its own pool and liquidation price. */
+static void eval_position(const lc_policy *pol, const lc_portfolio *pf, const lc__pos *p,
+                          lc_position_result *r)
 {
-    const lc__acct *in = &pf->accts[idx];
-    const lc__pos *pos = in->n ? pf->pos + in->first : NULL; /* no NULL + 0 */
+    const lc__market *mk = &pol->markets[p->market];
+    double mark = pf->marks[p->market];
+    double q = fabs(p->qty);
+    double n = q * mark;
+    int over;
+    size_t t = lc_tier_find(mk->tiers, mk->n_tiers, n, &over);
+    const lc_tier *tr = &mk->tiers[t];
+
+    r->market = mk->name;
+    r->qty = p->qty;
+    r->entry = p->entry;
+    r->mark = mark;
+    r->notional = n;
+    r->tier = (unsigned)t + 1;
+    r->over_limit = over;
+    r->tier_max_leverage = tr->max_leverage;
+    if (mk->vol) {
+        r->max_leverage = mk->vol->eff_lev[t];
+        r->binding = mk->vol->binding[t];
+        r->model = pol->models[mk->vol->model].name;
+        r->sigma_h = mk->vol->sigma_h;
+        r->z = mk->vol->z;
+    } else {
+        r->max_leverage = tr->max_leverage;
+        r->binding = LC_BIND_TIER;
+        r->model = NULL;
+        r->sigma_h = r->z = (double)NAN;
+    }
+    r->binding_script = r->ignored_script = r->clamped_script = NULL;
+    r->ignored_cap = r->clamped_cap = (double)NAN;
+    r->mmr = tr->mmr;
+    r->maintenance_amount = tr->maintenance_amount;
+    r->maintenance_margin = lc__tier_mm(tr, n);
+    r->upnl = p->qty * (mark - p->entry);
+    r->status = LC_VERDICT_OK;
+    r->reason = LC_REASON_NONE;
+    if (isnan(p->iso_margin)) {
+        r->isolated = 0;
+        r->isolated_margin = r->equity = r->margin_ratio = (double)NAN;
+        return; /* its liquidation price needs the whole cross pool: set later */
+    }
+    /* Isolated: its own margin pool, judged alone. */
+    double eq = p->iso_margin + r->upnl;
+    r->isolated = 1;
+    r->isolated_margin = p->iso_margin;
+    r->equity = eq;
+    r->margin_ratio = eq > 0 ? r->maintenance_margin / eq : (double)NAN;
+    r->liquidation_price = lc__liquidation_price(mk->tiers, mk->n_tiers, t, p->iso_margin, q,
+                                                 p->qty > 0 ? 1.0 : -1.0, p->entry);
+}
+
+/* The account's sums over its cross positions, and each cross position's liquidation
+ * price, which depends on the rest of the pool. */
+static void eval_cross(const lc_policy *pol, const lc__acct *in, const lc__pos *pos,
+                       lc_account_result *a, lc_position_result *out)
+{
     double upnl = 0, mm = 0, notional = 0, iso_equity = 0;
-
     for (size_t i = 0; i < in->n; i++) {
-        const lc__pos *p = &pos[i];
-        const lc__market *mk = &pol->markets[p->market];
-        lc_position_result *r = &out[i];
-        double mark = pf->marks[p->market];
-        double q = fabs(p->qty);
-        double n = q * mark;
-        int over;
-        size_t t = lc_tier_find(mk->tiers, mk->n_tiers, n, &over);
-        const lc_tier *tr = &mk->tiers[t];
-
-        r->market = mk->name;
-        r->qty = p->qty;
-        r->entry = p->entry;
-        r->mark = mark;
-        r->notional = n;
-        r->tier = (unsigned)t + 1;
-        r->over_limit = over;
-        r->tier_max_leverage = tr->max_leverage;
-        if (mk->vol) {
-            r->max_leverage = mk->vol->eff_lev[t];
-            r->binding = mk->vol->binding[t];
-            r->model = pol->models[mk->vol->model].name;
-            r->sigma_h = mk->vol->sigma_h;
-            r->z = mk->vol->z;
-        } else {
-            r->max_leverage = tr->max_leverage;
-            r->binding = LC_BIND_TIER;
-            r->model = NULL;
-            r->sigma_h = r->z = (double)NAN;
-        }
-        r->binding_script = r->ignored_script = r->clamped_script = NULL;
-        r->ignored_cap = r->clamped_cap = (double)NAN;
-        r->mmr = tr->mmr;
-        r->maintenance_amount = tr->maintenance_amount;
-        r->maintenance_margin = lc__tier_mm(tr, n);
-        r->upnl = p->qty * (mark - p->entry);
-
-        if (isnan(p->iso_margin)) {
-            r->isolated = 0;
-            r->isolated_margin = r->equity = r->margin_ratio = (double)NAN;
-            r->status = LC_VERDICT_OK;
-            r->reason = LC_REASON_NONE;
-            upnl += r->upnl;
-            mm += r->maintenance_margin;
-            notional += n;
+        if (out[i].isolated) {
+            iso_equity += out[i].equity;
             continue;
         }
-        /* Isolated: its own margin pool, judged alone. */
-        double eq = p->iso_margin + r->upnl;
-        r->isolated = 1;
-        r->isolated_margin = p->iso_margin;
-        r->equity = eq;
-        iso_equity += eq;
-        r->margin_ratio = eq > 0 ? r->maintenance_margin / eq : (double)NAN;
-        r->liquidation_price = lc__liquidation_price(mk->tiers, mk->n_tiers, t, p->iso_margin,
-                                                     q, p->qty > 0 ? 1.0 : -1.0, p->entry);
+        upnl += out[i].upnl;
+        mm += out[i].maintenance_margin;
+        notional += out[i].notional;
     }
-
-    /* Cross liquidation prices need the other cross positions' totals, known only now. */
     for (size_t i = 0; i < in->n; i++) {
         lc_position_result *r = &out[i];
         if (r->isolated)
             continue;
-        const lc__pos *p = &pos[i];
-        const lc__market *mk = &pol->markets[p->market];
+        const lc__market *mk = &pol->markets[pos[i].market];
         double base = in->collateral - (mm - r->maintenance_margin) + (upnl - r->upnl);
         r->liquidation_price = lc__liquidation_price(mk->tiers, mk->n_tiers, r->tier - 1, base,
-                                                     fabs(p->qty), p->qty > 0 ? 1.0 : -1.0,
-                                                     p->entry);
+                                                     fabs(pos[i].qty),
+                                                     pos[i].qty > 0 ? 1.0 : -1.0, pos[i].entry);
     }
-
     double equity = in->collateral + upnl;
     a->id = in->id;
     a->collateral = in->collateral;
@@ -147,11 +149,13 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
     a->n_findings = 0;
     a->log = NULL;
     a->n_log = 0;
-    judge_account(a, out);
-    a->core_status = a->status;
-    if (!pol->lua || !arena)
-        return LC_OK;
+}
 
+/* The policy's scripts on an evaluated account: their caps, then their findings; a
+ * failure holds the account at 1x. */
+static lc_status run_scripts(const lc_policy *pol, const lc__acct *in, lc_account_result *a,
+                             lc_position_result *out, lc__arena *arena)
+{
     bool changed;
     lc_status rc = lc__lua_account(pol->lua, in, a, out, arena, &changed);
     if (rc)
@@ -174,6 +178,26 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
     return LC_OK;
 }
 
+lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
+                           lc_account_result *a, lc_position_result *out, lc__arena *arena)
+{
+    const lc__acct *in = &pf->accts[idx];
+    const lc__pos *pos = in->n ? pf->pos + in->first : NULL; /* no NULL + 0 */
+    for (size_t i = 0; i < in->n; i++)
+        eval_position(pol, pf, &pos[i], &out[i]);
+    eval_cross(pol, in, pos, a, out);
+    judge_account(a, out);
+    a->core_status = a->status;
+    if (!pol->lua || !arena)
+        return LC_OK;
+    return run_scripts(pol, in, a, out, arena);
+}
+
+lc_status lc__eval_begin(const lc_policy *pol, const lc_portfolio *pf)
+{
+    return pol->lua ? lc__lua_begin(pol->lua, pol, pf) : LC_OK;
+}
+
 lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, lc_report *r)
 {
     if (!pol || !pf || !r || pf->pol != pol || r->n_acc != pf->n_accts || r->n_pos != pf->n_pos)
@@ -183,7 +207,7 @@ lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, lc_repo
     if (pol->lua) {
         lc__arena_free(&r->strings);
         lc__arena_init(&r->strings, 1 << 16);
-        lc_status rc = lc__lua_begin(pol->lua, pol, pf);
+        lc_status rc = lc__eval_begin(pol, pf);
         if (rc)
             return rc;
     }

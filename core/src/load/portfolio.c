@@ -448,9 +448,8 @@ static long id_insert(pload *s, size_t a)
     return -1;
 }
 
-static void load_account(pload *s, const lc__event *start, unsigned *id_lines)
+static void load_account(pload *s, const lc__event *start)
 {
-    (void)id_lines;
     if (start->type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
                      "expected an account (a mapping with id, collateral and positions), got %s",
@@ -555,7 +554,7 @@ static void load_accounts(pload *s, const lc__event *start)
     }
     lc__event item;
     while (!stop(s) && next(s, &item) && item.type != LC__EV_SEQ_END)
-        load_account(s, &item, NULL);
+        load_account(s, &item);
 }
 
 /* ==== Document ========================================================== */

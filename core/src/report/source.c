@@ -11,7 +11,6 @@
 #include "engine/engine.h"
 #include "model/portfolio.h"
 #include "report/report.h"
-#include "script/script.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -165,7 +164,7 @@ lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf
     if (!src.scratch_pos)
         return LC_ENOMEM;
     lc__arena_init(&src.scratch_strings, 4096);
-    lc_status rc = pol->lua ? lc__lua_begin(pol->lua, pol, pf) : LC_OK;
+    lc_status rc = lc__eval_begin(pol, pf);
     if (rc == LC_OK)
         rc = write_source(&src, fmt, out);
     lc__arena_free(&src.scratch_strings);
