@@ -113,7 +113,21 @@ static int status_word(const char *s, lc_verdict *v)
 enum { E_POLICY, E_PORTFOLIO, E_PFORMAT, E_FORMAT, E_HISTORY, E_UNTIL, E_ALLOW, E_FAILON,
        E_ACCOUNT, E_STATUS, E_SORT, E_HELP };
 
-int lc_cmd_eval(int argc, char **argv)
+/* What `levcal eval` was asked to do. */
+typedef struct eval_opts {
+    const char *policy, *portfolio;
+    lc_input_format pfmt;
+    lc_format fmt;
+    lc_calibration cal;
+    lc_write_options wo;
+    bool allow_script_errors, fail_on;
+    lc_verdict fail_at;
+} eval_opts;
+
+/* Reads the command line into "o" (the repeatable options' arrays were allocated with
+ * room for every argument). Returns -1 to go on, else the exit status. */
+static int eval_args(int argc, char **argv, eval_opts *o, const char **histories,
+                     const char **accounts)
 {
     static const cli_opt opts[] = {
         [E_POLICY] = {"policy", 'p', true},      [E_PORTFOLIO] = {"portfolio", 'f', true},
@@ -124,122 +138,99 @@ int lc_cmd_eval(int argc, char **argv)
         [E_SORT] = {"sort", 0, true},            [E_HELP] = {"help", 'h', false}};
     const char *cmd = "levcal eval";
     cli_args a = {cmd, opts, sizeof opts / sizeof opts[0], argc, argv, 1, false, NULL, NULL};
-    const char *policy = NULL, *portfolio = NULL;
-    /* Repeatable options: never more than there are arguments. */
-    const char **histories = calloc((size_t)argc + 1, sizeof(*histories));
-    const char **accounts = calloc((size_t)argc + 1, sizeof(*accounts));
-    lc_calibration cal = LC_CALIBRATION_INIT;
-    lc_write_options wo = LC_WRITE_OPTIONS_INIT;
-    lc_input_format pfmt = LC_INPUT_AUTO;
-    bool allow_script_errors = false, fail_on = false;
-    lc_verdict fail_at = LC_VERDICT_LIQUIDATE;
-    lc_format fmt = LC_FORMAT_JSON;
-    int code = LC_EXIT_USAGE, id;
-    lc_diags d;
-    lc_diags_init(&d);
-    lc_policy *pol = NULL;
-    lc_portfolio *pf = NULL;
-    if (!histories || !accounts) {
-        fputs("levcal: error: out of memory\n", stderr);
-        code = LC_EXIT_INTERNAL;
-        goto out;
-    }
-    cal.histories = histories;
-    wo.accounts = accounts;
+    int id;
+    o->cal.histories = histories;
+    o->wo.accounts = accounts;
     while ((id = cli_next(&a)) != CLI_END) {
         lc_verdict v;
         switch (id) {
         case CLI_FAIL:
-            goto out;
+            return LC_EXIT_USAGE;
         case CLI_ARG:
-            cli_usage_error(cmd, "unexpected argument '%s'", a.value);
-            goto out;
+            return cli_usage_error(cmd, "unexpected argument '%s'", a.value);
         case E_POLICY:
-            policy = a.value;
+            o->policy = a.value;
             break;
         case E_PORTFOLIO:
-            portfolio = a.value;
+            o->portfolio = a.value;
             break;
         case E_PFORMAT:
-            if (strcmp(a.value, "json") == 0) {
-                pfmt = LC_INPUT_JSON;
-            } else if (strcmp(a.value, "yaml") == 0) {
-                pfmt = LC_INPUT_YAML;
-            } else {
-                cli_usage_error(cmd, "unknown portfolio format '%s'; expected json or yaml", a.value);
-                goto out;
-            }
+            if (strcmp(a.value, "json") == 0)
+                o->pfmt = LC_INPUT_JSON;
+            else if (strcmp(a.value, "yaml") == 0)
+                o->pfmt = LC_INPUT_YAML;
+            else
+                return cli_usage_error(cmd, "unknown portfolio format '%s'; expected json or yaml",
+                                       a.value);
             break;
         case E_FORMAT:
-            if (lc_cli_format(cmd, a.value, &fmt))
-                goto out;
+            if (lc_cli_format(cmd, a.value, &o->fmt))
+                return LC_EXIT_USAGE;
             break;
         case E_HISTORY:
-            histories[cal.n_histories++] = a.value;
+            histories[o->cal.n_histories++] = a.value;
             break;
         case E_UNTIL:
-            if (lc_parse_date(a.value, &cal.until_day) != LC_OK) {
-                cli_usage_error(cmd, "--until '%s': expected a date YYYY-MM-DD", a.value);
-                goto out;
-            }
-            cal.has_until = 1;
+            if (lc_parse_date(a.value, &o->cal.until_day) != LC_OK)
+                return cli_usage_error(cmd, "--until '%s': expected a date YYYY-MM-DD", a.value);
+            o->cal.has_until = 1;
             break;
         case E_ALLOW:
-            allow_script_errors = true;
+            o->allow_script_errors = true;
             break;
         case E_FAILON:
-            if (status_word(a.value, &v) || v == LC_VERDICT_OK) {
-                cli_usage_error(cmd, "--fail-on '%s': expected over_limit, reduce_only or liquidate",
-                                a.value);
-                goto out;
-            }
-            fail_on = true;
-            fail_at = v;
+            if (status_word(a.value, &v) || v == LC_VERDICT_OK)
+                return cli_usage_error(
+                    cmd, "--fail-on '%s': expected over_limit, reduce_only or liquidate", a.value);
+            o->fail_on = true;
+            o->fail_at = v;
             break;
         case E_ACCOUNT:
-            accounts[wo.n_accounts++] = a.value;
+            accounts[o->wo.n_accounts++] = a.value;
             break;
         case E_STATUS:
-            if (status_word(a.value, &v) || strcmp(a.value, "reduce_only") == 0) {
-                cli_usage_error(cmd, "--status '%s': expected ok, over_limit or liquidate", a.value);
-                goto out;
-            }
-            wo.status_mask |= 1u << v;
+            if (status_word(a.value, &v) || strcmp(a.value, "reduce_only") == 0)
+                return cli_usage_error(cmd, "--status '%s': expected ok, over_limit or liquidate",
+                                       a.value);
+            o->wo.status_mask |= 1u << v;
             break;
         case E_SORT:
-            if (strcmp(a.value, "margin_ratio") == 0) {
-                wo.sort = LC_SORT_MARGIN_RATIO;
-            } else if (strcmp(a.value, "leverage") == 0) {
-                wo.sort = LC_SORT_LEVERAGE;
-            } else if (strcmp(a.value, "notional") == 0) {
-                wo.sort = LC_SORT_NOTIONAL;
-            } else {
-                cli_usage_error(cmd, "--sort '%s': expected margin_ratio, leverage or notional",
-                                a.value);
-                goto out;
-            }
+            if (strcmp(a.value, "margin_ratio") == 0)
+                o->wo.sort = LC_SORT_MARGIN_RATIO;
+            else if (strcmp(a.value, "leverage") == 0)
+                o->wo.sort = LC_SORT_LEVERAGE;
+            else if (strcmp(a.value, "notional") == 0)
+                o->wo.sort = LC_SORT_NOTIONAL;
+            else
+                return cli_usage_error(
+                    cmd, "--sort '%s': expected margin_ratio, leverage or notional", a.value);
             break;
         case E_HELP:
             fputs(eval_usage, stdout);
-            code = LC_EXIT_OK;
-            goto out;
+            return LC_EXIT_OK;
         }
     }
-    if (!policy || !portfolio) {
-        cli_usage_error(cmd, "%s is required", !policy ? "--policy" : "--portfolio");
-        goto out;
-    }
-    if (strcmp(policy, "-") == 0 && strcmp(portfolio, "-") == 0) {
-        cli_usage_error(cmd, "--policy and --portfolio cannot both read standard input");
-        goto out;
-    }
+    if (!o->policy || !o->portfolio)
+        return cli_usage_error(cmd, "%s is required", !o->policy ? "--policy" : "--portfolio");
+    if (strcmp(o->policy, "-") == 0 && strcmp(o->portfolio, "-") == 0)
+        return cli_usage_error(cmd, "--policy and --portfolio cannot both read standard input");
+    return -1;
+}
 
-    lc_status rc = lc_policy_load(policy, &pol, &d);
+/* Loads, calibrates, evaluates and writes; the exit status. */
+static int eval_run(const eval_opts *o)
+{
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_policy *pol = NULL;
+    lc_portfolio *pf = NULL;
+    int code;
+    lc_status rc = lc_policy_load(o->policy, &pol, &d);
     if (rc != LC_OK) {
         code = lc_cli_fail(rc, &d);
         goto out;
     }
-    rc = lc_policy_calibrate(pol, &cal, &d);
+    rc = lc_policy_calibrate(pol, &o->cal, &d);
     if (rc != LC_OK) {
         code = lc_cli_fail(rc, &d);
         /* The library speaks of histories; the flags that set them are the command's. */
@@ -248,7 +239,7 @@ int lc_cmd_eval(int argc, char **argv)
                   "--until DATE cuts every history at that day\n", stderr);
         goto out;
     }
-    rc = lc_portfolio_load_as(pol, portfolio, pfmt, &pf, &d);
+    rc = lc_portfolio_load_as(pol, o->portfolio, o->pfmt, &pf, &d);
     if (rc != LC_OK) {
         code = lc_cli_fail(rc, &d);
         if (cli_has_code(&d, LC_SEV_NOTE, LC_DIAG_SYNTAX))
@@ -260,7 +251,7 @@ int lc_cmd_eval(int argc, char **argv)
     /* Evaluation cannot fail on valid input, so streaming the report keeps the promise
      * of an empty stdout on error while never holding a million position results. */
     lc_summary sum = LC_SUMMARY_INIT;
-    rc = lc_evaluate_write_with(pol, pf, fmt, stdout, &wo, &sum, &d);
+    rc = lc_evaluate_write_with(pol, pf, o->fmt, stdout, &o->wo, &sum, &d);
     if (rc == LC_EIO) {
         code = lc_cli_write_failed();
         goto out;
@@ -271,11 +262,11 @@ int lc_cmd_eval(int argc, char **argv)
     }
     code = LC_EXIT_OK;
     size_t at_or_above = 0;
-    for (size_t s = (size_t)fail_at; s < LC_N_VERDICTS; s++)
+    for (size_t s = (size_t)o->fail_at; s < LC_N_VERDICTS; s++)
         at_or_above += sum.by_status[s];
-    if (fail_on && at_or_above) {
+    if (o->fail_on && at_or_above) {
         fprintf(stderr, "levcal: %zu account%s at or above %s (--fail-on)\n", at_or_above,
-                at_or_above == 1 ? " is" : "s are", lc_verdict_name(fail_at));
+                at_or_above == 1 ? " is" : "s are", lc_verdict_name(o->fail_at));
         code = LC_EXIT_FAIL_ON;
     }
     if (sum.script_errors) {
@@ -285,17 +276,36 @@ int lc_cmd_eval(int argc, char **argv)
                 *q = '?';
         fprintf(stderr, "levcal: %s: a policy script failed on %zu account%s; they are held "
                         "at 1x (see script_error in the report). First: %s\n",
-                allow_script_errors ? "warning" : "error", sum.script_errors,
+                o->allow_script_errors ? "warning" : "error", sum.script_errors,
                 sum.script_errors == 1 ? "" : "s", sum.first_script_error);
-        if (!allow_script_errors)
+        if (!o->allow_script_errors)
             code = LC_EXIT_SCRIPT; /* the more basic failure: the verdicts are not all there */
     }
 out:
-    free(histories);
-    free(accounts);
     lc_portfolio_free(pf);
     lc_policy_free(pol);
     lc_diags_free(&d);
+    return code;
+}
+
+int lc_cmd_eval(int argc, char **argv)
+{
+    eval_opts o = {NULL, NULL, LC_INPUT_AUTO, LC_FORMAT_JSON, LC_CALIBRATION_INIT,
+                   LC_WRITE_OPTIONS_INIT, false, false, LC_VERDICT_LIQUIDATE};
+    /* Repeatable options: never more than there are arguments. */
+    const char **histories = calloc((size_t)argc + 1, sizeof(*histories));
+    const char **accounts = calloc((size_t)argc + 1, sizeof(*accounts));
+    int code;
+    if (!histories || !accounts) {
+        fputs("levcal: error: out of memory\n", stderr);
+        code = LC_EXIT_INTERNAL;
+    } else {
+        code = eval_args(argc, argv, &o, histories, accounts);
+        if (code < 0)
+            code = eval_run(&o);
+    }
+    free(histories);
+    free(accounts);
     return code;
 }
 

@@ -39,7 +39,10 @@ static const char vol_usage[] =
 enum { V_MARKET, V_MODEL, V_POLICY, V_PLUGIN, V_PARAM, V_HISTORY, V_UNTIL, V_HORIZON, V_GAPS,
        V_FORMAT, V_HELP };
 
-int lc_cmd_vol(int argc, char **argv)
+/* Reads the command line into "rq", "*policy" and "*fmt" ("params" has room for every
+ * argument). Returns -1 to go on, else the exit status. */
+static int vol_args(int argc, char **argv, lc_vol_request *rq, const char **params,
+                    const char **policy, lc_format *fmt)
 {
     static const cli_opt opts[] = {
         [V_MARKET] = {"market", 0, true},   [V_MODEL] = {"model", 0, true},
@@ -50,6 +53,78 @@ int lc_cmd_vol(int argc, char **argv)
         [V_HELP] = {"help", 'h', false}};
     const char *cmd = "levcal vol";
     cli_args a = {cmd, opts, sizeof opts / sizeof opts[0], argc, argv, 1, false, NULL, NULL};
+    int id;
+    rq->params = params;
+    while ((id = cli_next(&a)) != CLI_END) {
+        switch (id) {
+        case CLI_FAIL:
+            return LC_EXIT_USAGE;
+        case CLI_ARG:
+            return cli_usage_error(cmd, "unexpected argument '%s'", a.value);
+        case V_MARKET:
+            rq->market = a.value;
+            break;
+        case V_MODEL:
+            rq->model = a.value;
+            break;
+        case V_POLICY:
+            *policy = a.value;
+            break;
+        case V_PLUGIN:
+            rq->plugin = a.value;
+            break;
+        case V_PARAM:
+            params[rq->n_params++] = a.value;
+            break;
+        case V_HISTORY:
+            rq->history = a.value;
+            break;
+        case V_UNTIL:
+            if (lc_parse_date(a.value, &rq->until_day) != LC_OK) {
+                cli_usage_error(cmd, "--until '%s': expected a date YYYY-MM-DD", a.value);
+                return LC_EXIT_USAGE;
+            }
+            rq->has_until = 1;
+            break;
+        case V_HORIZON:
+            if (lc_parse_horizon(a.value, &rq->horizon_days) != LC_OK) {
+                cli_usage_error(cmd, "--horizon '%s': expected a number and a unit m, h or d, "
+                                     "such as 1h or 30d, up to 365d", a.value);
+                return LC_EXIT_USAGE;
+            }
+            break;
+        case V_GAPS:
+            rq->gaps = a.value;
+            break;
+        case V_FORMAT:
+            if (lc_cli_format(cmd, a.value, fmt))
+                return LC_EXIT_USAGE;
+            break;
+        case V_HELP:
+            fputs(vol_usage, stdout);
+            return LC_EXIT_OK;
+        }
+    }
+    const char *wrong = NULL;
+    if (rq->market)
+        wrong = rq->model || rq->plugin ? "give --market alone, not with --model or --plugin"
+                : !*policy              ? "--market needs --policy"
+                                        : NULL;
+    else if (!rq->history)
+        wrong = "--history is required";
+    else if (rq->model && rq->plugin)
+        wrong = "give --model or --plugin, not both";
+    else if (rq->model && !*policy)
+        wrong = "--model needs --policy";
+    else if (!rq->model && !rq->plugin)
+        wrong = "--market, --model or --plugin is required";
+    if (wrong)
+        return cli_usage_error(cmd, "%s", wrong);
+    return -1;
+}
+
+int lc_cmd_vol(int argc, char **argv)
+{
     const char **params = calloc((size_t)argc + 1, sizeof(*params));
     const char *policy = NULL;
     lc_vol_request rq = LC_VOL_REQUEST_INIT;
@@ -58,76 +133,14 @@ int lc_cmd_vol(int argc, char **argv)
     lc_diags_init(&d);
     lc_policy *pol = NULL;
     lc_vol_result *res = NULL;
-    int code = LC_EXIT_USAGE, id;
+    int code;
     if (!params) {
         fputs("levcal: error: out of memory\n", stderr);
         return LC_EXIT_INTERNAL;
     }
-    rq.params = params;
-    while ((id = cli_next(&a)) != CLI_END) {
-        switch (id) {
-        case CLI_FAIL:
-            goto out;
-        case CLI_ARG:
-            cli_usage_error(cmd, "unexpected argument '%s'", a.value);
-            goto out;
-        case V_MARKET:
-            rq.market = a.value;
-            break;
-        case V_MODEL:
-            rq.model = a.value;
-            break;
-        case V_POLICY:
-            policy = a.value;
-            break;
-        case V_PLUGIN:
-            rq.plugin = a.value;
-            break;
-        case V_PARAM:
-            params[rq.n_params++] = a.value;
-            break;
-        case V_HISTORY:
-            rq.history = a.value;
-            break;
-        case V_UNTIL:
-            if (lc_parse_date(a.value, &rq.until_day) != LC_OK) {
-                cli_usage_error(cmd, "--until '%s': expected a date YYYY-MM-DD", a.value);
-                goto out;
-            }
-            rq.has_until = 1;
-            break;
-        case V_HORIZON:
-            if (lc_parse_horizon(a.value, &rq.horizon_days) != LC_OK) {
-                cli_usage_error(cmd, "--horizon '%s': expected a number and a unit m, h or d, "
-                                     "such as 1h or 30d, up to 365d", a.value);
-                goto out;
-            }
-            break;
-        case V_GAPS:
-            rq.gaps = a.value;
-            break;
-        case V_FORMAT:
-            if (lc_cli_format(cmd, a.value, &fmt))
-                goto out;
-            break;
-        case V_HELP:
-            fputs(vol_usage, stdout);
-            code = LC_EXIT_OK;
-            goto out;
-        }
-    }
-    const char *wrong = rq.market && (rq.model || rq.plugin) ? "give --market alone, not with --model or --plugin"
-                        : rq.market && !policy             ? "--market needs --policy"
-                        : rq.market                        ? NULL
-                        : !rq.history                      ? "--history is required"
-                        : rq.model && rq.plugin            ? "give --model or --plugin, not both"
-                        : rq.model && !policy              ? "--model needs --policy"
-                        : !rq.model && !rq.plugin          ? "--market, --model or --plugin is required"
-                                                           : NULL;
-    if (wrong) {
-        cli_usage_error(cmd, "%s", wrong);
+    code = vol_args(argc, argv, &rq, params, &policy, &fmt);
+    if (code >= 0)
         goto out;
-    }
     lc_status rc = LC_OK;
     if (policy)
         rc = lc_policy_load(policy, &pol, &d);
