@@ -8,7 +8,19 @@
  *
  * Ownership, in short: lc_x_new/lc_x_load give the caller a handle to release with the
  * matching lc_x_free, which accepts NULL. Pointers returned by accessors are borrowed
- * from the handle they came from and stay valid until that handle is freed.
+ * from the handle they came from and stay valid until that handle is freed, unless a
+ * function's comment says sooner. Handles borrow from the handles they were made from:
+ * a portfolio from its policy, a report from both, a volatility result made from a
+ * policy's model from that policy; free them in the reverse order.
+ *
+ * Threads: the library keeps no global state but the allocator and the input limit
+ * (set them before any other call). Different policies may be used from different
+ * threads at once. One policy, though, is not read-only while it evaluates: a policy
+ * with scripts runs them in its own Lua state, so every evaluation of a policy
+ * (lc_evaluate, lc_evaluate_into, lc_evaluate_write...) and its calibration must be
+ * serialised by the caller, although these take it as const. A policy without scripts
+ * may be evaluated from several threads at once once calibrated. Diagnostic lists and
+ * reports belong to one thread at a time.
  */
 #ifndef LEVCAL_H
 #define LEVCAL_H
@@ -310,6 +322,8 @@ typedef struct lc_vol_result lc_vol_result;
 /**
  * @brief Fits the requested model to the history and forecasts over the horizon.
  * A fit that fails is still a result (converged false, its reason kept), not an error.
+ * @param[in]  rq  borrowed for the call; with rq->policy, the result borrows that
+ *                 policy's plugin, so the policy must outlive the result
  * @param[out] pp  caller owns; free with lc_vol_result_free
  * @return LC_OK, LC_EINPUT (unknown plugin, bad parameter, bad history), LC_ENOMEM
  */
@@ -508,7 +522,9 @@ LC_API lc_status lc_evaluate(const lc_policy *pol, const lc_portfolio *pf, lc_re
 
 /**
  * @brief Evaluates again into an existing report of the same portfolio, allocating
- * nothing. @return LC_EINVAL if @p r was made for another portfolio size.
+ * nothing (but the scripts' strings). With scripts, every findings, log and
+ * script_error pointer read from @p r before is invalid after this call.
+ * @return LC_EINVAL if @p r was made for another portfolio size.
  */
 LC_API lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, lc_report *r);
 
@@ -516,7 +532,8 @@ LC_API lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, 
 LC_API void lc_report_free(lc_report *r);
 
 
-/** @brief Accounts in @p r, and account @p i (borrowed; NULL if out of range). */
+/** @brief Accounts in @p r, and account @p i (borrowed until @p r is freed or evaluated
+ * into again; NULL if out of range). */
 LC_API size_t lc_report_account_count(const lc_report *r);
 LC_API const lc_account_result *lc_report_account(const lc_report *r, size_t i);
 
