@@ -20,6 +20,28 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
  * scripts). Call before the first lc__eval_account of an evaluation. */
 lc_status lc__eval_begin(const lc_policy *pol, const lc_portfolio *pf);
 
+/* ==== Direct estimates (estimate.c; written by report/vol_result.c) ===== */
+
+/* The result of lc_vol_estimate. */
+struct lc_vol_result {
+    char *model;              /* model name (or plugin name) */
+    lc__plugin *plugin;       /* owned unless borrowed from a policy */
+    bool own_plugin;
+    lc_param *settings;       /* the parameters the instance was created with */
+    size_t n_settings;
+    lc_model *inst;
+    const lc_stat *stats;     /* borrowed from inst */
+    size_t n_stats;
+    bool converged;
+    char error[256];
+    double horizon_days;
+    double sigma;
+    size_t n_bars;
+    int64_t first_day, last_day; /* the first and last bar fitted */
+    const char *market;       /* borrowed from the policy, with a market request */
+    double confidence, z;
+};
+
 /* ==== Model runs (model_run.c) ========================================= */
 
 /* Creates an instance of "api" with "params" (its log lines go to "d") and fits it to the
