@@ -195,7 +195,7 @@ static lc_status read_rows(hload *h, const char *buf, size_t len, int64_t until,
 {
     const char *p = buf, *end = buf + len;
     unsigned line = 0;
-    columns c;
+    columns c = {{-1, -1, -1, -1, -1}, -1, false, 0};
     bool header = false;
     field f[MAX_FIELDS];
     size_t n = 0, cap = 0;
