@@ -31,8 +31,8 @@ static const char eval_usage[] =
     "      --history M=FILE   daily OHLC CSV for market M's volatility model, over the\n"
     "                         policy's 'history:' (repeatable)\n"
     "      --until DATE       use price history up to DATE only, for reproducible runs\n"
-    "      --fail-on STATUS   exit 5 when an account is at or above STATUS: over_limit,\n"
-    "                         reduce_only (today: liquidate) or liquidate\n"
+    "      --fail-on STATUS   exit 5 when an account is at or above STATUS: margin_call,\n"
+    "                         over_limit, reduce_only, deleverage or liquidate\n"
     "      --allow-script-errors  exit 0 even when a policy script failed on an account\n"
     "      --account ID       write only this account (repeatable)\n"
     "      --status STATUS    write only accounts with this status (repeatable)\n"
@@ -93,19 +93,14 @@ int lc_cli_format(const char *cmd, const char *arg, lc_format *fmt)
     return -1;
 }
 
-/* A status word; "reduce_only" is the threshold above over_limit, which today is liquidate. */
+/* A status word: ok, margin_call, over_limit, reduce_only, deleverage, liquidate. */
 static int status_word(const char *s, lc_verdict *v)
 {
-    static const char *const names[] = {"ok", "over_limit", "liquidate"};
-    for (int i = 0; i < 3; i++) {
-        if (strcmp(s, names[i]) == 0) {
+    for (int i = 0; i < LC_N_VERDICTS; i++) {
+        if (strcmp(s, lc_verdict_name((lc_verdict)i)) == 0) {
             *v = (lc_verdict)i;
             return 0;
         }
-    }
-    if (strcmp(s, "reduce_only") == 0) {
-        *v = LC_VERDICT_LIQUIDATE;
-        return 0;
     }
     return -1;
 }
@@ -180,8 +175,8 @@ static int eval_args(int argc, char **argv, eval_opts *o, const char **histories
             break;
         case E_FAILON:
             if (status_word(a.value, &v) || v == LC_VERDICT_OK)
-                return cli_usage_error(
-                    cmd, "--fail-on '%s': expected over_limit, reduce_only or liquidate", a.value);
+                return cli_usage_error(cmd, "--fail-on '%s': expected margin_call, over_limit, "
+                                            "reduce_only, deleverage or liquidate", a.value);
             o->fail_on = true;
             o->fail_at = v;
             break;
@@ -189,9 +184,9 @@ static int eval_args(int argc, char **argv, eval_opts *o, const char **histories
             accounts[o->wo.n_accounts++] = a.value;
             break;
         case E_STATUS:
-            if (status_word(a.value, &v) || strcmp(a.value, "reduce_only") == 0)
-                return cli_usage_error(cmd, "--status '%s': expected ok, over_limit or liquidate",
-                                       a.value);
+            if (status_word(a.value, &v))
+                return cli_usage_error(cmd, "--status '%s': expected ok, margin_call, over_limit, "
+                                            "reduce_only, deleverage or liquidate", a.value);
             o->wo.status_mask |= 1u << v;
             break;
         case E_SORT:

@@ -403,13 +403,17 @@ LC_API size_t lc_portfolio_position_count(const lc_portfolio *pf);
  */
 typedef enum lc_verdict {
     LC_VERDICT_OK = 0,          /* within every limit */
-    LC_VERDICT_OVER_LIMIT = 1,  /* no new exposure may be opened */
-    LC_VERDICT_LIQUIDATE = 2    /* maintenance margin is not covered */
+    LC_VERDICT_MARGIN_CALL,     /* a policy rule calls for more margin; nothing is blocked */
+    LC_VERDICT_OVER_LIMIT,      /* no new exposure may be opened */
+    LC_VERDICT_REDUCE_ONLY,     /* only orders that reduce positions are accepted */
+    LC_VERDICT_DELEVERAGE,      /* part of the book must be closed (the plan says what) */
+    LC_VERDICT_LIQUIDATE        /* maintenance margin is not covered: closed by the plan */
 } lc_verdict;
 
-#define LC_N_VERDICTS 3
+#define LC_N_VERDICTS 6
 
-/** @brief The name used in reports: "ok", "over_limit", "liquidate". */
+/** @brief The name used in reports: "ok", "margin_call", "over_limit", "reduce_only",
+ * "deleverage", "liquidate". */
 LC_API const char *lc_verdict_name(lc_verdict v);
 
 /** @brief Which rule set a verdict; the report spells it out with the figures. */
@@ -422,8 +426,55 @@ typedef enum lc_reason {
     LC_REASON_ISOLATED,          /* one of the account's isolated positions */
     LC_REASON_SCRIPT,            /* a script's on_account finding */
     LC_REASON_SCRIPT_ERROR,      /* a script failed: held at 1x, at least over_limit */
-    LC_REASON_NEGATIVE_COLLATERAL /* no cross position and a negative collateral */
+    LC_REASON_NEGATIVE_COLLATERAL, /* no cross position and a negative collateral */
+    LC_REASON_RULE                /* a policy's deleveraging rule (the index names it) */
 } lc_reason;
+
+/** @brief One figure a rule's condition read, as it was when the rule matched. */
+typedef struct lc_rule_value {
+    const char *name;   /* "leverage", or "BTCUSDT.notional" for a position's */
+    double value;       /* NaN (null) for margin_ratio or leverage without equity */
+} lc_rule_value;
+
+/** @brief A rule that matched: a built-in (`maintenance`, `initial_margin`,
+ * `position_limit`) or one of the policy's `deleveraging.rules`. */
+typedef struct lc_rule_match {
+    const char *name;
+    lc_verdict action;
+    const char *condition;       /* the condition as text: "leverage > 20" */
+    const lc_rule_value *values; /* the figures it read */
+    size_t n_values;
+    int builtin;                 /* one of the three built-in rules */
+} lc_rule_match;
+
+/** @brief One close of a plan: a quantity of a position, at its mark. */
+typedef struct lc_close {
+    const char *market;
+    double qty;       /* signed like the position: the amount closed */
+    double notional;  /* |qty| * mark */
+    double fee;       /* fee_rate * notional */
+} lc_close;
+
+/** @brief What an account (or isolated position) looks like once a plan is carried out. */
+typedef struct lc_after {
+    double equity, notional, maintenance_margin, initial_margin, margin_ratio, leverage;
+    lc_verdict status;    /* re-judged by every rule */
+} lc_after;
+
+/** @brief The closes that reach a liquidation's or a deleverage rule's target. */
+typedef struct lc_plan {
+    const char *rule;     /* "maintenance" or the policy rule's name */
+    lc_verdict action;    /* LC_VERDICT_LIQUIDATE or LC_VERDICT_DELEVERAGE */
+    const char *target;   /* "margin_ratio <= 0.5", "leverage <= 20", or NULL: close all */
+    const char *order;    /* the order positions were taken in, or "step_down_tiers" */
+    const lc_close *closes;
+    size_t n_closes;
+    double closed_notional, fee;
+    lc_after after;
+    int target_met;
+    int bankrupt;         /* equity was <= 0: everything closed, no fee */
+    double shortfall;     /* -equity when bankrupt: what an insurance fund covers; else 0 */
+} lc_plan;
 
 /** @brief One rule an account breaks: its severity, which rule, and what it is about
  * (the position for position rules, the finding for LC_REASON_SCRIPT). */
@@ -478,6 +529,11 @@ typedef struct lc_position_result {
     double ignored_cap;         /* ... and that cap; NaN if none */
     const char *clamped_script; /* a script whose cap reached 1/mmr and was clamped below */
     double clamped_cap;         /* ... the cap it asked for; NaN if none */
+    double bankruptcy_price;    /* mark - equity / qty when its account (or itself, if
+                                   isolated) is liquidated and that equity is > 0; else NaN */
+    const lc_rule_match *rules; /* isolated positions: the rules that matched */
+    size_t n_rules;
+    const lc_plan *plan;        /* isolated positions: the plan, or NULL */
 } lc_position_result;
 
 /** @brief The evaluation of one account; the sums run over its cross positions only. */
@@ -506,6 +562,9 @@ typedef struct lc_account_result {
     const char *const *log;    /* lines scripts wrote with levcal.log */
     size_t n_log;
     double total_equity;       /* equity plus every isolated position's equity */
+    const lc_rule_match *rules; /* the rules its cross part matched, built-in and policy */
+    size_t n_rules;
+    const lc_plan *plan;       /* the cross part's plan, or NULL */
 } lc_account_result;
 
 typedef struct lc_report lc_report;

@@ -16,6 +16,11 @@
 lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t i,
                            lc_account_result *a, lc_position_result *out, lc__arena *arena);
 
+/* The policy's deleveraging rules on an evaluated account (deleverage.c): every rule
+ * each margin pool matches, the statuses they call for, the plans, bankruptcy prices. */
+lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position_result *out,
+                         lc__arena *arena);
+
 /* Starts an evaluation of "pf": the policy's scripts get their context (no-op without
  * scripts). Call before the first lc__eval_account of an evaluation. */
 lc_status lc__eval_begin(const lc_policy *pol, const lc_portfolio *pf);

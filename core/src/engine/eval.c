@@ -85,6 +85,10 @@ static void eval_position(const lc_policy *pol, const lc_portfolio *pf, const lc
         r->sigma_h = r->z = (double)NAN;
     }
     r->binding_script = r->ignored_script = r->clamped_script = NULL;
+    r->bankruptcy_price = (double)NAN;
+    r->rules = NULL;
+    r->n_rules = 0;
+    r->plan = NULL;
     r->ignored_cap = r->clamped_cap = (double)NAN;
     r->mmr = tr->mmr;
     r->maintenance_amount = tr->maintenance_amount;
@@ -149,6 +153,9 @@ static void eval_cross(const lc_policy *pol, const lc__acct *in, const lc__pos *
     a->n_findings = 0;
     a->log = NULL;
     a->n_log = 0;
+    a->rules = NULL;
+    a->n_rules = 0;
+    a->plan = NULL;
 }
 
 /* The policy's scripts on an evaluated account: their caps, then their findings; a
@@ -188,9 +195,12 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
     eval_cross(pol, in, pos, a, out);
     judge_account(a, out);
     a->core_status = a->status;
-    if (!pol->lua || !arena)
+    if (!arena)
         return LC_OK;
-    return run_scripts(pol, in, a, out, arena);
+    lc_status rc = pol->lua ? run_scripts(pol, in, a, out, arena) : LC_OK;
+    if (rc == LC_OK && pol->delev.present)
+        rc = lc__deleverage(pol, a, out, arena);
+    return rc;
 }
 
 lc_status lc__eval_begin(const lc_policy *pol, const lc_portfolio *pf)
@@ -204,7 +214,7 @@ lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, lc_repo
         return LC_EINVAL;
     r->pol = pol;
     r->pf = pf;
-    if (pol->lua) {
+    if (pol->lua || pol->delev.present) {
         lc__arena_free(&r->strings);
         lc__arena_init(&r->strings, 1 << 16);
         lc_status rc = lc__eval_begin(pol, pf);

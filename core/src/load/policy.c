@@ -140,9 +140,22 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
 
 /* ==== Sections ========================================================== */
 
-enum { M_TIERS, M_VOLATILITY, M_SCRIPT, M_NKEYS };
+enum { M_TIERS, M_VOLATILITY, M_SCRIPT, M_LOT, M_NKEYS };
 static const lc__key market_keys[M_NKEYS] = {
-    {"tiers", true}, {"volatility", false}, {"script", false}};
+    {"tiers", true}, {"volatility", false}, {"script", false}, {"lot_size", false}};
+
+/* The decimals a lot size is written with ("0.001" has 3), so multiples of it print as
+ * the decimals they are. */
+static int decimals_of(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    if (!dot || strpbrk(s, "eE"))
+        return dot ? 12 : 0;
+    int n = 0;
+    for (dot++; *dot >= '0' && *dot <= '9'; dot++)
+        n++;
+    return n;
+}
 
 static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
 {
@@ -172,10 +185,20 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
         mk->name = name;
         mk->line = k->line;
         mk->col = k->col;
+        mk->lot_size = (double)NAN;
 
         const lc__node *v[M_NKEYS];
         if (!lc__node_map(ld, body, market_keys, M_NKEYS, v, "a market"))
             continue;
+        double lot;
+        if (v[M_LOT] && lc__node_number(ld, v[M_LOT], &lot)) {
+            if (!(lot > 0))
+                lc__ld_error(ld, LC_DIAG_VALUE, v[M_LOT]->line, v[M_LOT]->col,
+                             "expected a lot_size above 0, got %s", v[M_LOT]->s);
+            else
+                mk->lot_size = lot;
+            mk->lot_decimals = decimals_of(v[M_LOT]->s);
+        }
         if (!v[M_TIERS] || !lc__node_expect(ld, v[M_TIERS], LC__NODE_SEQ))
             continue;
         if (v[M_TIERS]->n == 0) {
@@ -222,10 +245,11 @@ static void load_meta(lc__ld *ld, lc_policy *p, const lc__node *m)
         lc__node_string(ld, v[P_DESC], &p->description);
 }
 
-enum { R_LEVCAL, R_POLICY, R_MODELS, R_LIMITS, R_SCRIPTS, R_MARKETS, R_NKEYS };
+enum { R_LEVCAL, R_POLICY, R_MODELS, R_LIMITS, R_SCRIPTS, R_MARKETS, R_DELEV, R_NKEYS };
 static const lc__key root_keys[R_NKEYS] = {{"levcal", true},  {"policy", true},
                                            {"models", false}, {"limits", false},
-                                           {"scripts", false}, {"markets", true}};
+                                           {"scripts", false}, {"markets", true},
+                                           {"deleveraging", false}};
 
 static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
 {
@@ -279,6 +303,16 @@ static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
         lc_status rc = load_markets(ld, p, v[R_MARKETS]);
         if (rc)
             return rc;
+    }
+    if (v[R_DELEV]) {
+        /* After the markets: rules name them. Before the index is built, so find markets
+         * by name through it once it exists: build it early. */
+        lc_status rc = lc__policy_build_index(p);
+        if (rc == LC_OK)
+            rc = lc__load_deleveraging(ld, p, v[R_DELEV]);
+        if (rc)
+            return rc;
+        lc__check_lot_sizes(ld, p, v[R_DELEV]);
     }
     if (v[R_SCRIPTS])
         return lc__load_scripts(ld, p, v[R_SCRIPTS]);

@@ -10,16 +10,20 @@
 
 const char *lc_verdict_name(lc_verdict v)
 {
-    switch (v) {
-    case LC_VERDICT_OK:
-        return "ok";
-    case LC_VERDICT_OVER_LIMIT:
-        return "over_limit";
-    case LC_VERDICT_LIQUIDATE:
-        return "liquidate";
-    }
-    return "unknown";
+    static const char *const names[LC_N_VERDICTS] = {"ok",          "margin_call", "over_limit",
+                                                     "reduce_only", "deleverage",  "liquidate"};
+    return (size_t)v < LC_N_VERDICTS ? names[v] : "unknown";
 }
+
+const char *const lc__metric_names[LC__N_METRICS] = {
+    "equity", "collateral", "upnl", "notional", "maintenance_margin", "initial_margin",
+    "available", "margin_ratio", "leverage"};
+
+const char *const lc__pmetric_names[LC__N_PMETRICS] = {"notional", "upnl", "maintenance_margin",
+                                                       "initial_margin", "tier"};
+
+const char *const lc__order_names[4] = {"largest_maintenance_margin_first", "largest_loss_first",
+                                        "largest_notional_first", "proportional"};
 
 const char *lc_binding_name(lc_binding b)
 {

@@ -51,8 +51,83 @@ typedef struct lc__volcfg {
     lc_binding *binding;   /* per tier: what set it */
 } lc__volcfg;
 
+/* ==== Deleveraging rules ================================================ */
+
+/* The figures a condition compares: an account's (or isolated position's) metrics, and a
+ * position's. margin_ratio and leverage compare as +infinity when equity <= 0. */
+typedef enum lc__metric {
+    LC__M_EQUITY, LC__M_COLLATERAL, LC__M_UPNL, LC__M_NOTIONAL, LC__M_MM, LC__M_IM,
+    LC__M_AVAILABLE, LC__M_MR, LC__M_LEVERAGE, LC__N_METRICS
+} lc__metric;
+
+typedef enum lc__pmetric { LC__PM_NOTIONAL, LC__PM_UPNL, LC__PM_MM, LC__PM_IM, LC__PM_TIER,
+                           LC__N_PMETRICS } lc__pmetric;
+
+typedef enum lc__op { LC__OP_GT, LC__OP_GTE, LC__OP_LT, LC__OP_LTE } lc__op;
+
+typedef enum lc__cond_kind {
+    LC__C_CMP,      /* metric op value */
+    LC__C_ALL,      /* every kid holds (a mapping's entries, or all: [...]) */
+    LC__C_ANY,
+    LC__C_NOT,      /* its one kid does not hold */
+    LC__C_POSITION  /* some position (of market, if >= 0) meets every kid (CMPs of pmetrics) */
+} lc__cond_kind;
+
+typedef struct lc__cond {
+    lc__cond_kind kind;
+    int metric;            /* CMP: an lc__metric, or an lc__pmetric inside POSITION */
+    lc__op op;
+    double value;
+    long market;           /* POSITION: the market's index, or -1 for any */
+    struct lc__cond **kids;
+    size_t n;
+} lc__cond;
+
+/* How positions are taken when a plan closes them. */
+typedef enum lc__order {
+    LC__ORDER_MM = 0,       /* largest maintenance margin first */
+    LC__ORDER_LOSS,         /* largest loss (lowest upnl) first */
+    LC__ORDER_NOTIONAL,     /* largest notional first */
+    LC__ORDER_PROPORTIONAL  /* the same fraction of every position */
+} lc__order;
+
+typedef enum lc__target { LC__TARGET_NONE = 0, LC__TARGET_MR, LC__TARGET_LEVERAGE } lc__target;
+
+/* How a plan is made: the target it reaches, its fee, its order. */
+typedef struct lc__plancfg {
+    lc__target target;
+    double target_value;
+    double fee_rate;
+    lc__order order;
+    double step;            /* proportional: the fraction grows in these steps */
+    bool step_down;         /* first try cutting one position below its tier's floor */
+    const char *target_text; /* "margin_ratio <= 0.5", or NULL */
+} lc__plancfg;
+
+typedef struct lc__rule {
+    const char *name;
+    lc__cond *when;
+    lc_verdict action;
+    lc__plancfg plan;       /* deleverage and liquidate rules */
+    const char *text;       /* the condition as text */
+} lc__rule;
+
+typedef enum lc__adl { LC__ADL_BITMEX = 0, LC__ADL_BINANCE, LC__ADL_HYPERLIQUID, LC__ADL_SCRIPT } lc__adl;
+
+typedef struct lc__delev {
+    bool present;           /* the policy has a deleveraging section */
+    bool plans;             /* it produces plans (a liquidation block or a plan rule) */
+    lc__plancfg liq;        /* how the built-in maintenance liquidation is carried out */
+    lc__rule *rules;
+    size_t n_rules;
+    lc__adl adl;
+    const char *adl_script; /* the script's name, with LC__ADL_SCRIPT */
+} lc__delev;
+
 typedef struct lc__market {
     const char *name;
+    double lot_size;    /* the smallest quantity a plan closes; NaN if not given */
+    int lot_decimals;   /* decimals of lot_size as written, to print multiples of it */
     lc_tier *tiers;     /* ascending caps; cum derived or checked */
     size_t n_tiers;
     unsigned line, col; /* where the market is named */
@@ -74,9 +149,15 @@ struct lc_policy {
     size_t n_models;
     lc__plugin *plugins;     /* loaded shared objects, closed with the policy */
     struct lc__lua *lua;     /* the scripts' sandboxed state; NULL without scripts */
+    lc__delev delev;         /* the deleveraging section */
     long lua_instructions;   /* limits.instructions, 0 for the default */
     size_t lua_memory;       /* limits.memory_mib in bytes, 0 for the default */
 };
+
+/* The names of metrics, position metrics, orders (names.c). */
+extern const char *const lc__metric_names[LC__N_METRICS];
+extern const char *const lc__pmetric_names[LC__N_PMETRICS];
+extern const char *const lc__order_names[4];
 
 /* Builds the market index once the markets are in place (policy.c). */
 lc_status lc__policy_build_index(lc_policy *p);

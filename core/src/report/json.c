@@ -17,7 +17,73 @@
 
 #define key_num lc__out_key_num
 
-static void write_position(lc__out *o, const lc_position_result *p)
+/* ==== Deleveraging ===================================================== */
+
+static void write_rules(lc__out *o, const lc_rule_match *m, size_t n)
+{
+    lc__out_lit(o, ",\"rules\":[");
+    for (size_t i = 0; i < n; i++) {
+        lc__out_str(o, i ? ",{\"name\":" : "{\"name\":");
+        lc__out_json_str(o, m[i].name);
+        lc__out_key_str(o, ",\"action\":", lc_verdict_name(m[i].action));
+        lc__out_key_str(o, ",\"condition\":", m[i].condition);
+        lc__out_lit(o, ",\"values\":{");
+        for (size_t k = 0; k < m[i].n_values; k++) {
+            if (k)
+                lc__out_char(o, ',');
+            lc__out_json_str(o, m[i].values[k].name);
+            lc__out_char(o, ':');
+            lc__out_num(o, m[i].values[k].value);
+        }
+        lc__out_lit(o, "}}");
+    }
+    lc__out_char(o, ']');
+}
+
+static void write_plan(lc__out *o, const lc_plan *pl)
+{
+    lc__out_lit(o, ",\"plan\":{\"rule\":");
+    lc__out_json_str(o, pl->rule);
+    lc__out_key_str(o, ",\"action\":", lc_verdict_name(pl->action));
+    lc__out_key_str(o, ",\"target\":", pl->target);
+    lc__out_key_str(o, ",\"order\":", pl->order);
+    lc__out_lit(o, ",\"closes\":[");
+    for (size_t i = 0; i < pl->n_closes; i++) {
+        const lc_close *c = &pl->closes[i];
+        lc__out_str(o, i ? ",{\"market\":" : "{\"market\":");
+        lc__out_json_str(o, c->market);
+        key_num(o, ",\"qty\":", c->qty);
+        key_num(o, ",\"notional\":", c->notional);
+        key_num(o, ",\"fee\":", c->fee);
+        lc__out_char(o, '}');
+    }
+    lc__out_char(o, ']');
+    key_num(o, ",\"closed_notional\":", pl->closed_notional);
+    key_num(o, ",\"fee\":", pl->fee);
+    const lc_after *af = &pl->after;
+    key_num(o, ",\"after\":{\"equity\":", af->equity);
+    key_num(o, ",\"notional\":", af->notional);
+    key_num(o, ",\"maintenance_margin\":", af->maintenance_margin);
+    key_num(o, ",\"initial_margin\":", af->initial_margin);
+    key_num(o, ",\"margin_ratio\":", af->margin_ratio);
+    key_num(o, ",\"leverage\":", af->leverage);
+    lc__out_key_str(o, ",\"status\":", lc_verdict_name(af->status));
+    lc__out_str(o, pl->target_met ? "},\"target_met\":true" : "},\"target_met\":false");
+    lc__out_str(o, pl->bankrupt ? ",\"bankrupt\":true" : ",\"bankrupt\":false");
+    key_num(o, ",\"shortfall\":", pl->shortfall);
+    lc__out_char(o, '}');
+}
+
+/* Whether a pool's matches liquidate it. */
+static bool liquidated(const lc_rule_match *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (m[i].action == LC_VERDICT_LIQUIDATE)
+            return true;
+    return false;
+}
+
+static void write_position(lc__out *o, const lc_position_result *p, bool pool_liquidated)
 {
     lc__out_lit(o, "{\"market\":");
     lc__out_json_str(o, p->market);
@@ -56,7 +122,13 @@ static void write_position(lc__out *o, const lc_position_result *p)
             lc__position_reason_text(p, why, sizeof why);
             lc__out_json_str(o, why);
         }
+        if (p->n_rules)
+            write_rules(o, p->rules, p->n_rules);
+        if (p->plan)
+            write_plan(o, p->plan);
     }
+    if (p->isolated ? liquidated(p->rules, p->n_rules) : pool_liquidated)
+        key_num(o, ",\"bankruptcy_price\":", p->bankruptcy_price);
     lc__out_char(o, '}');
 }
 
@@ -136,11 +208,15 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
         }
         lc__out_char(o, ']');
     }
+    if (a->n_rules)
+        write_rules(o, a->rules, a->n_rules);
+    if (a->plan)
+        write_plan(o, a->plan);
     lc__out_lit(o, ",\"positions\":[");
     for (size_t i = 0; i < a->n_positions; i++) {
         if (i)
             lc__out_char(o, ',');
-        write_position(o, &pos[i]);
+        write_position(o, &pos[i], liquidated(a->rules, a->n_rules));
     }
     lc__out_lit(o, "]}");
 }
@@ -205,12 +281,12 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
         write_account(&o, a, pos);
     }
     /* The summary comes last: a streamed report knows the counts only at the end. */
-    lc__out_printf(&o,
-                   "\n],\n\"summary\":{\"accounts\":%zu,\"positions\":%zu,\"ok\":%zu,"
-                   "\"over_limit\":%zu,\"liquidate\":%zu,\"script_errors\":%zu}}\n",
-                   src->n_acc, src->n_pos, src->summary.by_status[LC_VERDICT_OK],
-                   src->summary.by_status[LC_VERDICT_OVER_LIMIT],
-                   src->summary.by_status[LC_VERDICT_LIQUIDATE], src->summary.script_errors);
+    lc__out_printf(&o, "\n],\n\"summary\":{\"accounts\":%zu,\"positions\":%zu", src->n_acc,
+                   src->n_pos);
+    for (int v = 0; v < LC_N_VERDICTS; v++)
+        lc__out_printf(&o, ",\"%s\":%zu", lc_verdict_name((lc_verdict)v),
+                       src->summary.by_status[v]);
+    lc__out_printf(&o, ",\"script_errors\":%zu}}\n", src->summary.script_errors);
     src->summary.accounts = src->n_acc;
     src->summary.positions = src->n_pos;
     return lc__out_finish(&o);

@@ -66,8 +66,32 @@ static void limit_text(const lc_position_result *p, char *buf, size_t size)
              lc__cents(p->notional, a));
 }
 
+/* "rule NAME: CONDITION (figure value, ...)" */
+static void rule_text(const lc_rule_match *m, char *buf, size_t size)
+{
+    int off = snprintf(buf, size, "rule %s: %s", m->name, m->condition ? m->condition : "");
+    for (size_t i = 0; i < m->n_values && off > 0 && (size_t)off < size; i++) {
+        char nb[40];
+        int w = snprintf(buf + off, size - (size_t)off, "%s%s %s", i ? ", " : " (", m->values[i].name,
+                         lc__numstr(m->values[i].value, nb));
+        if (w < 0)
+            break;
+        off += w;
+    }
+    if (m->n_values && off > 0 && (size_t)off + 1 < size)
+        snprintf(buf + off, size - (size_t)off, ")");
+}
+
 void lc__position_reason_text(const lc_position_result *p, char *buf, size_t size)
 {
+    if (p->reason == LC_REASON_RULE) {
+        for (size_t i = 0; i < p->n_rules; i++) {
+            if (!p->rules[i].builtin && p->rules[i].action == p->status) {
+                rule_text(&p->rules[i], buf, size);
+                return;
+            }
+        }
+    }
     pool pl = {p->equity, p->maintenance_margin, p->initial_margin, p->margin_ratio};
     if (pool_text(p->reason, &pl, buf, size))
         return;
@@ -110,6 +134,10 @@ void lc__breach_text(const lc_breach *br, const lc_account_result *ac,
     case LC_REASON_SCRIPT_ERROR:
         snprintf(buf, size, "%s; the account is held at 1x",
                  ac->script_error ? ac->script_error : "script error");
+        break;
+    case LC_REASON_RULE:
+        if (br->index < ac->n_rules)
+            rule_text(&ac->rules[br->index], buf, size);
         break;
     default:
         break;

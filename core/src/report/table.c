@@ -167,6 +167,33 @@ static void text_line(lc__out *o, const char *mark, const char *text)
     lc__out_char(o, '\n');
 }
 
+/* A plan in two lines: what it closes, and what is left. */
+static void plan_lines(lc__out *o, const char *who, const lc_plan *pl)
+{
+    char line[1400], m1[CELL], m2[CELL], nb[40];
+    int off = snprintf(line, sizeof line, "%s%s plan (rule %s, %s): ", who, lc_verdict_name(pl->action),
+                       pl->rule, pl->target ? pl->target : "close all");
+    if (pl->bankrupt)
+        off += snprintf(line + off, sizeof line - (size_t)off, "bankrupt, ");
+    for (size_t i = 0; i < pl->n_closes && off > 0 && (size_t)off < sizeof line - 80; i++)
+        off += snprintf(line + off, sizeof line - (size_t)off, "%sclose %s %s",
+                        i ? ", " : "", pl->closes[i].market, lc__numstr(pl->closes[i].qty, nb));
+    money(m1, pl->fee);
+    if (off > 0 && (size_t)off < sizeof line)
+        snprintf(line + off, sizeof line - (size_t)off, "%sfee %s", pl->n_closes ? "; " : "", m1);
+    text_line(o, "P", line);
+    money(m1, pl->after.equity);
+    if (isfinite(pl->after.margin_ratio))
+        snprintf(m2, sizeof m2, "%.2f%%", pl->after.margin_ratio * 100);
+    else
+        strcpy(m2, "-");
+    money(nb, pl->shortfall);
+    snprintf(line, sizeof line, "after: equity %s, margin ratio %s, status %s; target %s%s%s",
+             m1, m2, lc_verdict_name(pl->after.status), pl->target_met ? "met" : "not met",
+             pl->bankrupt ? "; shortfall " : "", pl->bankrupt ? nb : "");
+    text_line(o, "P", line);
+}
+
 static void account_texts(lc__out *o, const lc_account_result *a, const lc_position_result *pos)
 {
     lc_breach few[16];
@@ -190,6 +217,15 @@ static void account_texts(lc__out *o, const lc_account_result *a, const lc_posit
     }
     for (size_t i = 0; i < a->n_log; i++)
         text_line(o, "L", a->log[i]);
+    if (a->plan)
+        plan_lines(o, "", a->plan);
+    for (size_t j = 0; j < a->n_positions; j++) {
+        if (pos[j].plan) {
+            char who[CELL];
+            snprintf(who, sizeof who, "isolated %s: ", pos[j].market);
+            plan_lines(o, who, pos[j].plan);
+        }
+    }
     for (size_t j = 0; j < a->n_positions; j++) {
         char w[320];
         if (!lc__script_warning_text(&pos[j], w, sizeof w))
@@ -283,14 +319,21 @@ lc_status lc__report_write_table(lc__source *src, FILE *f)
     src->summary.accounts = src->n_acc;
     src->summary.positions = src->n_pos;
     const lc_summary *s = &src->summary;
-    lc__out_printf(&o, "\n%zu accounts: %zu ok, %zu over_limit, %zu liquidate; %zu with a script "
-                       "error",
-                   s->accounts, s->by_status[LC_VERDICT_OK], s->by_status[LC_VERDICT_OVER_LIMIT],
-                   s->by_status[LC_VERDICT_LIQUIDATE], s->script_errors);
+    lc__out_printf(&o, "\n%zu accounts:", s->accounts);
+    for (int v = 0; v < LC_N_VERDICTS; v++) {
+        /* Without deleveraging rules only three statuses can occur: show just those. */
+        bool shown_always = v == LC_VERDICT_OK || v == LC_VERDICT_OVER_LIMIT ||
+                            v == LC_VERDICT_LIQUIDATE;
+        if (shown_always || src->pol->delev.present)
+            lc__out_printf(&o, "%s %zu %s", v ? "," : "", s->by_status[v],
+                           lc_verdict_name((lc_verdict)v));
+    }
+    lc__out_printf(&o, "; %zu with a script error", s->script_errors);
     if (shown != src->n_acc)
         lc__out_printf(&o, "; %zu shown", shown);
     lc__out_str(&o, "\nSTATUS marks: E a script failed (held at 1x), F findings, L log lines, W a "
-                    "script's cap set aside. '!' a rule broken, '!!' one that liquidates.\n"
+                    "script's cap set aside. '!' a rule broken, '!!' one that liquidates, 'P' a "
+                    "plan.\n"
                     "TIER ending in '!' is at or above the market's position limit; LIQ '-' "
                     "means none. MAINT and INITIAL are margins, MR the margin ratio.\n");
     return lc__out_finish(&o);

@@ -31,6 +31,14 @@ lc_verdict lc__judge(double equity, double mm, double available, bool over_limit
     return LC_VERDICT_OK;
 }
 
+lc_verdict lc__action_verdict(const char *action)
+{
+    for (int v = LC_VERDICT_MARGIN_CALL; v < LC_N_VERDICTS; v++)
+        if (strcmp(action, lc_verdict_name((lc_verdict)v)) == 0)
+            return (lc_verdict)v;
+    return LC_VERDICT_OK; /* "ok" and "note" change nothing */
+}
+
 /* ==== Breaches ========================================================== */
 
 /* Every rule an account breaks, visited in one fixed order: a script failure, the cross
@@ -75,15 +83,16 @@ static void visit_breaches(const lc_account_result *a, const lc_position_result 
          * which leaves no margin for new exposure, stands against the account. */
         emit(k, LC_VERDICT_OVER_LIMIT, LC_REASON_NEGATIVE_COLLATERAL, SIZE_MAX);
     }
+    for (size_t r = 0; r < a->n_rules; r++) /* the policy's rules, in file order */
+        if (!a->rules[r].builtin)
+            emit(k, a->rules[r].action, LC_REASON_RULE, r);
     for (size_t i = 0; i < a->n_positions; i++)
         if (pos[i].isolated && pos[i].status != LC_VERDICT_OK)
             emit(k, pos[i].status, LC_REASON_ISOLATED, i);
     for (size_t f = 0; f < a->n_findings; f++) {
-        const char *act = a->findings[f].action;
-        if (strcmp(act, "liquidate") == 0)
-            emit(k, LC_VERDICT_LIQUIDATE, LC_REASON_SCRIPT, f);
-        else if (strcmp(act, "over_limit") == 0)
-            emit(k, LC_VERDICT_OVER_LIMIT, LC_REASON_SCRIPT, f);
+        lc_verdict v = lc__action_verdict(a->findings[f].action);
+        if (v != LC_VERDICT_OK)
+            emit(k, v, LC_REASON_SCRIPT, f);
     }
 }
 

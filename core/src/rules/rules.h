@@ -35,9 +35,44 @@ double lc__liquidation_price(const lc_tier *tiers, size_t n_tiers, size_t tier, 
 lc_verdict lc__judge(double equity, double mm, double available, bool over_limit,
                      lc_reason *why);
 
+/* The verdict a script finding's action names: margin_call ... liquidate; ok for "ok" and
+ * "note". */
+lc_verdict lc__action_verdict(const char *action);
+
 /* Sets an account's status, reason and reason_position from its first breach
  * (lc_account_breaches). */
 void lc__settle(lc_account_result *a, const lc_position_result *pos);
+
+/* ==== Deleveraging (conditions.c, plan.c) ============================== */
+
+/* A margin pool: the account's cross part or one isolated position, with the positions
+ * it holds (pointers into the evaluation's results). */
+typedef struct lc__pool {
+    double equity, collateral, upnl, notional, mm, im;
+    const lc_position_result *const *pos;
+    size_t n;
+} lc__pool;
+
+/* A pool's metric (lc__metric); margin_ratio and leverage are +inf when equity <= 0. */
+double lc__pool_metric(const lc__pool *pl, int metric);
+double lc__position_metric(const lc_position_result *p, int metric);
+
+/* Whether condition "c" holds for pool "pl". */
+bool lc__cond_holds(const lc_policy *pol, const lc__cond *c, const lc__pool *pl);
+
+/* The figures "c" reads, as they are in "pl" (at most "cap"); position figures are named
+ * "MARKET.metric" in "arena". Returns their count. */
+size_t lc__cond_values(const lc_policy *pol, const lc__cond *c, const lc__pool *pl,
+                       lc_rule_value *out, size_t cap, lc__arena *arena);
+
+/* The plan that takes pool "pl" to the target of "cfg" (plan.c): closes in whole lots of
+ * each market's lot_size, at the marks, fee_rate on what is closed; its strings and
+ * arrays in "arena". "rule" and "action" name what called for it. */
+lc_status lc__plan_make(const lc_policy *pol, const lc__pool *pl, const lc__plancfg *cfg,
+                        const char *rule, lc_verdict action, lc_plan *out, lc__arena *arena);
+
+/* A pool's status by every rule: the built-ins and the policy's. */
+lc_verdict lc__pool_status(const lc_policy *pol, const lc__pool *pl);
 
 /* ==== Volatility caps (volcap.c, normal.c) ============================== */
 

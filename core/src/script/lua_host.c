@@ -498,13 +498,15 @@ static int on_account_protected(lua_State *L)
         const char *rule = finding_field(L, item, "rule", true, (int)i);
         const char *action = finding_field(L, item, "action", true, (int)i);
         const char *message = finding_field(L, item, "message", false, (int)i);
-        static const char *const actions[] = {"ok", "over_limit", "liquidate", "note"};
+        static const char *const actions[] = {"ok",          "margin_call", "over_limit",
+                                              "reduce_only", "deleverage",  "liquidate", "note"};
         size_t k = 0;
-        while (k < 4 && strcmp(action, actions[k]) != 0)
+        while (k < LC_ARRAY_LEN(actions) && strcmp(action, actions[k]) != 0)
             k++;
-        if (k == 4)
+        if (k == LC_ARRAY_LEN(actions))
             return luaL_error(L, "on_account finding %d has action '%s'; expected ok, "
-                                 "over_limit, liquidate or note", (int)i, action);
+                                 "margin_call, over_limit, reduce_only, deleverage, liquidate or "
+                                 "note", (int)i, action);
         if (!grow_findings(lx)) {
             lx->oom = true;
             return luaL_error(L, "out of memory");

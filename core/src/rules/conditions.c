@@ -1,0 +1,158 @@
+/*
+ * conditions.c - a deleveraging rule's condition against a margin pool: the account's
+ * cross part or one isolated position, with the positions it holds.
+ *
+ * margin_ratio and leverage are +infinity when equity <= 0, so "margin_ratio >= x" holds
+ * for a pool with nothing left to lose.
+ */
+#include "base/prefix.h"
+
+#include "rules/rules.h"
+
+#include <math.h>
+#include <string.h>
+
+static bool compare(double v, lc__op op, double x)
+{
+    switch (op) {
+    case LC__OP_GT:
+        return v > x;
+    case LC__OP_GTE:
+        return v >= x;
+    case LC__OP_LT:
+        return v < x;
+    case LC__OP_LTE:
+        return v <= x;
+    }
+    return false;
+}
+
+double lc__pool_metric(const lc__pool *pl, int metric)
+{
+    bool broke = !(pl->equity > 0);
+    switch ((lc__metric)metric) {
+    case LC__M_EQUITY:
+        return pl->equity;
+    case LC__M_COLLATERAL:
+        return pl->collateral;
+    case LC__M_UPNL:
+        return pl->upnl;
+    case LC__M_NOTIONAL:
+        return pl->notional;
+    case LC__M_MM:
+        return pl->mm;
+    case LC__M_IM:
+        return pl->im;
+    case LC__M_AVAILABLE:
+        return pl->equity - pl->im;
+    case LC__M_MR:
+        return broke ? (double)INFINITY : pl->mm / pl->equity;
+    case LC__M_LEVERAGE:
+        return broke ? (double)INFINITY : pl->notional / pl->equity;
+    case LC__N_METRICS:
+        break;
+    }
+    return (double)NAN;
+}
+
+double lc__position_metric(const lc_position_result *p, int metric)
+{
+    switch ((lc__pmetric)metric) {
+    case LC__PM_NOTIONAL:
+        return p->notional;
+    case LC__PM_UPNL:
+        return p->upnl;
+    case LC__PM_MM:
+        return p->maintenance_margin;
+    case LC__PM_IM:
+        return p->initial_margin;
+    case LC__PM_TIER:
+        return p->tier;
+    case LC__N_PMETRICS:
+        break;
+    }
+    return (double)NAN;
+}
+
+/* The first position of "pl" (of the condition's market) meeting every comparison. */
+static const lc_position_result *position_match(const lc_policy *pol, const lc__cond *c,
+                                                const lc__pool *pl)
+{
+    for (size_t i = 0; i < pl->n; i++) {
+        const lc_position_result *p = pl->pos[i];
+        if (c->market >= 0 && strcmp(p->market, pol->markets[c->market].name) != 0)
+            continue;
+        bool all = true;
+        for (size_t k = 0; all && k < c->n; k++)
+            all = compare(lc__position_metric(p, c->kids[k]->metric), c->kids[k]->op,
+                          c->kids[k]->value);
+        if (all)
+            return p;
+    }
+    return NULL;
+}
+
+bool lc__cond_holds(const lc_policy *pol, const lc__cond *c, const lc__pool *pl)
+{
+    switch (c->kind) {
+    case LC__C_CMP:
+        return compare(lc__pool_metric(pl, c->metric), c->op, c->value);
+    case LC__C_ALL:
+        for (size_t i = 0; i < c->n; i++)
+            if (!lc__cond_holds(pol, c->kids[i], pl))
+                return false;
+        return true;
+    case LC__C_ANY:
+        for (size_t i = 0; i < c->n; i++)
+            if (lc__cond_holds(pol, c->kids[i], pl))
+                return true;
+        return false;
+    case LC__C_NOT:
+        return !lc__cond_holds(pol, c->kids[0], pl);
+    case LC__C_POSITION:
+        return position_match(pol, c, pl) != NULL;
+    }
+    return false;
+}
+
+/* Adds the figures condition "c" reads to "v" (room "cap"; returns the new count). */
+static size_t collect(const lc_policy *pol, const lc__cond *c, const lc__pool *pl,
+                      lc_rule_value *v, size_t n, size_t cap, lc__arena *arena)
+{
+    switch (c->kind) {
+    case LC__C_CMP:
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(v[i].name, lc__metric_names[c->metric]) == 0)
+                return n;
+        if (n < cap) {
+            double x = lc__pool_metric(pl, c->metric);
+            v[n++] = (lc_rule_value){lc__metric_names[c->metric], isinf(x) ? (double)NAN : x};
+        }
+        return n;
+    case LC__C_ALL:
+    case LC__C_ANY:
+    case LC__C_NOT:
+        for (size_t i = 0; i < c->n; i++)
+            n = collect(pol, c->kids[i], pl, v, n, cap, arena);
+        return n;
+    case LC__C_POSITION: {
+        const lc_position_result *p = position_match(pol, c, pl);
+        for (size_t k = 0; p && k < c->n && n < cap; k++) {
+            char name[96];
+            snprintf(name, sizeof name, "%s.%s", p->market, lc__pmetric_names[c->kids[k]->metric]);
+            const char *kept = lc__arena_strndup(arena, name, strlen(name));
+            if (!kept)
+                return n;
+            v[n++] = (lc_rule_value){kept, lc__position_metric(p, c->kids[k]->metric)};
+        }
+        return n;
+    }
+    }
+    return n;
+}
+
+size_t lc__cond_values(const lc_policy *pol, const lc__cond *c, const lc__pool *pl,
+                       lc_rule_value *out, size_t cap, lc__arena *arena)
+{
+    return collect(pol, c, pl, out, 0, cap, arena);
+}
