@@ -73,7 +73,8 @@ static void rule_text(const lc_rule_match *m, char *buf, size_t size)
     for (size_t i = 0; i < m->n_values && off > 0 && (size_t)off < size; i++) {
         char nb[40];
         int w = snprintf(buf + off, size - (size_t)off, "%s%s %s", i ? ", " : " (", m->values[i].name,
-                         lc__numstr(m->values[i].value, nb));
+                         isinf(m->values[i].value) ? "infinite (no equity)"
+                                                   : lc__numstr(m->values[i].value, nb));
         if (w < 0)
             break;
         off += w;

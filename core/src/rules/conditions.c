@@ -29,7 +29,10 @@ static bool compare(double v, lc__op op, double x)
 
 double lc__pool_metric(const lc__pool *pl, int metric)
 {
-    bool broke = !(pl->equity > 0);
+    /* Nothing open is no leverage at all, whatever is left of the equity. */
+    bool broke = !(pl->equity > 0) && (pl->notional > 0 || pl->mm > 0);
+    if (!(pl->equity > 0) && !broke && (metric == LC__M_MR || metric == LC__M_LEVERAGE))
+        return 0;
     switch ((lc__metric)metric) {
     case LC__M_EQUITY:
         return pl->equity;
@@ -126,7 +129,7 @@ static size_t collect(const lc_policy *pol, const lc__cond *c, const lc__pool *p
                 return n;
         if (n < cap) {
             double x = lc__pool_metric(pl, c->metric);
-            v[n++] = (lc_rule_value){lc__metric_names[c->metric], isinf(x) ? (double)NAN : x};
+            v[n++] = (lc_rule_value){lc__metric_names[c->metric], x};
         }
         return n;
     case LC__C_ALL:

@@ -163,6 +163,12 @@ static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, 
     return best;
 }
 
+static bool meets_now(const lc__plancfg *cfg, const ppos *ps, size_t n, double equity)
+{
+    totals t = sum(ps, n, equity, cfg->fee_rate);
+    return meets(cfg, &t);
+}
+
 /* ==== Orders ============================================================ */
 
 static lc__order sort_order;
@@ -262,6 +268,8 @@ lc_status lc__plan_make(const lc_policy *pol, const lc__pool *pl, const lc__plan
     } else if (cfg->target == LC__TARGET_NONE) {
         close_all(ps, n);
         done = true;
+    } else if (meets_now(cfg, ps, n, equity)) {
+        done = true; /* already within the target: nothing to close */
     } else if (cfg->step_down && step_down(cfg, ps, n, order, equity)) {
         out->order = "step_down_tiers";
         done = true;
