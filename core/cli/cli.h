@@ -62,6 +62,7 @@ int lc_cmd_eval(int argc, char **argv);
 int lc_cmd_check(int argc, char **argv);
 int lc_cmd_vol(int argc, char **argv);
 int lc_cmd_plugins(int argc, char **argv);
+int lc_cmd_adl(int argc, char **argv);
 
 /* Parses a --format value; prints the error for "cmd" and returns -1 if unknown. */
 int lc_cli_format(const char *cmd, const char *arg, lc_format *fmt);

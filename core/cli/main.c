@@ -20,6 +20,7 @@ static const char usage_text[] =
     "  check     validate a policy file and exit\n"
     "  vol       fit a volatility model to a price history and forecast\n"
     "  plugins   list the volatility-model plugins found, with their parameters\n"
+    "  adl       rank positions for auto-deleveraging, per market and side\n"
     "\n"
     "Run 'levcal <command> --help' for a command's options.\n"
     "\n"
@@ -64,7 +65,9 @@ int lc_cli_dispatch(int argc, char **argv)
         return lc_cmd_vol(argc, argv);
     if (strcmp(argv[0], "plugins") == 0)
         return lc_cmd_plugins(argc, argv);
-    static const char *const commands[] = {"eval", "check", "vol", "plugins", "help"};
+    if (strcmp(argv[0], "adl") == 0)
+        return lc_cmd_adl(argc, argv);
+    static const char *const commands[] = {"eval", "check", "vol", "plugins", "adl", "help"};
     const char *hint = lc_suggest(argv[0], commands, sizeof commands / sizeof commands[0]);
     if (hint)
         fprintf(stderr, "levcal: unknown command '%s' (did you mean '%s'?)\n", argv[0], hint);

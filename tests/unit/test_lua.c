@@ -166,7 +166,7 @@ static void load_time_errors(void **state)
     lc_diags_free(&d);
     y = policy_with("no_hooks.lua", NULL, NULL);
     assert_int_equal(lc_policy_load_buffer("t.yaml", y, strlen(y), &p, &d), LC_EINPUT);
-    assert_non_null(strstr(d.head->msg, "defines neither max_leverage nor on_account"));
+    assert_non_null(strstr(d.head->msg, "defines none of max_leverage, on_account, deleverage, adl_score"));
     lc_diags_free(&d);
 }
 

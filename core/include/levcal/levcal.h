@@ -668,6 +668,28 @@ LC_API lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio
                                         lc_format fmt, FILE *out, const lc_write_options *opts,
                                         lc_summary *summary, lc_diags *diags);
 
+/* ==== Auto-deleveraging ================================================= */
+
+/** @brief Options of lc_adl_write: LC_ADL_OPTIONS_INIT, then set what you need. */
+typedef struct lc_adl_options {
+    size_t size;          /* sizeof(lc_adl_options) */
+    const char *market;   /* only this market's queues; NULL: every market */
+} lc_adl_options;
+
+#define LC_ADL_OPTIONS_INIT {sizeof(lc_adl_options), NULL}
+
+/**
+ * @brief Writes the auto-deleveraging queues of @p pf under @p pol: per market and side,
+ * every position whose margin pool has equity > 0, scored by the policy's
+ * `deleveraging.adl.ranking` (bitmex by default), ranked (1 = deleveraged first; ties by
+ * account id) with its indicator 5 - floor(5 (rank - 1) / n). JSON: {policy, ranking,
+ * queues: [{market, side, positions: [{account, qty, score, rank, indicator}]}]}.
+ * @return LC_OK, LC_EINPUT (a ranking script failed; see @p diags), LC_ENOMEM, LC_EIO
+ */
+LC_API lc_status lc_adl_write(const lc_policy *pol, const lc_portfolio *pf,
+                              const lc_adl_options *opts, lc_format fmt, FILE *out,
+                              lc_diags *diags);
+
 /** @brief Counts of a materialised report. */
 LC_API void lc_report_summary(const lc_report *r, lc_summary *summary);
 

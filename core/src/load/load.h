@@ -19,6 +19,6 @@ lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc
 /* policy_delev.c: the 'deleveraging' section (after the markets, which rules name), and the
  * lot sizes every market needs when the section makes plans. */
 lc_status lc__load_deleveraging(lc__ld *ld, lc_policy *p, const lc__node *m);
-void lc__check_lot_sizes(lc__ld *ld, const lc_policy *p, const lc__node *at);
+void lc__check_lot_sizes(lc__ld *ld, const lc_policy *p);
 
 #endif

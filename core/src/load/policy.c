@@ -312,10 +312,17 @@ static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
             rc = lc__load_deleveraging(ld, p, v[R_DELEV]);
         if (rc)
             return rc;
-        lc__check_lot_sizes(ld, p, v[R_DELEV]);
+        lc__check_lot_sizes(ld, p);
     }
-    if (v[R_SCRIPTS])
-        return lc__load_scripts(ld, p, v[R_SCRIPTS]);
+    if (v[R_SCRIPTS]) {
+        lc_status rc = lc__load_scripts(ld, p, v[R_SCRIPTS]);
+        if (rc)
+            return rc;
+    }
+    if (p->delev.adl == LC__ADL_SCRIPT && !lc__lua_has_adl(p->lua, p->delev.adl_script))
+        lc__ld_error(ld, LC_DIAG_REFERENCE, p->delev.adl_line, p->delev.adl_col,
+                     "ranking 'script:%s' names no script with an adl_score hook",
+                     p->delev.adl_script);
     return LC_OK;
 }
 

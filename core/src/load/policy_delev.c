@@ -434,6 +434,8 @@ lc_status lc__load_deleveraging(lc__ld *ld, lc_policy *p, const lc__node *m)
         if (lc__node_map(ld, v[D_ADL], adl_keys, 1, av, "the adl block") && av[0] &&
             lc__node_string(ld, av[0], &s)) {
             static const char *const rankings[] = {"bitmex", "binance", "hyperliquid"};
+            dv->adl_line = av[0]->line;
+            dv->adl_col = av[0]->col;
             if (strncmp(s, "script:", 7) == 0 && s[7]) {
                 dv->adl = LC__ADL_SCRIPT;
                 dv->adl_script = s + 7;
@@ -447,14 +449,14 @@ lc_status lc__load_deleveraging(lc__ld *ld, lc_policy *p, const lc__node *m)
     return LC_OK;
 }
 
-void lc__check_lot_sizes(lc__ld *ld, const lc_policy *p, const lc__node *at)
+void lc__check_lot_sizes(lc__ld *ld, const lc_policy *p)
 {
     if (!p->delev.plans)
         return;
     for (size_t m = 0; m < p->n_markets; m++)
         if (isnan(p->markets[m].lot_size))
             lc__ld_error(ld, LC_DIAG_MISSING, p->markets[m].line, p->markets[m].col,
-                         "market '%s' needs a lot_size: the deleveraging section at line %u "
-                         "makes plans, which close whole lots",
-                         p->markets[m].name, at->line);
+                         "market '%s' needs a lot_size: the deleveraging section makes plans, "
+                         "which close whole lots",
+                         p->markets[m].name);
 }

@@ -122,6 +122,7 @@ typedef struct lc__delev {
     size_t n_rules;
     lc__adl adl;
     const char *adl_script; /* the script's name, with LC__ADL_SCRIPT */
+    unsigned adl_line, adl_col; /* where the ranking is named */
 } lc__delev;
 
 typedef struct lc__market {

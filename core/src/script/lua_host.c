@@ -215,9 +215,9 @@ static int load_protected(lua_State *L)
     lua_pushvalue(L, chunk);
     budgeted_call(lx, 0, 0);
 
-    static const char *const hooks[] = {"max_leverage", "on_account"};
-    int *refs[] = {&sc->fn_maxlev, &sc->fn_account};
-    for (int h = 0; h < 2; h++) {
+    static const char *const hooks[] = {"max_leverage", "on_account", "deleverage", "adl_score"};
+    int *refs[] = {&sc->fn_maxlev, &sc->fn_account, &sc->fn_delev, &sc->fn_adl};
+    for (int h = 0; h < 4; h++) {
         lua_getfield(L, env, hooks[h]);
         if (lua_isfunction(L, -1)) {
             *refs[h] = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -228,8 +228,10 @@ static int load_protected(lua_State *L)
                      luaL_typename(L, -1));
         lua_pop(L, 1);
     }
-    if (!j->bad[0] && sc->fn_maxlev == LUA_NOREF && sc->fn_account == LUA_NOREF)
-        snprintf(j->bad, sizeof j->bad, "defines neither max_leverage nor on_account");
+    if (!j->bad[0] && sc->fn_maxlev == LUA_NOREF && sc->fn_account == LUA_NOREF &&
+        sc->fn_delev == LUA_NOREF && sc->fn_adl == LUA_NOREF)
+        snprintf(j->bad, sizeof j->bad,
+                 "defines none of max_leverage, on_account, deleverage, adl_score");
     /* Per-call environments read through E; their metatable is locked so a hook cannot
      * reach E to write to it. */
     lua_newtable(L);
@@ -314,6 +316,7 @@ lc_status lc__lua_load_script(lc__lua *lx, lc__ld *ld, const char *path, const c
     sc->market = market;
     sc->may_loosen = may_loosen;
     sc->fn_maxlev = sc->fn_account = sc->ctx = sc->env_mt = sc->params = LUA_NOREF;
+    sc->fn_delev = sc->fn_adl = LUA_NOREF;
     load_job job = {lx, sc, buf, len, params, ""};
     bool ok = protected_run(lx, load_protected, &job);
     lc__free(buf);
@@ -617,6 +620,99 @@ static void keep_log(lc__lua *lx, lc_account_result *a)
     lx->n_log = lx->n_log_dropped = 0;
 }
 
+/* deleverage(acct, ctx): nil, or {action = "...", reason = "..."}, kept as a finding of
+ * rule "deleverage". */
+static int deleverage_protected(lua_State *L)
+{
+    hook_job *j = lua_touserdata(L, 1);
+    lc__lua *lx = j->lx;
+    push_hook(lx, j->sc, j->sc->fn_delev);
+    lc__lua_push_account(lx, j->acct);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, j->sc->ctx);
+    budgeted_call(lx, 2, 1);
+    if (lua_isnil(L, -1))
+        return 1;
+    if (!lua_istable(L, -1))
+        return luaL_error(L, "deleverage returned a %s; expected {action=..., reason=...} or nil",
+                          luaL_typename(L, -1));
+    int item = lua_gettop(L);
+    const char *action = finding_field(L, item, "action", true, 1);
+    const char *reason = finding_field(L, item, "reason", false, 1);
+    static const char *const actions[] = {"ok",          "margin_call", "over_limit",
+                                          "reduce_only", "deleverage",  "liquidate"};
+    size_t k = 0;
+    while (k < LC_ARRAY_LEN(actions) && strcmp(action, actions[k]) != 0)
+        k++;
+    if (k == LC_ARRAY_LEN(actions))
+        return luaL_error(L, "deleverage returned action '%s'; expected ok, margin_call, "
+                             "over_limit, reduce_only, deleverage or liquidate", action);
+    if (!grow_findings(lx)) {
+        lx->oom = true;
+        return luaL_error(L, "out of memory");
+    }
+    lx->found[lx->n_found++] = (lc_finding){j->sc->name, "deleverage", actions[k],
+                                            reason ? keep(lx, reason) : NULL};
+    return 1;
+}
+
+/* adl_score(pos, acct, ctx) -> a number. */
+static int adl_protected(lua_State *L)
+{
+    hook_job *j = lua_touserdata(L, 1);
+    push_hook(j->lx, j->sc, j->sc->fn_adl);
+    lc__lua_push_position(j->lx, j->pos);
+    lc__lua_push_account(j->lx, j->acct);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, j->sc->ctx);
+    budgeted_call(j->lx, 3, 1);
+    return 1;
+}
+
+lc_status lc__lua_adl_score(lc__lua *lx, const char *script, const struct lc__acct *ain,
+                            lc_account_result *a, lc_position_result *p, double *score,
+                            char *err, size_t errlen)
+{
+    *score = (double)NAN;
+    const lc__script *sc = NULL;
+    for (size_t s = 0; s < lx->n_scripts && !sc; s++)
+        if (strcmp(lx->scripts[s].name, script) == 0 && lx->scripts[s].fn_adl != LUA_NOREF)
+            sc = &lx->scripts[s];
+    if (!sc) {
+        snprintf(err, errlen, "no script '%s' with an adl_score hook", script);
+        return LC_EINPUT;
+    }
+    lx->ain = ain;
+    lx->acct = a;
+    lx->positions = p;
+    lx->cur = sc;
+    hook_job job = {lx, sc, p, a};
+    bool ok = protected_run(lx, adl_protected, &job);
+    lx->gen++;
+    if (!ok) {
+        if (lx->oom)
+            return LC_ENOMEM;
+        snprintf(err, errlen, "script %s: adl_score failed: %s", sc->name, lx->err);
+        return LC_EINPUT;
+    }
+    int t = lua_type(lx->L, -1);
+    double v = lua_tonumber(lx->L, -1);
+    lua_pop(lx->L, 1);
+    if (t != LUA_TNUMBER || !isfinite(v)) {
+        snprintf(err, errlen, "script %s: adl_score returned %s; expected a finite number",
+                 sc->name, t == LUA_TNUMBER ? "a non-finite number" : lua_typename(lx->L, t));
+        return LC_EINPUT;
+    }
+    *score = v;
+    return LC_OK;
+}
+
+bool lc__lua_has_adl(const lc__lua *lx, const char *script)
+{
+    for (size_t s = 0; lx && s < lx->n_scripts; s++)
+        if (strcmp(lx->scripts[s].name, script) == 0 && lx->scripts[s].fn_adl != LUA_NOREF)
+            return true;
+    return false;
+}
+
 lc_status lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
                              lc_position_result *positions, lc__arena *arena)
 {
@@ -627,7 +723,7 @@ lc_status lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account
     lx->n_found = 0;
     for (size_t s = 0; s < lx->n_scripts; s++) {
         const lc__script *sc = &lx->scripts[s];
-        if (sc->fn_account == LUA_NOREF)
+        if (sc->fn_account == LUA_NOREF && sc->fn_delev == LUA_NOREF)
             continue;
         if (sc->market >= 0) { /* a market's script looks at accounts holding that market */
             bool holds = false;
@@ -639,14 +735,24 @@ lc_status lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account
         lx->cur = sc;
         hook_job job = {lx, sc, NULL, a};
         size_t before = lx->n_found;
-        if (!protected_run(lx, on_account_protected, &job)) {
-            if (lx->oom)
-                return LC_ENOMEM;
-            lx->n_found = before; /* a failed hook's partial list is not its verdict */
-            fail(lx, a, "script %s: %s", sc->name, lx->err);
-            break;
+        int hooks[2] = {sc->fn_account, sc->fn_delev};
+        lua_CFunction runs[2] = {on_account_protected, deleverage_protected};
+        bool failed = false;
+        for (int h = 0; h < 2 && !failed; h++) {
+            if (hooks[h] == LUA_NOREF)
+                continue;
+            if (!protected_run(lx, runs[h], &job)) {
+                if (lx->oom)
+                    return LC_ENOMEM;
+                lx->n_found = before; /* a failed hook's partial list is not its verdict */
+                fail(lx, a, "script %s: %s", sc->name, lx->err);
+                failed = true;
+                break;
+            }
+            lua_pop(lx->L, 1);
         }
-        lua_pop(lx->L, 1);
+        if (failed)
+            break;
     }
     lx->gen++;
     keep_log(lx, a);

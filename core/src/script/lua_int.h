@@ -21,6 +21,8 @@ typedef struct lc__script {
     bool may_loosen;   /* scripts_may_loosen: a cap above the declarative one applies */
     int fn_maxlev;     /* registry refs, LUA_NOREF when the hook is absent */
     int fn_account;
+    int fn_delev;      /* deleverage(acct, ctx) -> nil or {action=..., reason=...} */
+    int fn_adl;        /* adl_score(pos, acct, ctx) -> number */
     int env_mt;        /* metatable of the fresh per-call environments */
     int params;        /* read-only params table */
     int ctx;           /* read-only ctx of the current evaluation */

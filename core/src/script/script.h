@@ -42,4 +42,13 @@ lc_status lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_re
 lc_status lc__lua_on_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
                              lc_position_result *positions, lc__arena *arena);
 
+/* adl_score(pos, acct, ctx) of script "script" on position "p" of account "a": its score,
+ * or LC_EINPUT with the reason in "err" (no such hook, a failure, not a finite number). */
+lc_status lc__lua_adl_score(lc__lua *lx, const char *script, const struct lc__acct *ain,
+                            lc_account_result *a, lc_position_result *p, double *score,
+                            char *err, size_t errlen);
+
+/* Whether script "script" of "lx" (may be NULL) defines adl_score. */
+bool lc__lua_has_adl(const lc__lua *lx, const char *script);
+
 #endif
