@@ -249,6 +249,27 @@ static void condition_forms(void **state)
     done(&x);
 }
 
+/* A script's deleverage hook: 2 BTC at 50,000 on 8,000 is 12.5x, above its 10. */
+static void script_hook(void **state)
+{
+    (void)state;
+    char pol[4096];
+    snprintf(pol, sizeof pol, "%sscripts:\n  - %s/tests/data/scripts/delev_hook.lua\n",
+             policy(liq, "    - {name: never, when: {equity: {lt: -1e300}}, action: margin_call}\n"),
+             LC_TOP_DIR);
+    run x = eval(pol, "marks: {BTCUSDT: 50000}\naccounts:\n"
+                      "  - {id: a, collateral: 8000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n"
+                      "  - {id: b, collateral: 15000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n");
+    const lc_account_result *a = lc_report_account(x.r, 0), *b = lc_report_account(x.r, 1);
+    assert_int_equal(a->status, LC_VERDICT_DELEVERAGE);
+    assert_int_equal(a->n_findings, 1);
+    assert_string_equal(a->findings[0].rule, "deleverage");
+    assert_string_equal(a->findings[0].message, "leverage 12.5 above 10");
+    assert_null(a->plan); /* plans carry out the policy's rules, not a script's wish */
+    assert_int_equal(b->status, LC_VERDICT_MARGIN_CALL); /* 100,000 / 15,000 = 6.7x */
+    done(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +277,7 @@ int main(void)
         cmocka_unit_test(fees_stop_a_plan),       cmocka_unit_test(bankrupt),
         cmocka_unit_test(orders),                 cmocka_unit_test(step_down),
         cmocka_unit_test(isolated_plan),          cmocka_unit_test(condition_forms),
+        cmocka_unit_test(script_hook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,13 +50,20 @@ static figs remaining(const ppos *p, double closed)
     return f;
 }
 
+/* "x" as the decimal it stands for at the lot size's precision: 50 - 39.999 is 10.001,
+ * not 10.000999999999998. */
+static double at_lot_precision(const ppos *p, double x)
+{
+    double scale = pow(10.0, p->mk->lot_decimals < 15 ? p->mk->lot_decimals : 15);
+    return round(x * scale) / scale;
+}
+
 /* "k" lots of "p" as a quantity: the decimal multiple it is, or the whole position. */
 static double lots_qty(const ppos *p, size_t k)
 {
     if (k >= p->lots)
         return p->q;
-    double scale = pow(10.0, p->mk->lot_decimals < 15 ? p->mk->lot_decimals : 15);
-    return round((double)k * p->lot * scale) / scale;
+    return at_lot_precision(p, (double)k * p->lot);
 }
 
 typedef struct totals {
@@ -219,7 +226,7 @@ static bool step_down(const lc__plancfg *cfg, ppos *ps, size_t n, const size_t *
             continue;
         size_t mk = (size_t)m;
         double keep = lots_qty(p, mk);
-        p->closed = p->q - keep;
+        p->closed = at_lot_precision(p, p->q - keep);
         totals t = sum(ps, n, equity, cfg->fee_rate);
         if (meets(cfg, &t))
             return true;
