@@ -16,8 +16,22 @@ printf 'book: %s (%s MB)\n' "$data/book.json" "$(( $(wc -c <"$data/book.json") /
     echo "  - path: $(cd "$(dirname "$0")" && pwd)/trivial_hook.lua"
     sed -n '/^markets:/,$p' "$data/policy.yaml"
 } >"$data/policy-hook.yaml"
+# The same policy with lot sizes and a deleveraging section: a liquidation target and three
+# rules.
+{
+    sed 's/^\(  M[0-9][0-9]USDT:\)$/\1\n    lot_size: 0.001/' "$data/policy.yaml"
+    cat <<'DELEV'
+deleveraging:
+  liquidation: {target: {margin_ratio: 0.5}, fee_rate: 0.005}
+  rules:
+    - {name: over-leveraged, when: {leverage: {gt: 20}}, action: deleverage, target: {leverage: 20}}
+    - {name: reduce-only, when: {margin_ratio: {gte: 0.8}}, action: reduce_only}
+    - {name: margin-call, when: {any: [{margin_ratio: {gte: 0.6}}, {available: {lt: 0}}]}, action: margin_call}
+DELEV
+} >"$data/policy-delev.yaml"
 echo "== library (one core) =="
-"$build/bin/bench_eval" "$data/policy.yaml" "$data/book.json" "$data/policy-hook.yaml"
+"$build/bin/bench_eval" "$data/policy.yaml" "$data/book.json" "$data/policy-hook.yaml" \
+    "$data/policy-delev.yaml"
 echo "== levcal eval, JSON book to full JSON report (targets: <= 2 s, <= 1 GiB) =="
 # Three runs writing a real file (the kernel's page-cache work varies from run to run on a
 # shared machine), then one to /dev/null: the engine's own cost.

@@ -46,14 +46,17 @@ lc_verdict lc__action_verdict(const char *action)
  * scripts' findings. The account's status and reason are the first breach of the highest
  * severity, so the status, the reason and the report's `reasons` list cannot disagree. */
 typedef struct breach_sink {
-    lc_verdict want; /* only breaches of this severity are kept */
+    int want;        /* only breaches of this severity are kept; -1: all, in visit order */
     lc_breach *out;
     size_t cap, n;
+    lc_breach first; /* the first breach of the highest severity seen */
 } breach_sink;
 
 static void emit(breach_sink *k, lc_verdict sev, lc_reason why, size_t index)
 {
-    if (sev != k->want)
+    if (k->n == 0 || sev > k->first.severity)
+        k->first = (lc_breach){sev, why, index};
+    if (k->want >= 0 && (int)sev != k->want)
         return;
     if (k->n < k->cap)
         k->out[k->n] = (lc_breach){sev, why, index};
@@ -99,19 +102,44 @@ static void visit_breaches(const lc_account_result *a, const lc_position_result 
 size_t lc_account_breaches(const lc_account_result *a, const lc_position_result *positions,
                            lc_breach *out, size_t cap)
 {
-    breach_sink k = {LC_VERDICT_LIQUIDATE, out, out ? cap : 0, 0};
+    /* One visit in rule order; when they all fit, a stable sort by severity is the
+     * answer. Otherwise one visit per severity keeps the first "cap" of them. */
+    breach_sink k = {-1, out, out ? cap : 0, 0, {LC_VERDICT_OK, LC_REASON_NONE, SIZE_MAX}};
+    visit_breaches(a, positions, &k);
+    if (k.n <= k.cap) {
+        for (size_t i = 1; i < k.n; i++) {
+            lc_breach b = out[i];
+            size_t j = i;
+            for (; j > 0 && out[j - 1].severity < b.severity; j--)
+                out[j] = out[j - 1];
+            out[j] = b;
+        }
+        return k.n;
+    }
+    size_t total = k.n;
+    k.n = 0;
     for (int sev = LC_VERDICT_LIQUIDATE; sev > LC_VERDICT_OK; sev--) {
-        k.want = (lc_verdict)sev;
+        k.want = sev;
         visit_breaches(a, positions, &k);
     }
-    return k.n;
+    return total;
+}
+
+/* The first breach of the highest severity, in one visit and without storing any. */
+static bool first_breach(const lc_account_result *a, const lc_position_result *pos,
+                         lc_breach *first)
+{
+    breach_sink k = {-1, NULL, 0, 0, {LC_VERDICT_OK, LC_REASON_NONE, SIZE_MAX}};
+    visit_breaches(a, pos, &k);
+    *first = k.first;
+    return k.n > 0;
 }
 
 /* Sets the account's status and reason from its first breach. */
 void lc__settle(lc_account_result *a, const lc_position_result *pos)
 {
     lc_breach first;
-    if (lc_account_breaches(a, pos, &first, 1) == 0) {
+    if (!first_breach(a, pos, &first)) {
         a->status = LC_VERDICT_OK;
         a->reason = LC_REASON_NONE;
         a->reason_position = SIZE_MAX;

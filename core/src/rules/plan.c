@@ -125,7 +125,9 @@ static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, 
     double e0 = rest.equity, mark = p->r->mark, x = cfg->target_value, L = p->lot;
     size_t best = 0;
     const lc_tier *tiers = p->mk->tiers;
-    for (size_t t = 0; p->lots > 1 && t < p->mk->n_tiers; t++) {
+    /* Higher tiers hold the smaller lot counts (the position is larger there): the first
+     * tier, from the position's own down, with a solution holds the fewest lots. */
+    for (size_t t = p->r->tier; best == 0 && p->lots > 1 && t-- > 0;) {
         /* k with n(k) in [lo, hi): (q - hi/mark)/L < k <= (q - lo/mark)/L, and k < lots. */
         double lo = t ? tiers[t - 1].cap : 0, hi = tiers[t].cap;
         double kmin_d = isinf(hi) ? 1 : floor((p->q - hi / mark) / L) + 1;
@@ -162,8 +164,7 @@ static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, 
             continue;
         while (k > (size_t)kmin_d && meets_at(cfg, ps, n, j, k - 1, equity))
             k--;
-        if (!best || k < best)
-            best = k;
+        best = k;
     }
     if (!best && meets_at(cfg, ps, n, j, p->lots, equity))
         best = p->lots;
