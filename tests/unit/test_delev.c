@@ -253,7 +253,7 @@ static void condition_forms(void **state)
 static void script_hook(void **state)
 {
     (void)state;
-    char pol[4096];
+    char pol[8192];
     snprintf(pol, sizeof pol, "%sscripts:\n  - %s/tests/data/scripts/delev_hook.lua\n",
              policy(liq, "    - {name: never, when: {equity: {lt: -1e300}}, action: margin_call}\n"),
              LC_TOP_DIR);

@@ -82,16 +82,30 @@ static inline uint32_t lc__hash(const char *s, size_t len)
 /* ==== Arena (arena.c) =================================================== */
 
 /* A bump allocator for data that lives and dies together (a policy's strings, a
- * portfolio's account ids). Blocks are chained; nothing is freed until lc__arena_free. */
+ * portfolio's account ids, an evaluation's results). Blocks are chained; a reset or a
+ * rewind to a mark keeps the ordinary blocks for reuse, so an arena used over and over
+ * (one evaluation after another, scratch space per account) stops calling malloc once it
+ * has grown to what one round needs. */
 typedef struct lc__arena_block lc__arena_block;
 typedef struct lc__arena {
-    lc__arena_block *head; /* newest block, allocation happens here */
-    size_t block_size;     /* size of the next ordinary block */
+    lc__arena_block *head;  /* newest ordinary block, allocation happens here */
+    lc__arena_block *big;   /* blocks of their own for requests above block_size */
+    lc__arena_block *spare; /* ordinary blocks a reset or rewind handed back */
+    size_t block_size;      /* size of an ordinary block */
 } lc__arena;
+
+/* A point to rewind to: everything allocated after it is released at once. */
+typedef struct lc__arena_mark {
+    lc__arena_block *head, *big;
+    size_t used;
+} lc__arena_mark;
 
 void lc__arena_init(lc__arena *a, size_t block_size);
 void *lc__arena_alloc(lc__arena *a, size_t n); /* 8-byte aligned; NULL on OOM */
 char *lc__arena_strndup(lc__arena *a, const char *s, size_t n);
+lc__arena_mark lc__arena_save(const lc__arena *a);
+void lc__arena_rewind(lc__arena *a, lc__arena_mark m); /* pointers from after m die */
+void lc__arena_reset(lc__arena *a);                    /* every pointer dies; blocks kept */
 void lc__arena_free(lc__arena *a);
 
 /* ==== Files (file.c) ==================================================== */

@@ -17,69 +17,92 @@
 static const char *const builtin_text[] = {"equity <= 0 or margin_ratio >= 1", "available < 0",
                                            "position(notional >= the market's last cap)"};
 
-/* Appends rule match "m" with the figures "c" read (NULL for a built-in's own). */
-static lc_status add_match(const lc_policy *pol, const lc__pool *pl, lc_rule_match *m,
-                           const lc__cond *c, const lc_rule_value *own, size_t n_own,
-                           lc__arena *arena)
+/* The matches of one pool as they are found: built on the stack (or, for a policy with
+ * very many rules, in the arena), then kept in one piece. */
+typedef struct matches {
+    lc_rule_match *m;
+    size_t n;
+    lc_rule_value *v;
+    size_t nv;
+    size_t *first; /* each match's first value in v */
+} matches;
+
+static void add(matches *k, lc_rule_match m, const lc_rule_value *v, size_t nv)
 {
-    lc_rule_value v[MAX_VALUES];
-    size_t n = c ? lc__cond_values(pol, c, pl, v, MAX_VALUES, arena) : n_own;
-    if (!c)
-        memcpy(v, own, n_own * sizeof(*v));
-    lc_rule_value *kept = lc__arena_alloc(arena, (n ? n : 1) * sizeof(*kept));
-    if (!kept)
-        return LC_ENOMEM;
-    memcpy(kept, v, n * sizeof(*v));
-    m->values = kept;
-    m->n_values = n;
-    return LC_OK;
+    k->first[k->n] = k->nv;
+    k->m[k->n++] = m;
+    memcpy(k->v + k->nv, v, nv * sizeof(*v));
+    k->nv += nv;
 }
 
-/* Every rule pool "pl" matches, into an arena array; *pworst the most severe action. */
+/* Every rule pool "pl" matches, into one arena piece (NULL when none does); *pworst the
+ * most severe action. */
 static lc_status match_rules(const lc_policy *pol, const lc__pool *pl, bool has_cross,
                              const lc_rule_match **prules, size_t *pn, lc_verdict *pworst,
                              lc__arena *arena)
 {
-    size_t cap = 3 + pol->delev.n_rules, n = 0;
-    lc_rule_match *m = lc__arena_alloc(arena, cap * sizeof(*m));
-    if (!m)
-        return LC_ENOMEM;
-    lc_verdict worst = LC_VERDICT_OK;
+    enum { STACK_MATCHES = 32 };
+    lc_rule_match m_stack[STACK_MATCHES];
+    lc_rule_value v_stack[STACK_MATCHES * MAX_VALUES];
+    size_t first_stack[STACK_MATCHES];
+    size_t cap = 3 + pol->delev.n_rules;
+    matches k = {m_stack, 0, v_stack, 0, first_stack};
+    if (cap > STACK_MATCHES) {
+        k.m = lc__arena_alloc(arena, cap * sizeof(*k.m));
+        k.v = lc__arena_alloc(arena, cap * MAX_VALUES * sizeof(*k.v));
+        k.first = lc__arena_alloc(arena, cap * sizeof(*k.first));
+        if (!k.m || !k.v || !k.first)
+            return LC_ENOMEM;
+    }
     double eq = pl->equity;
-    lc_status rc = LC_OK;
     if (has_cross && (!(eq > 0) || pl->mm >= eq)) {
         lc_rule_value v[2] = {{"equity", eq},
                               {"margin_ratio", eq > 0 ? pl->mm / eq : (double)NAN}};
-        m[n] = (lc_rule_match){"maintenance", LC_VERDICT_LIQUIDATE, builtin_text[0], NULL, 0, 1};
-        rc = add_match(pol, pl, &m[n++], NULL, v, 2, arena);
+        add(&k, (lc_rule_match){"maintenance", LC_VERDICT_LIQUIDATE, builtin_text[0], NULL, 0, 1},
+            v, 2);
     }
-    if (rc == LC_OK && eq - pl->im < 0) {
+    if (eq - pl->im < 0) {
         lc_rule_value v[1] = {{"available", eq - pl->im}};
-        m[n] = (lc_rule_match){"initial_margin", LC_VERDICT_OVER_LIMIT, builtin_text[1], NULL, 0, 1};
-        rc = add_match(pol, pl, &m[n++], NULL, v, 1, arena);
+        add(&k, (lc_rule_match){"initial_margin", LC_VERDICT_OVER_LIMIT, builtin_text[1], NULL, 0, 1},
+            v, 1);
     }
-    for (size_t i = 0; rc == LC_OK && i < pl->n; i++) {
+    for (size_t i = 0; i < pl->n; i++) {
         if (!pl->pos[i]->over_limit)
             continue;
         lc_rule_value v[1] = {{"notional", pl->pos[i]->notional}};
-        m[n] = (lc_rule_match){"position_limit", LC_VERDICT_OVER_LIMIT, builtin_text[2], NULL, 0, 1};
-        rc = add_match(pol, pl, &m[n++], NULL, v, 1, arena);
+        add(&k, (lc_rule_match){"position_limit", LC_VERDICT_OVER_LIMIT, builtin_text[2], NULL, 0, 1},
+            v, 1);
         break;
     }
-    for (size_t r = 0; rc == LC_OK && r < pol->delev.n_rules; r++) {
+    for (size_t r = 0; r < pol->delev.n_rules; r++) {
         const lc__rule *ru = &pol->delev.rules[r];
         if (!ru->when || !lc__cond_holds(pol, ru->when, pl))
             continue;
-        m[n] = (lc_rule_match){ru->name, ru->action, ru->text, NULL, 0, 0};
-        rc = add_match(pol, pl, &m[n++], ru->when, NULL, 0, arena);
+        lc_rule_value v[MAX_VALUES];
+        size_t nv = lc__cond_values(pol, ru->when, pl, v, MAX_VALUES, arena);
+        add(&k, (lc_rule_match){ru->name, ru->action, ru->text, NULL, 0, 0}, v, nv);
     }
-    for (size_t i = 0; i < n; i++)
-        if (m[i].action > worst)
-            worst = m[i].action;
-    *prules = m;
-    *pn = n;
+    lc_verdict worst = LC_VERDICT_OK;
+    for (size_t i = 0; i < k.n; i++)
+        if (k.m[i].action > worst)
+            worst = k.m[i].action;
     *pworst = worst;
-    return rc;
+    *prules = NULL;
+    *pn = k.n;
+    if (k.n == 0)
+        return LC_OK;
+    lc_rule_match *m = lc__arena_alloc(arena, k.n * sizeof(*m) + k.nv * sizeof(*k.v));
+    if (!m)
+        return LC_ENOMEM;
+    lc_rule_value *v = (lc_rule_value *)(void *)(m + k.n);
+    memcpy(v, k.v, k.nv * sizeof(*v));
+    for (size_t i = 0; i < k.n; i++) {
+        m[i] = k.m[i];
+        m[i].values = v + k.first[i];
+        m[i].n_values = (i + 1 < k.n ? k.first[i + 1] : k.nv) - k.first[i];
+    }
+    *prules = m;
+    return LC_OK;
 }
 
 /* The plan of the most severe plan-making match: the built-in maintenance first, then the
@@ -125,25 +148,33 @@ static void bankruptcy_prices(const lc__pool *pl, double equity, lc_position_res
 }
 
 lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position_result *out,
-                         lc__arena *arena)
+                         const lc__pos *src, lc__arena *arena)
 {
+    enum { STACK_POSITIONS = 64 };
+    const lc_position_result *cross_stack[STACK_POSITIONS];
+    uint32_t cross_m_stack[STACK_POSITIONS];
     size_t n = a->n_positions, n_cross = 0;
-    const lc_position_result **cross = lc__arena_alloc(arena, (n ? n : 1) * sizeof(*cross));
-    if (!cross)
-        return LC_ENOMEM;
+    bool resettle = false;
+    const lc_position_result **cross = cross_stack;
+    uint32_t *cross_m = cross_m_stack;
+    if (n > STACK_POSITIONS) {
+        cross = lc__arena_alloc(arena, n * sizeof(*cross));
+        cross_m = lc__arena_alloc(arena, n * sizeof(*cross_m));
+        if (!cross || !cross_m)
+            return LC_ENOMEM;
+    }
     /* Each isolated position is a pool of its own, judged alone. */
     for (size_t i = 0; i < n; i++) {
         lc_position_result *r = &out[i];
         if (!r->isolated) {
+            cross_m[n_cross] = src[i].market;
             cross[n_cross++] = r;
             continue;
         }
-        const lc_position_result **one = lc__arena_alloc(arena, sizeof(*one));
-        if (!one)
-            return LC_ENOMEM;
-        one[0] = r;
+        const lc_position_result *one[1] = {r};
         lc__pool pl = {r->equity, r->isolated_margin, r->upnl, r->notional, r->maintenance_margin,
-                       r->initial_margin, one, 1};
+                       r->initial_margin, one, &src[i].market, 1, {0}};
+        lc__pool_measure(&pl);
         lc_verdict worst;
         lc_status rc = match_rules(pol, &pl, true, &r->rules, &r->n_rules, &worst, arena);
         if (rc)
@@ -151,6 +182,7 @@ lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position
         if (worst > r->status) {
             r->status = worst;
             r->reason = LC_REASON_RULE;
+            resettle = true;
         }
         if ((rc = plan_for(pol, &pl, r->rules, r->n_rules, worst, &r->plan, arena)) != LC_OK)
             return rc;
@@ -158,12 +190,17 @@ lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position
             bankruptcy_prices(&pl, r->equity, &r);
     }
     lc__pool pl = {a->equity, a->collateral, a->upnl, a->notional, a->maintenance_margin,
-                   a->initial_margin, cross, n_cross};
+                   a->initial_margin, cross, cross_m, n_cross, {0}};
+    lc__pool_measure(&pl);
     lc_verdict worst;
     lc_status rc = match_rules(pol, &pl, n_cross > 0, &a->rules, &a->n_rules, &worst, arena);
     if (rc)
         return rc;
-    lc__settle(a, out);
+    /* The built-in matches are the breaches the account was settled on already. */
+    for (size_t i = 0; i < a->n_rules && !resettle; i++)
+        resettle = !a->rules[i].builtin;
+    if (resettle)
+        lc__settle(a, out);
     if ((rc = plan_for(pol, &pl, a->rules, a->n_rules, worst, &a->plan, arena)) != LC_OK)
         return rc;
     if (worst == LC_VERDICT_LIQUIDATE) {

@@ -17,9 +17,10 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
                            lc_account_result *a, lc_position_result *out, lc__arena *arena);
 
 /* The policy's deleveraging rules on an evaluated account (deleverage.c): every rule
- * each margin pool matches, the statuses they call for, the plans, bankruptcy prices. */
+ * each margin pool matches, the statuses they call for, the plans, bankruptcy prices.
+ * "src" holds the account's positions as loaded, in the order of "out". */
 lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position_result *out,
-                         lc__arena *arena);
+                         const lc__pos *src, lc__arena *arena);
 
 /* Starts an evaluation of "pf": the policy's scripts get their context (no-op without
  * scripts). Call before the first lc__eval_account of an evaluation. */

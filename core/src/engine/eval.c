@@ -199,7 +199,7 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
         return LC_OK;
     lc_status rc = pol->lua ? run_scripts(pol, in, a, out, arena) : LC_OK;
     if (rc == LC_OK && pol->delev.present)
-        rc = lc__deleverage(pol, a, out, arena);
+        rc = lc__deleverage(pol, a, out, pos, arena);
     return rc;
 }
 
@@ -215,8 +215,7 @@ lc_status lc_evaluate_into(const lc_policy *pol, const lc_portfolio *pf, lc_repo
     r->pol = pol;
     r->pf = pf;
     if (pol->lua || pol->delev.present) {
-        lc__arena_free(&r->strings);
-        lc__arena_init(&r->strings, 1 << 16);
+        lc__arena_reset(&r->strings); /* the last evaluation's strings; its blocks stay */
         lc_status rc = lc__eval_begin(pol, pf);
         if (rc)
             return rc;

@@ -198,6 +198,7 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
             else
                 mk->lot_size = lot;
             mk->lot_decimals = decimals_of(v[M_LOT]->s);
+            mk->lot_scale = pow(10.0, mk->lot_decimals < 15 ? mk->lot_decimals : 15);
         }
         if (!v[M_TIERS] || !lc__node_expect(ld, v[M_TIERS], LC__NODE_SEQ))
             continue;

@@ -263,6 +263,17 @@ static void write_cond(const lc_policy *p, const lc__cond *c, text *t, bool top)
     }
 }
 
+/* Whether "c" looks at single positions, not only at the pool's totals. */
+static bool reads_positions(const lc__cond *c)
+{
+    if (c->kind == LC__C_POSITION)
+        return true;
+    for (size_t i = 0; c->kind != LC__C_CMP && i < c->n; i++)
+        if (reads_positions(c->kids[i]))
+            return true;
+    return false;
+}
+
 static const char *cond_text(lc_policy *p, const lc__cond *c)
 {
     char buf[512];
@@ -424,6 +435,8 @@ lc_status lc__load_deleveraging(lc__ld *ld, lc_policy *p, const lc__node *m)
                 return rc;
             if (r->action == LC_VERDICT_DELEVERAGE || r->action == LC_VERDICT_LIQUIDATE)
                 dv->plans = true;
+            if (r->when && reads_positions(r->when))
+                dv->position_conditions = true;
             dv->n_rules++;
         }
     }

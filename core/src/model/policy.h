@@ -117,6 +117,7 @@ typedef enum lc__adl { LC__ADL_BITMEX = 0, LC__ADL_BINANCE, LC__ADL_HYPERLIQUID,
 typedef struct lc__delev {
     bool present;           /* the policy has a deleveraging section */
     bool plans;             /* it produces plans (a liquidation block or a plan rule) */
+    bool position_conditions; /* a rule's condition reads single positions */
     lc__plancfg liq;        /* how the built-in maintenance liquidation is carried out */
     lc__rule *rules;
     size_t n_rules;
@@ -129,6 +130,7 @@ typedef struct lc__market {
     const char *name;
     double lot_size;    /* the smallest quantity a plan closes; NaN if not given */
     int lot_decimals;   /* decimals of lot_size as written, to print multiples of it */
+    double lot_scale;   /* 10^min(lot_decimals, 15): multiples are rounded to it */
     lc_tier *tiers;     /* ascending caps; cum derived or checked */
     size_t n_tiers;
     unsigned line, col; /* where the market is named */

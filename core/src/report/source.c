@@ -31,10 +31,7 @@ static const lc_account_result *on_the_fly(lc__source *src, size_t i,
                                            const lc_position_result **ppos)
 {
     /* Scripts' strings live as long as the account is being written. */
-    if (src->scratch_strings.head) {
-        lc__arena_free(&src->scratch_strings);
-        lc__arena_init(&src->scratch_strings, 4096);
-    }
+    lc__arena_reset(&src->scratch_strings);
     lc_status rc = lc__eval_account(src->pol, src->pf, i, &src->scratch_acc, src->scratch_pos,
                                     &src->scratch_strings);
     if (rc) {

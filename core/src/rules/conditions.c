@@ -58,6 +58,22 @@ double lc__pool_metric(const lc__pool *pl, int metric)
     return (double)NAN;
 }
 
+void lc__pool_measure(lc__pool *pl)
+{
+    /* lc__pool_metric's cases, all at once. */
+    double eq = pl->equity, *m = pl->metric;
+    bool live = eq > 0, broke = !live && (pl->notional > 0 || pl->mm > 0);
+    m[LC__M_EQUITY] = eq;
+    m[LC__M_COLLATERAL] = pl->collateral;
+    m[LC__M_UPNL] = pl->upnl;
+    m[LC__M_NOTIONAL] = pl->notional;
+    m[LC__M_MM] = pl->mm;
+    m[LC__M_IM] = pl->im;
+    m[LC__M_AVAILABLE] = eq - pl->im;
+    m[LC__M_MR] = live ? pl->mm / eq : broke ? (double)INFINITY : 0;
+    m[LC__M_LEVERAGE] = live ? pl->notional / eq : broke ? (double)INFINITY : 0;
+}
+
 double lc__position_metric(const lc_position_result *p, int metric)
 {
     switch ((lc__pmetric)metric) {
@@ -78,12 +94,11 @@ double lc__position_metric(const lc_position_result *p, int metric)
 }
 
 /* The first position of "pl" (of the condition's market) meeting every comparison. */
-static const lc_position_result *position_match(const lc_policy *pol, const lc__cond *c,
-                                                const lc__pool *pl)
+static const lc_position_result *position_match(const lc__cond *c, const lc__pool *pl)
 {
     for (size_t i = 0; i < pl->n; i++) {
         const lc_position_result *p = pl->pos[i];
-        if (c->market >= 0 && strcmp(p->market, pol->markets[c->market].name) != 0)
+        if (c->market >= 0 && pl->market[i] != (uint32_t)c->market)
             continue;
         bool all = true;
         for (size_t k = 0; all && k < c->n; k++)
@@ -99,7 +114,7 @@ bool lc__cond_holds(const lc_policy *pol, const lc__cond *c, const lc__pool *pl)
 {
     switch (c->kind) {
     case LC__C_CMP:
-        return compare(lc__pool_metric(pl, c->metric), c->op, c->value);
+        return compare(pl->metric[c->metric], c->op, c->value);
     case LC__C_ALL:
         for (size_t i = 0; i < c->n; i++)
             if (!lc__cond_holds(pol, c->kids[i], pl))
@@ -113,7 +128,7 @@ bool lc__cond_holds(const lc_policy *pol, const lc__cond *c, const lc__pool *pl)
     case LC__C_NOT:
         return !lc__cond_holds(pol, c->kids[0], pl);
     case LC__C_POSITION:
-        return position_match(pol, c, pl) != NULL;
+        return position_match(c, pl) != NULL;
     }
     return false;
 }
@@ -124,13 +139,11 @@ static size_t collect(const lc_policy *pol, const lc__cond *c, const lc__pool *p
 {
     switch (c->kind) {
     case LC__C_CMP:
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(v[i].name, lc__metric_names[c->metric]) == 0)
+        for (size_t i = 0; i < n; i++) /* pool figures are named by the one string */
+            if (v[i].name == lc__metric_names[c->metric])
                 return n;
-        if (n < cap) {
-            double x = lc__pool_metric(pl, c->metric);
-            v[n++] = (lc_rule_value){lc__metric_names[c->metric], x};
-        }
+        if (n < cap)
+            v[n++] = (lc_rule_value){lc__metric_names[c->metric], pl->metric[c->metric]};
         return n;
     case LC__C_ALL:
     case LC__C_ANY:
@@ -139,7 +152,7 @@ static size_t collect(const lc_policy *pol, const lc__cond *c, const lc__pool *p
             n = collect(pol, c->kids[i], pl, v, n, cap, arena);
         return n;
     case LC__C_POSITION: {
-        const lc_position_result *p = position_match(pol, c, pl);
+        const lc_position_result *p = position_match(c, pl);
         for (size_t k = 0; p && k < c->n && n < cap; k++) {
             char name[96];
             snprintf(name, sizeof name, "%s.%s", p->market, lc__pmetric_names[c->kids[k]->metric]);

@@ -5,9 +5,10 @@
  * The last position touched closes the fewest lots that meet the target. Meeting it is
  * not monotone in the quantity (where the fee rate exceeds a tier's mmr, closing part of
  * a position raises the margin ratio), but within one tier the condition is linear in
- * the number of lots, so each tier's range of lot counts is solved exactly and the
- * smallest solution over all tiers is taken; the candidate is then checked with the
- * tiers themselves, so rounding can never make a plan that misses its target.
+ * the number of lots, so each tier's range of lot counts is solved exactly, from the
+ * position's own tier down, and the first solution is the fewest lots; the candidate is
+ * then checked with the tiers themselves, so rounding can never make a plan that misses
+ * its target.
  */
 #include "base/prefix.h"
 
@@ -17,6 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The figures of what remains of a position after closing some of it. */
+typedef struct figs {
+    double notional, mm, im;
+    unsigned tier;
+    int over;
+} figs;
+
 /* One position the plan may close. */
 typedef struct ppos {
     const lc_position_result *r;
@@ -25,14 +33,9 @@ typedef struct ppos {
     double lot;
     size_t lots;    /* lots that close it whole (the last may be partial) */
     double closed;  /* |qty| the plan closes */
+    figs left;      /* remaining(this, closed), kept with it by set_closed */
+    figs whole;     /* remaining(this, 0): the evaluation's own figures */
 } ppos;
-
-/* The figures of what remains of a position after closing "closed" of it. */
-typedef struct figs {
-    double notional, mm, im;
-    unsigned tier;
-    int over;
-} figs;
 
 static figs remaining(const ppos *p, double closed)
 {
@@ -54,8 +57,30 @@ static figs remaining(const ppos *p, double closed)
  * not 10.000999999999998. */
 static double at_lot_precision(const ppos *p, double x)
 {
-    double scale = pow(10.0, p->mk->lot_decimals < 15 ? p->mk->lot_decimals : 15);
-    return round(x * scale) / scale;
+    return round(x * p->mk->lot_scale) / p->mk->lot_scale;
+}
+
+static void set_closed(ppos *p, double closed)
+{
+    p->closed = closed;
+    p->left = closed == 0 ? p->whole : remaining(p, closed);
+}
+
+/* p->whole and p->left as remaining(p, 0), from what the evaluation found: the same
+ * products, no tier search. Field by field: a struct copy here is read back from stores
+ * still in flight. */
+static void set_whole(ppos *p)
+{
+    const lc_position_result *r = p->r;
+    size_t t = r->tier - 1;
+    double lev = p->mk->vol ? p->mk->vol->eff_lev[t] : p->mk->tiers[t].max_leverage;
+    double im = r->notional / lev;
+    p->whole.notional = p->left.notional = r->notional;
+    p->whole.mm = p->left.mm = r->maintenance_margin;
+    p->whole.im = p->left.im = im;
+    p->whole.tier = p->left.tier = r->tier;
+    p->whole.over = p->left.over = r->over_limit;
+    p->closed = 0;
 }
 
 /* "k" lots of "p" as a quantity: the decimal multiple it is, or the whole position. */
@@ -74,10 +99,9 @@ static totals sum(const ppos *ps, size_t n, double equity, double fee_rate)
 {
     totals t = {equity, 0, 0, 0, 0};
     for (size_t i = 0; i < n; i++) {
-        figs f = remaining(&ps[i], ps[i].closed);
-        t.notional += f.notional;
-        t.mm += f.mm;
-        t.im += f.im;
+        t.notional += ps[i].left.notional;
+        t.mm += ps[i].left.mm;
+        t.im += ps[i].left.im;
         t.fee += fee_rate * ps[i].closed * ps[i].r->mark;
     }
     t.equity = equity - t.fee;
@@ -103,10 +127,10 @@ static bool meets(const lc__plancfg *cfg, const totals *t)
 static bool meets_at(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, size_t k,
                      double equity)
 {
-    double keep = ps[j].closed;
-    ps[j].closed = lots_qty(&ps[j], k);
+    ppos keep = ps[j];
+    set_closed(&ps[j], lots_qty(&ps[j], k));
     totals t = sum(ps, n, equity, cfg->fee_rate);
-    ps[j].closed = keep;
+    ps[j] = keep;
     return meets(cfg, &t);
 }
 
@@ -116,11 +140,11 @@ static bool meets_at(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, size_
 static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, double equity)
 {
     ppos *p = &ps[j];
-    double keep = p->closed;
-    p->closed = 0;
+    ppos keep = *p;
+    set_closed(p, 0);
     totals rest = sum(ps, n, equity, cfg->fee_rate); /* with ps[j] whole */
-    figs whole = remaining(p, 0);
-    p->closed = keep;
+    figs whole = p->left;
+    *p = keep;
     double rest_mm = rest.mm - whole.mm, rest_n = rest.notional - whole.notional;
     double e0 = rest.equity, mark = p->r->mark, x = cfg->target_value, L = p->lot;
     size_t best = 0;
@@ -157,10 +181,10 @@ static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, 
             continue;
         /* The algebra names the lot count; the tiers decide. Nudge across rounding. */
         size_t k = (size_t)c;
-        for (int tries = 0; tries < 3 && k <= (size_t)kmax_d && !meets_at(cfg, ps, n, j, k, equity);
-             tries++)
-            k++;
-        if (k > (size_t)kmax_d || !meets_at(cfg, ps, n, j, k, equity))
+        bool ok = meets_at(cfg, ps, n, j, k, equity);
+        for (int tries = 0; !ok && tries < 3 && k < (size_t)kmax_d; tries++)
+            ok = meets_at(cfg, ps, n, j, ++k, equity);
+        if (!ok)
             continue;
         while (k > (size_t)kmin_d && meets_at(cfg, ps, n, j, k - 1, equity))
             k--;
@@ -179,27 +203,52 @@ static bool meets_now(const lc__plancfg *cfg, const ppos *ps, size_t n, double e
 
 /* ==== Orders ============================================================ */
 
-static lc__order sort_order;
-static const ppos *sort_ps;
-
-static int by_order(const void *x, const void *y)
+static double order_key(lc__order order, const ppos *p)
 {
-    const ppos *a = &sort_ps[*(const size_t *)x], *b = &sort_ps[*(const size_t *)y];
-    double ka, kb;
-    switch (sort_order) {
+    switch (order) {
     case LC__ORDER_LOSS:
-        ka = -a->r->upnl, kb = -b->r->upnl;
-        break;
+        return -p->r->upnl;
     case LC__ORDER_NOTIONAL:
-        ka = a->r->notional, kb = b->r->notional;
-        break;
+        return p->r->notional;
     default:
-        ka = a->r->maintenance_margin, kb = b->r->maintenance_margin;
-        break;
+        return p->r->maintenance_margin;
     }
-    if (ka != kb)
-        return ka > kb ? -1 : 1;
-    return strcmp(a->r->market, b->r->market);
+}
+
+/* Whether ps[x] goes before ps[y]: the larger key, then the market's name (a pool holds
+ * one position per market, so the order is total). */
+static bool before(const double *key, const ppos *ps, size_t x, size_t y)
+{
+    if (key[x] != key[y])
+        return key[x] > key[y];
+    return strcmp(ps[x].r->market, ps[y].r->market) < 0;
+}
+
+/* Sorts order[0..n) by before(), merging runs through "tmp" (room for n). */
+static void sort_order(size_t *order, size_t *tmp, size_t n, const double *key, const ppos *ps)
+{
+    if (n <= 8) { /* small pools: insertion */
+        for (size_t i = 1; i < n; i++) {
+            size_t t = order[i], j = i;
+            for (; j > 0 && before(key, ps, t, order[j - 1]); j--)
+                order[j] = order[j - 1];
+            order[j] = t;
+        }
+        return;
+    }
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                tmp[o++] = before(key, ps, order[b], order[a]) ? order[b++] : order[a++];
+            while (a < mid)
+                tmp[o++] = order[a++];
+            while (b < hi)
+                tmp[o++] = order[b++];
+        }
+        memcpy(order, tmp, n * sizeof(*order));
+    }
 }
 
 /* ==== The plan ========================================================== */
@@ -207,7 +256,7 @@ static int by_order(const void *x, const void *y)
 static void close_all(ppos *ps, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        ps[i].closed = ps[i].q;
+        set_closed(&ps[i], ps[i].q);
 }
 
 /* Step-down: one position above its first tier, cut to the largest whole-lot size whose
@@ -227,42 +276,44 @@ static bool step_down(const lc__plancfg *cfg, ppos *ps, size_t n, const size_t *
             continue;
         size_t mk = (size_t)m;
         double keep = lots_qty(p, mk);
-        p->closed = at_lot_precision(p, p->q - keep);
+        set_closed(p, at_lot_precision(p, p->q - keep));
         totals t = sum(ps, n, equity, cfg->fee_rate);
         if (meets(cfg, &t))
             return true;
-        p->closed = 0;
+        set_closed(p, 0);
     }
     return false;
 }
 
-lc_status lc__plan_make(const lc_policy *pol, const lc__pool *pl, const lc__plancfg *cfg,
-                        const char *rule, lc_verdict action, lc_plan *out, lc__arena *arena)
+static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancfg *cfg,
+                      const char *rule, lc_verdict action, lc_plan *out, lc_close *cl,
+                      lc__arena *arena)
 {
     size_t n = pl->n;
     memset(out, 0, sizeof(*out));
     out->rule = rule;
     out->action = action;
     out->target = cfg->target_text;
-    ppos *ps = lc__arena_alloc(arena, (n ? n : 1) * sizeof(*ps));
-    size_t *order = lc__arena_alloc(arena, (n ? n : 1) * sizeof(*order));
-    if (!ps || !order)
+    size_t room = n ? n : 1;
+    ppos *ps = lc__arena_alloc(arena, room * (sizeof(*ps) + 2 * sizeof(size_t) + sizeof(double)));
+    if (!ps)
         return LC_ENOMEM;
+    size_t *order = (size_t *)(void *)(ps + room);
+    double *key = (double *)(void *)(order + 2 * room);
+    lc__order by = cfg->order == LC__ORDER_PROPORTIONAL ? LC__ORDER_MM : cfg->order;
     for (size_t i = 0; i < n; i++) {
         const lc_position_result *r = pl->pos[i];
-        long m = lc__policy_find(pol, r->market, strlen(r->market));
         ps[i].r = r;
-        ps[i].mk = &pol->markets[m];
+        ps[i].mk = &pol->markets[pl->market[i]];
         ps[i].q = fabs(r->qty);
         ps[i].lot = ps[i].mk->lot_size;
         double k = ceil(ps[i].q / ps[i].lot - 1e-9);
         ps[i].lots = k < 1 ? 1 : (size_t)k;
-        ps[i].closed = 0;
+        set_whole(&ps[i]);
         order[i] = i;
+        key[i] = order_key(by, &ps[i]);
     }
-    sort_ps = ps;
-    sort_order = cfg->order == LC__ORDER_PROPORTIONAL ? LC__ORDER_MM : cfg->order;
-    qsort(order, n, sizeof(*order), by_order);
+    sort_order(order, order + n, n, key, ps);
     out->order = lc__order_names[cfg->order];
 
     double equity = pl->equity;
@@ -287,7 +338,7 @@ lc_status lc__plan_make(const lc_policy *pol, const lc__pool *pl, const lc__plan
             double f = fmin(1, s * cfg->step);
             for (size_t i = 0; i < n; i++) {
                 double k = ceil(f * ps[i].q / ps[i].lot - 1e-9);
-                ps[i].closed = k >= (double)ps[i].lots ? ps[i].q : lots_qty(&ps[i], (size_t)k);
+                set_closed(&ps[i], k >= (double)ps[i].lots ? ps[i].q : lots_qty(&ps[i], (size_t)k));
             }
             totals t = sum(ps, n, equity, cfg->fee_rate);
             done = meets(cfg, &t);
@@ -299,18 +350,15 @@ lc_status lc__plan_make(const lc_policy *pol, const lc__pool *pl, const lc__plan
             size_t j = order[oi];
             size_t k = fewest_lots(cfg, ps, n, j, equity);
             if (k) {
-                ps[j].closed = lots_qty(&ps[j], k);
+                set_closed(&ps[j], lots_qty(&ps[j], k));
                 done = true;
             } else {
-                ps[j].closed = ps[j].q;
+                set_closed(&ps[j], ps[j].q);
             }
         }
     }
 
     /* The closes in the order they were taken, and what is left. */
-    lc_close *cl = lc__arena_alloc(arena, (n ? n : 1) * sizeof(*cl));
-    if (!cl)
-        return LC_ENOMEM;
     double fee_rate = out->bankrupt ? 0 : cfg->fee_rate;
     for (size_t oi = 0; oi < n; oi++) {
         const ppos *p = &ps[order[oi]];
@@ -343,36 +391,59 @@ lc_status lc__plan_make(const lc_policy *pol, const lc__pool *pl, const lc__plan
     out->after.margin_ratio = t.equity > 0 ? t.mm / t.equity : (double)NAN;
     out->after.leverage = t.equity > 0 ? t.notional / t.equity : (double)NAN;
 
-    /* What remains, as positions the rules can judge again. */
-    lc_position_result *rem = lc__arena_alloc(arena, (n ? n : 1) * sizeof(*rem));
-    const lc_position_result **rp = lc__arena_alloc(arena, (n ? n : 1) * sizeof(*rp));
-    if (!rem || !rp)
-        return LC_ENOMEM;
+    /* What remains, judged again by every rule; as positions only when a rule's
+     * condition reads them. */
     size_t nr = 0;
     double upnl = 0;
+    bool over = false;
+    bool copies = pol->delev.position_conditions;
+    lc_position_result *rem = copies ? lc__arena_alloc(arena, (n ? n : 1) * sizeof(*rem)) : NULL;
+    const lc_position_result **rp = copies ? lc__arena_alloc(arena, (n ? n : 1) * sizeof(*rp)) : NULL;
+    uint32_t *rm = copies ? lc__arena_alloc(arena, (n ? n : 1) * sizeof(*rm)) : NULL;
+    if (copies && (!rem || !rp || !rm))
+        return LC_ENOMEM;
     for (size_t i = 0; i < n; i++) {
-        figs f = remaining(&ps[i], ps[i].closed);
+        figs f = ps[i].left;
         if (!(f.notional > 0))
             continue;
-        rem[nr] = *ps[i].r;
-        double left = ps[i].q - ps[i].closed;
-        rem[nr].qty = ps[i].r->qty > 0 ? left : -left;
-        rem[nr].notional = f.notional;
-        rem[nr].tier = f.tier;
-        rem[nr].over_limit = f.over;
-        rem[nr].maintenance_margin = f.mm;
-        rem[nr].initial_margin = f.im;
-        rem[nr].upnl = rem[nr].qty * (rem[nr].mark - rem[nr].entry);
-        upnl += rem[nr].upnl;
-        rp[nr] = &rem[nr];
+        double left = ps[i].q - ps[i].closed, qty = ps[i].r->qty > 0 ? left : -left;
+        double pnl = qty * (ps[i].r->mark - ps[i].r->entry);
+        upnl += pnl;
+        over = over || f.over;
+        if (copies) {
+            rem[nr] = *ps[i].r;
+            rem[nr].qty = qty;
+            rem[nr].notional = f.notional;
+            rem[nr].tier = f.tier;
+            rem[nr].over_limit = f.over;
+            rem[nr].maintenance_margin = f.mm;
+            rem[nr].initial_margin = f.im;
+            rem[nr].upnl = pnl;
+            rp[nr] = &rem[nr];
+            rm[nr] = pl->market[i];
+        }
         nr++;
     }
-    lc__pool after = {t.equity, t.equity - upnl, upnl, t.notional, t.mm, t.im, rp, nr};
-    out->after.status = lc__pool_status(pol, &after);
+    lc__pool after = {t.equity, t.equity - upnl, upnl, t.notional, t.mm, t.im, rp, rm, nr, {0}};
+    lc__pool_measure(&after);
+    out->after.status = lc__pool_status(pol, &after, over);
     return LC_OK;
 }
 
-lc_verdict lc__pool_status(const lc_policy *pol, const lc__pool *pl)
+lc_status lc__plan_make(const lc_policy *pol, const lc__pool *pl, const lc__plancfg *cfg,
+                        const char *rule, lc_verdict action, lc_plan *out, lc__arena *arena)
+{
+    /* The closes stay with the report; the working copies go when the plan is made. */
+    lc_close *cl = lc__arena_alloc(arena, (pl->n ? pl->n : 1) * sizeof(*cl));
+    if (!cl)
+        return LC_ENOMEM;
+    lc__arena_mark scratch = lc__arena_save(arena);
+    lc_status rc = make(pol, pl, cfg, rule, action, out, cl, arena);
+    lc__arena_rewind(arena, scratch);
+    return rc;
+}
+
+lc_verdict lc__pool_status(const lc_policy *pol, const lc__pool *pl, bool over_limit)
 {
     lc_verdict worst = LC_VERDICT_OK;
     if (pl->n || pl->notional > 0) {
@@ -381,9 +452,8 @@ lc_verdict lc__pool_status(const lc_policy *pol, const lc__pool *pl)
     }
     if (worst < LC_VERDICT_OVER_LIMIT && pl->equity - pl->im < 0)
         worst = LC_VERDICT_OVER_LIMIT;
-    for (size_t i = 0; i < pl->n && worst < LC_VERDICT_OVER_LIMIT; i++)
-        if (pl->pos[i]->over_limit)
-            worst = LC_VERDICT_OVER_LIMIT;
+    if (worst < LC_VERDICT_OVER_LIMIT && over_limit)
+        worst = LC_VERDICT_OVER_LIMIT;
     for (size_t r = 0; r < pol->delev.n_rules; r++) {
         const lc__rule *ru = &pol->delev.rules[r];
         if (ru->when && ru->action > worst && lc__cond_holds(pol, ru->when, pl))

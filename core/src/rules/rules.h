@@ -50,11 +50,16 @@ void lc__settle(lc_account_result *a, const lc_position_result *pos);
 typedef struct lc__pool {
     double equity, collateral, upnl, notional, mm, im;
     const lc_position_result *const *pos;
+    const uint32_t *market; /* each position's market index (NULL with pos) */
     size_t n;
+    double metric[LC__N_METRICS]; /* every lc__metric, filled by lc__pool_measure */
 } lc__pool;
 
 /* A pool's metric (lc__metric); margin_ratio and leverage are +inf when equity <= 0. */
 double lc__pool_metric(const lc__pool *pl, int metric);
+
+/* Fills pl->metric from the pool's figures; conditions read it there. */
+void lc__pool_measure(lc__pool *pl);
 double lc__position_metric(const lc_position_result *p, int metric);
 
 /* Whether condition "c" holds for pool "pl". */
@@ -71,8 +76,10 @@ size_t lc__cond_values(const lc_policy *pol, const lc__cond *c, const lc__pool *
 lc_status lc__plan_make(const lc_policy *pol, const lc__pool *pl, const lc__plancfg *cfg,
                         const char *rule, lc_verdict action, lc_plan *out, lc__arena *arena);
 
-/* A pool's status by every rule: the built-ins and the policy's. */
-lc_verdict lc__pool_status(const lc_policy *pol, const lc__pool *pl);
+/* A pool's status by every rule: the built-ins and the policy's; "over_limit" when one of
+ * its positions is above its market's last cap. pl->pos may be NULL when no rule of the
+ * policy reads single positions (pol->delev.position_conditions). */
+lc_verdict lc__pool_status(const lc_policy *pol, const lc__pool *pl, bool over_limit);
 
 /* ==== Volatility caps (volcap.c, normal.c) ============================== */
 
