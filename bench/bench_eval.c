@@ -11,6 +11,7 @@
 
 #include "levcal/levcal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -82,7 +83,6 @@ int main(int argc, char **argv)
     fclose(sink);
     printf("JSON report write: %.3f s\n", now() - start);
 
-    double per_plain_all = elapsed / rounds / (double)n;
     if (argc >= 4) {
         lc_policy *sp;
         lc_portfolio *spf;
@@ -124,20 +124,29 @@ int main(int argc, char **argv)
         size_t plans = 0;
         for (size_t i = 0; i < lc_report_account_count(dr); i++)
             plans += lc_report_account(dr, i)->plan != NULL;
+        /* Plain and deleveraging rounds taken in turn, the fastest of each compared: the
+         * host's noise hits both alike and a slow round does not count. */
         long allocs0 = n_allocs;
+        double best_plain = 1e30, best_delev = 1e30;
         rounds = 0;
         start = now();
         do {
+            double t = now();
+            lc_evaluate_into(pol, pf, r);
+            double u = now();
             lc_evaluate_into(dp, dpf, dr);
+            double v = now();
+            best_plain = fmin(best_plain, u - t);
+            best_delev = fmin(best_delev, v - u);
             rounds++;
-            elapsed = now() - start;
-        } while (elapsed < 3.0);
-        double per_delev = elapsed / rounds / (double)n;
+            elapsed = v - start;
+        } while (elapsed < 6.0);
         printf("evaluation with deleveraging rules (liquidation target, 3 rules; %zu plans, "
                "%zu accounts deleverage or liquidate): %.1f M positions/s, %.2fx the plain "
-               "evaluation (target <= 1.5x), %.2f allocations per position\n",
+               "evaluation (target <= 1.5x; fastest of %d rounds each, taken in turn), "
+               "%.2f allocations per position\n",
                plans, s.by_status[LC_VERDICT_DELEVERAGE] + s.by_status[LC_VERDICT_LIQUIDATE],
-               1 / per_delev / 1e6, per_delev / per_plain_all,
+               (double)n / best_delev / 1e6, best_delev / best_plain, rounds,
                (double)(n_allocs - allocs0) / rounds / (double)n);
         lc_report_free(dr);
         lc_portfolio_free(dpf);

@@ -154,7 +154,7 @@ lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position
     const lc_position_result *cross_stack[STACK_POSITIONS];
     uint32_t cross_m_stack[STACK_POSITIONS];
     size_t n = a->n_positions, n_cross = 0;
-    bool resettle = false;
+    lc_verdict raised = LC_VERDICT_OK; /* the most severe breach this adds */
     const lc_position_result **cross = cross_stack;
     uint32_t *cross_m = cross_m_stack;
     if (n > STACK_POSITIONS) {
@@ -182,7 +182,8 @@ lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position
         if (worst > r->status) {
             r->status = worst;
             r->reason = LC_REASON_RULE;
-            resettle = true;
+            if (worst > raised)
+                raised = worst;
         }
         if ((rc = plan_for(pol, &pl, r->rules, r->n_rules, worst, &r->plan, arena)) != LC_OK)
             return rc;
@@ -196,10 +197,13 @@ lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position
     lc_status rc = match_rules(pol, &pl, n_cross > 0, &a->rules, &a->n_rules, &worst, arena);
     if (rc)
         return rc;
-    /* The built-in matches are the breaches the account was settled on already. */
-    for (size_t i = 0; i < a->n_rules && !resettle; i++)
-        resettle = !a->rules[i].builtin;
-    if (resettle)
+    /* The built-in matches are breaches the account was settled on already; the policy's
+     * rules and raised isolated statuses are new, and below the account's status they
+     * cannot change which breach comes first. */
+    for (size_t i = 0; i < a->n_rules; i++)
+        if (!a->rules[i].builtin && a->rules[i].action > raised)
+            raised = a->rules[i].action;
+    if (raised != LC_VERDICT_OK && raised >= a->status)
         lc__settle(a, out);
     if ((rc = plan_for(pol, &pl, a->rules, a->n_rules, worst, &a->plan, arena)) != LC_OK)
         return rc;

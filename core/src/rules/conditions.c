@@ -12,7 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-static bool compare(double v, lc__op op, double x)
+static inline bool compare(double v, lc__op op, double x)
 {
     switch (op) {
     case LC__OP_GT:
@@ -110,6 +110,11 @@ static const lc_position_result *position_match(const lc__cond *c, const lc__poo
     return NULL;
 }
 
+/* A kid of all/any: comparisons, the common case, without a call. */
+#define KID_HOLDS(pol, k, pl)                                                                  \
+    ((k)->kind == LC__C_CMP ? compare((pl)->metric[(k)->metric], (k)->op, (k)->value)          \
+                            : lc__cond_holds(pol, k, pl))
+
 bool lc__cond_holds(const lc_policy *pol, const lc__cond *c, const lc__pool *pl)
 {
     switch (c->kind) {
@@ -117,12 +122,12 @@ bool lc__cond_holds(const lc_policy *pol, const lc__cond *c, const lc__pool *pl)
         return compare(pl->metric[c->metric], c->op, c->value);
     case LC__C_ALL:
         for (size_t i = 0; i < c->n; i++)
-            if (!lc__cond_holds(pol, c->kids[i], pl))
+            if (!KID_HOLDS(pol, c->kids[i], pl))
                 return false;
         return true;
     case LC__C_ANY:
         for (size_t i = 0; i < c->n; i++)
-            if (lc__cond_holds(pol, c->kids[i], pl))
+            if (KID_HOLDS(pol, c->kids[i], pl))
                 return true;
         return false;
     case LC__C_NOT:

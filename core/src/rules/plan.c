@@ -433,13 +433,26 @@ static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancf
 lc_status lc__plan_make(const lc_policy *pol, const lc__pool *pl, const lc__plancfg *cfg,
                         const char *rule, lc_verdict action, lc_plan *out, lc__arena *arena)
 {
-    /* The closes stay with the report; the working copies go when the plan is made. */
-    lc_close *cl = lc__arena_alloc(arena, (pl->n ? pl->n : 1) * sizeof(*cl));
-    if (!cl)
+    /* The closes stay with the report, as many as there are (for a small pool they are
+     * made on the stack); the working copies go when the plan is made. */
+    enum { STACK_CLOSES = 64 };
+    lc_close stack[STACK_CLOSES];
+    lc_close *cl = stack;
+    if (pl->n > STACK_CLOSES && !(cl = lc__arena_alloc(arena, pl->n * sizeof(*cl))))
         return LC_ENOMEM;
     lc__arena_mark scratch = lc__arena_save(arena);
     lc_status rc = make(pol, pl, cfg, rule, action, out, cl, arena);
     lc__arena_rewind(arena, scratch);
+    if (rc == LC_OK && cl == stack) {
+        out->closes = NULL;
+        if (out->n_closes) {
+            lc_close *kept = lc__arena_alloc(arena, out->n_closes * sizeof(*kept));
+            if (!kept)
+                return LC_ENOMEM;
+            memcpy(kept, stack, out->n_closes * sizeof(*kept));
+            out->closes = kept;
+        }
+    }
     return rc;
 }
 
