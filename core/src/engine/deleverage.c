@@ -27,11 +27,11 @@ typedef struct matches {
     size_t *first; /* each match's first value in v */
 } matches;
 
-static void add(matches *k, lc_rule_match m, const lc_rule_value *v, size_t nv)
+/* Adds match "m" whose "nv" values were written at k->v + k->nv. */
+static void add(matches *k, lc_rule_match m, size_t nv)
 {
     k->first[k->n] = k->nv;
     k->m[k->n++] = m;
-    memcpy(k->v + k->nv, v, nv * sizeof(*v));
     k->nv += nv;
 }
 
@@ -56,31 +56,29 @@ static lc_status match_rules(const lc_policy *pol, const lc__pool *pl, bool has_
     }
     double eq = pl->equity;
     if (has_cross && (!(eq > 0) || pl->mm >= eq)) {
-        lc_rule_value v[2] = {{"equity", eq},
-                              {"margin_ratio", eq > 0 ? pl->mm / eq : (double)NAN}};
-        add(&k, (lc_rule_match){"maintenance", LC_VERDICT_LIQUIDATE, builtin_text[0], NULL, 0, 1},
-            v, 2);
+        k.v[k.nv] = (lc_rule_value){"equity", eq};
+        k.v[k.nv + 1] = (lc_rule_value){"margin_ratio", eq > 0 ? pl->mm / eq : (double)NAN};
+        add(&k, (lc_rule_match){"maintenance", LC_VERDICT_LIQUIDATE, builtin_text[0], NULL, 0, 1}, 2);
     }
     if (eq - pl->im < 0) {
-        lc_rule_value v[1] = {{"available", eq - pl->im}};
+        k.v[k.nv] = (lc_rule_value){"available", eq - pl->im};
         add(&k, (lc_rule_match){"initial_margin", LC_VERDICT_OVER_LIMIT, builtin_text[1], NULL, 0, 1},
-            v, 1);
+            1);
     }
     for (size_t i = 0; i < pl->n; i++) {
         if (!pl->pos[i]->over_limit)
             continue;
-        lc_rule_value v[1] = {{"notional", pl->pos[i]->notional}};
+        k.v[k.nv] = (lc_rule_value){"notional", pl->pos[i]->notional};
         add(&k, (lc_rule_match){"position_limit", LC_VERDICT_OVER_LIMIT, builtin_text[2], NULL, 0, 1},
-            v, 1);
+            1);
         break;
     }
     for (size_t r = 0; r < pol->delev.n_rules; r++) {
         const lc__rule *ru = &pol->delev.rules[r];
         if (!ru->when || !lc__cond_holds(pol, ru->when, pl))
             continue;
-        lc_rule_value v[MAX_VALUES];
-        size_t nv = lc__cond_values(pol, ru->when, pl, v, MAX_VALUES, arena);
-        add(&k, (lc_rule_match){ru->name, ru->action, ru->text, NULL, 0, 0}, v, nv);
+        size_t nv = lc__cond_values(pol, ru->when, pl, k.v + k.nv, MAX_VALUES, arena);
+        add(&k, (lc_rule_match){ru->name, ru->action, ru->text, NULL, 0, 0}, nv);
     }
     lc_verdict worst = LC_VERDICT_OK;
     for (size_t i = 0; i < k.n; i++)
@@ -172,8 +170,9 @@ lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position
             continue;
         }
         const lc_position_result *one[1] = {r};
-        lc__pool pl = {r->equity, r->isolated_margin, r->upnl, r->notional, r->maintenance_margin,
-                       r->initial_margin, one, &src[i].market, 1, {0}};
+        lc__pool pl = {.equity = r->equity, .collateral = r->isolated_margin, .upnl = r->upnl,
+                       .notional = r->notional, .mm = r->maintenance_margin,
+                       .im = r->initial_margin, .pos = one, .market = &src[i].market, .n = 1};
         lc__pool_measure(&pl);
         lc_verdict worst;
         lc_status rc = match_rules(pol, &pl, true, &r->rules, &r->n_rules, &worst, arena);
@@ -190,8 +189,9 @@ lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position
         if (r->status == LC_VERDICT_LIQUIDATE)
             bankruptcy_prices(&pl, r->equity, &r);
     }
-    lc__pool pl = {a->equity, a->collateral, a->upnl, a->notional, a->maintenance_margin,
-                   a->initial_margin, cross, cross_m, n_cross, {0}};
+    lc__pool pl = {.equity = a->equity, .collateral = a->collateral, .upnl = a->upnl,
+                   .notional = a->notional, .mm = a->maintenance_margin, .im = a->initial_margin,
+                   .pos = cross, .market = cross_m, .n = n_cross};
     lc__pool_measure(&pl);
     lc_verdict worst;
     lc_status rc = match_rules(pol, &pl, n_cross > 0, &a->rules, &a->n_rules, &worst, arena);

@@ -58,22 +58,6 @@ double lc__pool_metric(const lc__pool *pl, int metric)
     return (double)NAN;
 }
 
-void lc__pool_measure(lc__pool *pl)
-{
-    /* lc__pool_metric's cases, all at once. */
-    double eq = pl->equity, *m = pl->metric;
-    bool live = eq > 0, broke = !live && (pl->notional > 0 || pl->mm > 0);
-    m[LC__M_EQUITY] = eq;
-    m[LC__M_COLLATERAL] = pl->collateral;
-    m[LC__M_UPNL] = pl->upnl;
-    m[LC__M_NOTIONAL] = pl->notional;
-    m[LC__M_MM] = pl->mm;
-    m[LC__M_IM] = pl->im;
-    m[LC__M_AVAILABLE] = eq - pl->im;
-    m[LC__M_MR] = live ? pl->mm / eq : broke ? (double)INFINITY : 0;
-    m[LC__M_LEVERAGE] = live ? pl->notional / eq : broke ? (double)INFINITY : 0;
-}
-
 double lc__position_metric(const lc_position_result *p, int metric)
 {
     switch ((lc__pmetric)metric) {

@@ -29,6 +29,7 @@ typedef struct figs {
 typedef struct ppos {
     const lc_position_result *r;
     const lc__market *mk;
+    double mark;    /* r->mark, kept at hand: the sums read it again and again */
     double q;       /* |qty| */
     double lot;
     size_t lots;    /* lots that close it whole (the last may be partial) */
@@ -43,7 +44,7 @@ static figs remaining(const ppos *p, double closed)
     double rem = p->q - closed;
     if (!(rem > 0))
         return f;
-    f.notional = rem * p->r->mark;
+    f.notional = rem * p->mark;
     size_t t = lc_tier_find(p->mk->tiers, p->mk->n_tiers, f.notional, &f.over);
     const lc_tier *tr = &p->mk->tiers[t];
     f.tier = (unsigned)t + 1;
@@ -102,7 +103,7 @@ static totals sum(const ppos *ps, size_t n, double equity, double fee_rate)
         t.notional += ps[i].left.notional;
         t.mm += ps[i].left.mm;
         t.im += ps[i].left.im;
-        t.fee += fee_rate * ps[i].closed * ps[i].r->mark;
+        t.fee += fee_rate * ps[i].closed * ps[i].mark;
     }
     t.equity = equity - t.fee;
     return t;
@@ -127,10 +128,12 @@ static bool meets(const lc__plancfg *cfg, const totals *t)
 static bool meets_at(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, size_t k,
                      double equity)
 {
-    ppos keep = ps[j];
+    double closed = ps[j].closed;
+    figs left = ps[j].left;
     set_closed(&ps[j], lots_qty(&ps[j], k));
     totals t = sum(ps, n, equity, cfg->fee_rate);
-    ps[j] = keep;
+    ps[j].closed = closed;
+    ps[j].left = left;
     return meets(cfg, &t);
 }
 
@@ -140,13 +143,15 @@ static bool meets_at(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, size_
 static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, double equity)
 {
     ppos *p = &ps[j];
-    ppos keep = *p;
+    double closed = p->closed;
+    figs left = p->left;
     set_closed(p, 0);
     totals rest = sum(ps, n, equity, cfg->fee_rate); /* with ps[j] whole */
-    figs whole = p->left;
-    *p = keep;
+    figs whole = p->whole;
+    p->closed = closed;
+    p->left = left;
     double rest_mm = rest.mm - whole.mm, rest_n = rest.notional - whole.notional;
-    double e0 = rest.equity, mark = p->r->mark, x = cfg->target_value, L = p->lot;
+    double e0 = rest.equity, mark = p->mark, x = cfg->target_value, L = p->lot;
     size_t best = 0;
     const lc_tier *tiers = p->mk->tiers;
     /* Higher tiers hold the smaller lot counts (the position is larger there): the first
@@ -305,10 +310,13 @@ static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancf
         const lc_position_result *r = pl->pos[i];
         ps[i].r = r;
         ps[i].mk = &pol->markets[pl->market[i]];
+        ps[i].mark = r->mark;
         ps[i].q = fabs(r->qty);
         ps[i].lot = ps[i].mk->lot_size;
-        double k = ceil(ps[i].q / ps[i].lot - 1e-9);
-        ps[i].lots = k < 1 ? 1 : (size_t)k;
+        /* ceil(q / lot - 1e-9), at least 1, without the libm call: q / lot is positive. */
+        double k = ps[i].q / ps[i].lot - 1e-9;
+        size_t lots = k < 1 ? 1 : (size_t)k;
+        ps[i].lots = (double)lots < k ? lots + 1 : lots;
         set_whole(&ps[i]);
         order[i] = i;
         key[i] = order_key(by, &ps[i]);
@@ -364,7 +372,7 @@ static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancf
         const ppos *p = &ps[order[oi]];
         if (!(p->closed > 0))
             continue;
-        double notional = p->closed * p->r->mark;
+        double notional = p->closed * p->mark;
         cl[out->n_closes++] = (lc_close){p->r->market, p->r->qty > 0 ? p->closed : -p->closed,
                                          notional, fee_rate * notional};
         out->closed_notional += notional;
@@ -424,7 +432,9 @@ static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancf
         }
         nr++;
     }
-    lc__pool after = {t.equity, t.equity - upnl, upnl, t.notional, t.mm, t.im, rp, rm, nr, {0}};
+    lc__pool after = {.equity = t.equity, .collateral = t.equity - upnl, .upnl = upnl,
+                      .notional = t.notional, .mm = t.mm, .im = t.im, .pos = rp, .market = rm,
+                      .n = nr};
     lc__pool_measure(&after);
     out->after.status = lc__pool_status(pol, &after, over);
     return LC_OK;

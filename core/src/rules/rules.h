@@ -7,6 +7,8 @@
 
 #include "model/policy.h"
 
+#include <math.h>
+
 /* ==== Tiers (tiers.c) =================================================== */
 
 /* The maintenance amount of tier "i" from the caps and rates (cum(1) = 0, continuous MM),
@@ -58,8 +60,22 @@ typedef struct lc__pool {
 /* A pool's metric (lc__metric); margin_ratio and leverage are +inf when equity <= 0. */
 double lc__pool_metric(const lc__pool *pl, int metric);
 
-/* Fills pl->metric from the pool's figures; conditions read it there. */
-void lc__pool_measure(lc__pool *pl);
+/* Fills pl->metric from the pool's figures (lc__pool_metric's cases, all at once);
+ * conditions read it there. Inline, so the caller's initialiser is not stored twice. */
+static inline void lc__pool_measure(lc__pool *pl)
+{
+    double eq = pl->equity, *m = pl->metric;
+    bool live = eq > 0, broke = !live && (pl->notional > 0 || pl->mm > 0);
+    m[LC__M_EQUITY] = eq;
+    m[LC__M_COLLATERAL] = pl->collateral;
+    m[LC__M_UPNL] = pl->upnl;
+    m[LC__M_NOTIONAL] = pl->notional;
+    m[LC__M_MM] = pl->mm;
+    m[LC__M_IM] = pl->im;
+    m[LC__M_AVAILABLE] = eq - pl->im;
+    m[LC__M_MR] = live ? pl->mm / eq : broke ? (double)INFINITY : 0;
+    m[LC__M_LEVERAGE] = live ? pl->notional / eq : broke ? (double)INFINITY : 0;
+}
 double lc__position_metric(const lc_position_result *p, int metric);
 
 /* Whether condition "c" holds for pool "pl". */
