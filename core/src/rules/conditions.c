@@ -27,37 +27,6 @@ static inline bool compare(double v, lc__op op, double x)
     return false;
 }
 
-double lc__pool_metric(const lc__pool *pl, int metric)
-{
-    /* Nothing open is no leverage at all, whatever is left of the equity. */
-    bool broke = !(pl->equity > 0) && (pl->notional > 0 || pl->mm > 0);
-    if (!(pl->equity > 0) && !broke && (metric == LC__M_MR || metric == LC__M_LEVERAGE))
-        return 0;
-    switch ((lc__metric)metric) {
-    case LC__M_EQUITY:
-        return pl->equity;
-    case LC__M_COLLATERAL:
-        return pl->collateral;
-    case LC__M_UPNL:
-        return pl->upnl;
-    case LC__M_NOTIONAL:
-        return pl->notional;
-    case LC__M_MM:
-        return pl->mm;
-    case LC__M_IM:
-        return pl->im;
-    case LC__M_AVAILABLE:
-        return pl->equity - pl->im;
-    case LC__M_MR:
-        return broke ? (double)INFINITY : pl->mm / pl->equity;
-    case LC__M_LEVERAGE:
-        return broke ? (double)INFINITY : pl->notional / pl->equity;
-    case LC__N_METRICS:
-        break;
-    }
-    return (double)NAN;
-}
-
 double lc__position_metric(const lc_position_result *p, int metric)
 {
     switch ((lc__pmetric)metric) {

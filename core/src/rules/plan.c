@@ -137,19 +137,15 @@ static bool meets_at(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, size_
     return meets(cfg, &t);
 }
 
-/* The fewest lots of ps[j] that meet the target, or 0 if even closing it whole does not.
+/* The fewest lots of ps[j] (not closed yet) that meet the target, or 0 if even closing it
+ * whole does not.
  * In each tier t the remaining notional is n(k) = mark (q - k lot), the margin or notional
  * left is linear in k, and so is the equity (the fee): the condition a + b k <= 0. */
 static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, double equity)
 {
-    ppos *p = &ps[j];
-    double closed = p->closed;
-    figs left = p->left;
-    set_closed(p, 0);
-    totals rest = sum(ps, n, equity, cfg->fee_rate); /* with ps[j] whole */
+    ppos *p = &ps[j]; /* not touched yet: whole, as the order reaches it */
+    totals rest = sum(ps, n, equity, cfg->fee_rate);
     figs whole = p->whole;
-    p->closed = closed;
-    p->left = left;
     double rest_mm = rest.mm - whole.mm, rest_n = rest.notional - whole.notional;
     double e0 = rest.equity, mark = p->mark, x = cfg->target_value, L = p->lot;
     size_t best = 0;

@@ -57,11 +57,9 @@ typedef struct lc__pool {
     double metric[LC__N_METRICS]; /* every lc__metric, filled by lc__pool_measure */
 } lc__pool;
 
-/* A pool's metric (lc__metric); margin_ratio and leverage are +inf when equity <= 0. */
-double lc__pool_metric(const lc__pool *pl, int metric);
-
-/* Fills pl->metric from the pool's figures (lc__pool_metric's cases, all at once);
- * conditions read it there. Inline, so the caller's initialiser is not stored twice. */
+/* Fills pl->metric (every lc__metric) from the pool's figures; conditions read them
+ * there. margin_ratio and leverage are +inf when equity <= 0 with something open, 0 with
+ * nothing open. Inline, so the caller's initialiser is not stored twice. */
 static inline void lc__pool_measure(lc__pool *pl)
 {
     double eq = pl->equity, *m = pl->metric;
