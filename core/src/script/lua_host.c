@@ -477,19 +477,28 @@ static const char *finding_field(lua_State *L, int item, const char *key, bool r
     return v;
 }
 
+/* Calls account hook "fn"(acct, ctx) of job "j" under the budget; its result on top. True
+ * when that is a table; nil returns false; anything else raises "expected". */
+static bool call_account_hook(lua_State *L, hook_job *j, int fn, const char *name,
+                              const char *expected)
+{
+    push_hook(j->lx, j->sc, fn);
+    lc__lua_push_account(j->lx, j->acct);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, j->sc->ctx);
+    budgeted_call(j->lx, 2, 1);
+    if (lua_isnil(L, -1))
+        return false;
+    if (!lua_istable(L, -1))
+        luaL_error(L, "%s returned a %s; expected %s", name, luaL_typename(L, -1), expected);
+    return true;
+}
+
 static int on_account_protected(lua_State *L)
 {
     hook_job *j = lua_touserdata(L, 1);
     lc__lua *lx = j->lx;
-    push_hook(lx, j->sc, j->sc->fn_account);
-    lc__lua_push_account(lx, j->acct);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, j->sc->ctx);
-    budgeted_call(lx, 2, 1);
-    if (lua_isnil(L, -1))
+    if (!call_account_hook(L, j, j->sc->fn_account, "on_account", "a list of findings or nil"))
         return 1;
-    if (!lua_istable(L, -1))
-        return luaL_error(L, "on_account returned a %s; expected a list of findings or nil",
-                          luaL_typename(L, -1));
     int list = lua_gettop(L);
     lua_Integer len = luaL_len(L, list);
     for (lua_Integer i = 1; i <= len; i++) {
@@ -626,15 +635,8 @@ static int deleverage_protected(lua_State *L)
 {
     hook_job *j = lua_touserdata(L, 1);
     lc__lua *lx = j->lx;
-    push_hook(lx, j->sc, j->sc->fn_delev);
-    lc__lua_push_account(lx, j->acct);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, j->sc->ctx);
-    budgeted_call(lx, 2, 1);
-    if (lua_isnil(L, -1))
+    if (!call_account_hook(L, j, j->sc->fn_delev, "deleverage", "{action=..., reason=...} or nil"))
         return 1;
-    if (!lua_istable(L, -1))
-        return luaL_error(L, "deleverage returned a %s; expected {action=..., reason=...} or nil",
-                          luaL_typename(L, -1));
     int item = lua_gettop(L);
     const char *action = finding_field(L, item, "action", true, 1);
     const char *reason = finding_field(L, item, "reason", false, 1);
