@@ -75,7 +75,8 @@ static void set_whole(ppos *p)
     const lc_position_result *r = p->r;
     size_t t = r->tier - 1;
     double lev = p->mk->vol ? p->mk->vol->eff_lev[t] : p->mk->tiers[t].max_leverage;
-    double im = r->notional / lev;
+    /* The evaluation divided by the same figure unless a script moved the cap. */
+    double im = r->max_leverage == lev ? r->initial_margin : r->notional / lev;
     p->whole.notional = p->left.notional = r->notional;
     p->whole.mm = p->left.mm = r->maintenance_margin;
     p->whole.im = p->left.im = im;
@@ -141,13 +142,13 @@ static bool meets_at(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, size_
  * whole does not.
  * In each tier t the remaining notional is n(k) = mark (q - k lot), the margin or notional
  * left is linear in k, and so is the equity (the fee): the condition a + b k <= 0. */
-static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, double equity)
+static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, double equity,
+                          const totals *rest)
 {
     ppos *p = &ps[j]; /* not touched yet: whole, as the order reaches it */
-    totals rest = sum(ps, n, equity, cfg->fee_rate);
     figs whole = p->whole;
-    double rest_mm = rest.mm - whole.mm, rest_n = rest.notional - whole.notional;
-    double e0 = rest.equity, mark = p->mark, x = cfg->target_value, L = p->lot;
+    double rest_mm = rest->mm - whole.mm, rest_n = rest->notional - whole.notional;
+    double e0 = rest->equity, mark = p->mark, x = cfg->target_value, L = p->lot;
     size_t best = 0;
     const lc_tier *tiers = p->mk->tiers;
     /* Higher tiers hold the smaller lot counts (the position is larger there): the first
@@ -163,14 +164,17 @@ static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, 
             kmax_d = (double)(p->lots - 1);
         if (kmin_d > kmax_d)
             continue;
-        double a, b;
+        double a, b, scale; /* scale: the size of a's terms, for its rounding */
         if (cfg->target == LC__TARGET_MR) {
             a = rest_mm + mark * p->q * tiers[t].mmr - tiers[t].maintenance_amount - x * e0;
             b = -mark * L * tiers[t].mmr + x * cfg->fee_rate * mark * L;
+            scale = fabs(rest_mm) + mark * p->q * tiers[t].mmr + tiers[t].maintenance_amount;
         } else {
             a = rest_n + mark * p->q - x * e0;
             b = -mark * L + x * cfg->fee_rate * mark * L;
+            scale = fabs(rest_n) + mark * p->q;
         }
+        scale += fabs(x * e0);
         double c;
         if (b < 0)
             c = fmax(kmin_d, ceil(-a / b));
@@ -187,7 +191,11 @@ static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, 
             ok = meets_at(cfg, ps, n, j, ++k, equity);
         if (!ok)
             continue;
-        while (k > (size_t)kmin_d && meets_at(cfg, ps, n, j, k - 1, equity))
+        /* One lot less fails, unless rounding says otherwise: asked only when the algebra
+         * is within a hair of the boundary. */
+        while (k > (size_t)kmin_d &&
+               !(a + b * (double)(k - 1) > 1e-9 * (scale + fabs(b) * (double)k)) &&
+               meets_at(cfg, ps, n, j, k - 1, equity))
             k--;
         best = k;
     }
@@ -196,11 +204,6 @@ static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, 
     return best;
 }
 
-static bool meets_now(const lc__plancfg *cfg, const ppos *ps, size_t n, double equity)
-{
-    totals t = sum(ps, n, equity, cfg->fee_rate);
-    return meets(cfg, &t);
-}
 
 /* ==== Orders ============================================================ */
 
@@ -322,6 +325,7 @@ static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancf
 
     double equity = pl->equity;
     bool done = false;
+    totals now = sum(ps, n, equity, cfg->fee_rate); /* nothing closed yet */
     if (!(equity > 0)) {
         /* Bankrupt: everything goes, no fee is taken from nothing, a fund covers the rest. */
         close_all(ps, n);
@@ -331,7 +335,7 @@ static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancf
     } else if (cfg->target == LC__TARGET_NONE) {
         close_all(ps, n);
         done = true;
-    } else if (meets_now(cfg, ps, n, equity)) {
+    } else if (meets(cfg, &now)) {
         done = true; /* already within the target: nothing to close */
     } else if (cfg->step_down && step_down(cfg, ps, n, order, equity)) {
         out->order = "step_down_tiers";
@@ -352,7 +356,8 @@ static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancf
     } else {
         for (size_t oi = 0; oi < n && !done; oi++) {
             size_t j = order[oi];
-            size_t k = fewest_lots(cfg, ps, n, j, equity);
+            totals rest = oi ? sum(ps, n, equity, cfg->fee_rate) : now;
+            size_t k = fewest_lots(cfg, ps, n, j, equity, &rest);
             if (k) {
                 set_closed(&ps[j], lots_qty(&ps[j], k));
                 done = true;
