@@ -75,7 +75,7 @@ static lc_status match_rules(const lc_policy *pol, const lc__pool *pl, bool has_
     }
     for (size_t r = 0; r < pol->delev.n_rules; r++) {
         const lc__rule *ru = &pol->delev.rules[r];
-        if (!ru->when || !lc__cond_holds(pol, ru->when, pl))
+        if (!ru->when || !lc__cond_test(pol, ru->when, pl))
             continue;
         size_t nv = lc__cond_values(pol, ru->when, pl, k.v + k.nv, MAX_VALUES, arena);
         add(&k, (lc_rule_match){ru->name, ru->action, ru->text, NULL, 0, 0}, nv);

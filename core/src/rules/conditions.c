@@ -12,21 +12,6 @@
 #include <math.h>
 #include <string.h>
 
-static inline bool compare(double v, lc__op op, double x)
-{
-    switch (op) {
-    case LC__OP_GT:
-        return v > x;
-    case LC__OP_GTE:
-        return v >= x;
-    case LC__OP_LT:
-        return v < x;
-    case LC__OP_LTE:
-        return v <= x;
-    }
-    return false;
-}
-
 double lc__position_metric(const lc_position_result *p, int metric)
 {
     switch ((lc__pmetric)metric) {
@@ -55,7 +40,7 @@ static const lc_position_result *position_match(const lc__cond *c, const lc__poo
             continue;
         bool all = true;
         for (size_t k = 0; all && k < c->n; k++)
-            all = compare(lc__position_metric(p, c->kids[k]->metric), c->kids[k]->op,
+            all = lc__compare(lc__position_metric(p, c->kids[k]->metric), c->kids[k]->op,
                           c->kids[k]->value);
         if (all)
             return p;
@@ -63,24 +48,20 @@ static const lc_position_result *position_match(const lc__cond *c, const lc__poo
     return NULL;
 }
 
-/* A kid of all/any: comparisons, the common case, without a call. */
-#define KID_HOLDS(pol, k, pl)                                                                  \
-    ((k)->kind == LC__C_CMP ? compare((pl)->metric[(k)->metric], (k)->op, (k)->value)          \
-                            : lc__cond_holds(pol, k, pl))
 
 bool lc__cond_holds(const lc_policy *pol, const lc__cond *c, const lc__pool *pl)
 {
     switch (c->kind) {
     case LC__C_CMP:
-        return compare(pl->metric[c->metric], c->op, c->value);
+        return lc__compare(pl->metric[c->metric], c->op, c->value);
     case LC__C_ALL:
         for (size_t i = 0; i < c->n; i++)
-            if (!KID_HOLDS(pol, c->kids[i], pl))
+            if (!lc__cond_test(pol, c->kids[i], pl))
                 return false;
         return true;
     case LC__C_ANY:
         for (size_t i = 0; i < c->n; i++)
-            if (KID_HOLDS(pol, c->kids[i], pl))
+            if (lc__cond_test(pol, c->kids[i], pl))
                 return true;
         return false;
     case LC__C_NOT:

@@ -480,7 +480,7 @@ lc_verdict lc__pool_status(const lc_policy *pol, const lc__pool *pl, bool over_l
         worst = LC_VERDICT_OVER_LIMIT;
     for (size_t r = 0; r < pol->delev.n_rules; r++) {
         const lc__rule *ru = &pol->delev.rules[r];
-        if (ru->when && ru->action > worst && lc__cond_holds(pol, ru->when, pl))
+        if (ru->when && ru->action > worst && lc__cond_test(pol, ru->when, pl))
             worst = ru->action;
     }
     return worst;

@@ -79,6 +79,29 @@ double lc__position_metric(const lc_position_result *p, int metric);
 /* Whether condition "c" holds for pool "pl". */
 bool lc__cond_holds(const lc_policy *pol, const lc__cond *c, const lc__pool *pl);
 
+/* "v op x". */
+static inline bool lc__compare(double v, lc__op op, double x)
+{
+    switch (op) {
+    case LC__OP_GT:
+        return v > x;
+    case LC__OP_GTE:
+        return v >= x;
+    case LC__OP_LT:
+        return v < x;
+    case LC__OP_LTE:
+        return v <= x;
+    }
+    return false;
+}
+
+/* lc__cond_holds, with a lone comparison (most rules) tested in place. */
+static inline bool lc__cond_test(const lc_policy *pol, const lc__cond *c, const lc__pool *pl)
+{
+    return c->kind == LC__C_CMP ? lc__compare(pl->metric[c->metric], c->op, c->value)
+                                : lc__cond_holds(pol, c, pl);
+}
+
 /* The figures "c" reads, as they are in "pl" (at most "cap"); position figures are named
  * "MARKET.metric" in "arena". Returns their count. */
 size_t lc__cond_values(const lc_policy *pol, const lc__cond *c, const lc__pool *pl,
