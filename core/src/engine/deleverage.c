@@ -129,13 +129,7 @@ static lc_status plan_for(const lc_policy *pol, const lc__pool *pl, const lc_rul
     }
     if (!cfg)
         return LC_OK;
-    lc_plan *plan = lc__arena_alloc(arena, sizeof(*plan));
-    if (!plan)
-        return LC_ENOMEM;
-    lc_status rc = lc__plan_make(pol, pl, cfg, rule, worst, plan, arena);
-    if (rc == LC_OK)
-        *pp = plan;
-    return rc;
+    return lc__plan_make(pol, pl, cfg, rule, worst, pp, arena);
 }
 
 /* Every position of a liquidated pool: the mark at which its equity would be gone. */

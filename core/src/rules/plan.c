@@ -442,29 +442,37 @@ static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancf
 }
 
 lc_status lc__plan_make(const lc_policy *pol, const lc__pool *pl, const lc__plancfg *cfg,
-                        const char *rule, lc_verdict action, lc_plan *out, lc__arena *arena)
+                        const char *rule, lc_verdict action, const lc_plan **pp,
+                        lc__arena *arena)
 {
-    /* The closes stay with the report, as many as there are (for a small pool they are
-     * made on the stack); the working copies go when the plan is made. */
+    /* Made on the stack (the closes too, for a small pool) and kept in one piece with
+     * exactly its closes; the working copies go when the plan is made. */
     enum { STACK_CLOSES = 64 };
     lc_close stack[STACK_CLOSES];
     lc_close *cl = stack;
+    lc_plan plan;
+    *pp = NULL;
     if (pl->n > STACK_CLOSES && !(cl = lc__arena_alloc(arena, pl->n * sizeof(*cl))))
         return LC_ENOMEM;
     lc__arena_mark scratch = lc__arena_save(arena);
-    lc_status rc = make(pol, pl, cfg, rule, action, out, cl, arena);
+    lc_status rc = make(pol, pl, cfg, rule, action, &plan, cl, arena);
     lc__arena_rewind(arena, scratch);
-    if (rc == LC_OK && cl == stack) {
-        out->closes = NULL;
-        if (out->n_closes) {
-            lc_close *kept = lc__arena_alloc(arena, out->n_closes * sizeof(*kept));
-            if (!kept)
-                return LC_ENOMEM;
-            memcpy(kept, stack, out->n_closes * sizeof(*kept));
-            out->closes = kept;
-        }
+    if (rc)
+        return rc;
+    size_t nc = cl == stack ? plan.n_closes : 0;
+    lc_plan *kept = lc__arena_alloc(arena, sizeof(*kept) + nc * sizeof(lc_close));
+    if (!kept)
+        return LC_ENOMEM;
+    if (nc) {
+        lc_close *kc = (lc_close *)(void *)(kept + 1);
+        memcpy(kc, stack, nc * sizeof(*kc));
+        plan.closes = kc;
+    } else if (cl == stack) {
+        plan.closes = NULL;
     }
-    return rc;
+    *kept = plan;
+    *pp = kept;
+    return LC_OK;
 }
 
 lc_verdict lc__pool_status(const lc_policy *pol, const lc__pool *pl, bool over_limit)

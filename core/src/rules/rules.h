@@ -111,7 +111,8 @@ size_t lc__cond_values(const lc_policy *pol, const lc__cond *c, const lc__pool *
  * each market's lot_size, at the marks, fee_rate on what is closed; its strings and
  * arrays in "arena". "rule" and "action" name what called for it. */
 lc_status lc__plan_make(const lc_policy *pol, const lc__pool *pl, const lc__plancfg *cfg,
-                        const char *rule, lc_verdict action, lc_plan *out, lc__arena *arena);
+                        const char *rule, lc_verdict action, const lc_plan **pp,
+                        lc__arena *arena);
 
 /* A pool's status by every rule: the built-ins and the policy's; "over_limit" when one of
  * its positions is above its market's last cap. pl->pos may be NULL when no rule of the
