@@ -167,7 +167,7 @@ lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position
         lc__pool pl = {.equity = r->equity, .collateral = r->isolated_margin, .upnl = r->upnl,
                        .notional = r->notional, .mm = r->maintenance_margin,
                        .im = r->initial_margin, .pos = one, .market = &src[i].market, .n = 1};
-        lc__pool_measure(&pl);
+        lc__pool_measure_as(&pl, r->margin_ratio, r->equity > 0 ? r->notional / r->equity : 0);
         lc_verdict worst;
         lc_status rc = match_rules(pol, &pl, true, &r->rules, &r->n_rules, &worst, arena);
         if (rc)
@@ -186,7 +186,7 @@ lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position
     lc__pool pl = {.equity = a->equity, .collateral = a->collateral, .upnl = a->upnl,
                    .notional = a->notional, .mm = a->maintenance_margin, .im = a->initial_margin,
                    .pos = cross, .market = cross_m, .n = n_cross};
-    lc__pool_measure(&pl);
+    lc__pool_measure_as(&pl, a->margin_ratio, a->leverage);
     lc_verdict worst;
     lc_status rc = match_rules(pol, &pl, n_cross > 0, &a->rules, &a->n_rules, &worst, arena);
     if (rc)

@@ -59,8 +59,10 @@ typedef struct lc__pool {
 
 /* Fills pl->metric (every lc__metric) from the pool's figures; conditions read them
  * there. margin_ratio and leverage are +inf when equity <= 0 with something open, 0 with
- * nothing open. Inline, so the caller's initialiser is not stored twice. */
-static inline void lc__pool_measure(lc__pool *pl)
+ * nothing open; with equity, "mr" and "lev" are mm / equity and notional / equity, which
+ * the evaluation has often worked out already. Inline, so the caller's initialiser is not
+ * stored twice. */
+static inline void lc__pool_measure_as(lc__pool *pl, double mr, double lev)
 {
     double eq = pl->equity, *m = pl->metric;
     bool live = eq > 0, broke = !live && (pl->notional > 0 || pl->mm > 0);
@@ -71,9 +73,17 @@ static inline void lc__pool_measure(lc__pool *pl)
     m[LC__M_MM] = pl->mm;
     m[LC__M_IM] = pl->im;
     m[LC__M_AVAILABLE] = eq - pl->im;
-    m[LC__M_MR] = live ? pl->mm / eq : broke ? (double)INFINITY : 0;
-    m[LC__M_LEVERAGE] = live ? pl->notional / eq : broke ? (double)INFINITY : 0;
+    m[LC__M_MR] = live ? mr : broke ? (double)INFINITY : 0;
+    m[LC__M_LEVERAGE] = live ? lev : broke ? (double)INFINITY : 0;
 }
+
+static inline void lc__pool_measure(lc__pool *pl)
+{
+    bool live = pl->equity > 0;
+    lc__pool_measure_as(pl, live ? pl->mm / pl->equity : 0, live ? pl->notional / pl->equity : 0);
+}
+
+/* A position's metric (lc__pmetric), for position conditions. */
 double lc__position_metric(const lc_position_result *p, int metric);
 
 /* Whether condition "c" holds for pool "pl". */
