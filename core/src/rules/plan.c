@@ -436,7 +436,7 @@ static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancf
     lc__pool after = {.equity = t.equity, .collateral = t.equity - upnl, .upnl = upnl,
                       .notional = t.notional, .mm = t.mm, .im = t.im, .pos = rp, .market = rm,
                       .n = nr};
-    lc__pool_measure(&after);
+    lc__pool_measure_as(&after, out->after.margin_ratio, out->after.leverage); /* same quotients */
     out->after.status = lc__pool_status(pol, &after, over);
     return LC_OK;
 }
