@@ -45,6 +45,29 @@ static inline lc_portfolio *portfolio_ok(const lc_policy *pol, const char *text)
     return pf;
 }
 
+/* A policy, a portfolio and their report, from strings that must be valid. */
+typedef struct evaluated {
+    lc_policy *p;
+    lc_portfolio *pf;
+    lc_report *r;
+} evaluated;
+
+static inline evaluated eval_ok(const char *policy, const char *book)
+{
+    evaluated x;
+    x.p = policy_ok(policy);
+    x.pf = portfolio_ok(x.p, book);
+    assert_int_equal(lc_evaluate(x.p, x.pf, &x.r), LC_OK);
+    return x;
+}
+
+static inline void evaluated_free(evaluated *x)
+{
+    lc_report_free(x->r);
+    lc_portfolio_free(x->pf);
+    lc_policy_free(x->p);
+}
+
 /* Asserts |a - b| <= tol, printing both on failure. */
 #define assert_near(a, b, tol)                                                                \
     do {                                                                                      \

@@ -31,29 +31,7 @@ static const char liq[] = "{target: {margin_ratio: 0.5}, fee_rate: 0.005}";
 static const char lev20[] = "    - {name: lev20, when: {leverage: {gt: 20}}, action: deleverage, "
                             "target: {leverage: 20}}\n";
 
-typedef struct run {
-    lc_policy *p;
-    lc_portfolio *pf;
-    lc_report *r;
-} run;
-
-static run eval(const char *pol, const char *book)
-{
-    run x;
-    x.p = policy_ok(pol);
-    x.pf = portfolio_ok(x.p, book);
-    assert_int_equal(lc_evaluate(x.p, x.pf, &x.r), LC_OK);
-    return x;
-}
-
-static void done(run *x)
-{
-    lc_report_free(x->r);
-    lc_portfolio_free(x->pf);
-    lc_policy_free(x->p);
-}
-
-static const lc_plan *plan_of(run *x, size_t acct)
+static const lc_plan *plan_of(evaluated *x, size_t acct)
 {
     const lc_plan *pl = lc_report_account(x->r, acct)->plan;
     assert_non_null(pl);
@@ -66,8 +44,8 @@ static const lc_plan *plan_of(run *x, size_t acct)
 static void deleverage_to_leverage(void **state)
 {
     (void)state;
-    run x = eval(policy(liq, lev20), "marks: {BTCUSDT: 50000}\naccounts:\n"
-                                     "  - {id: a, collateral: 3000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n");
+    evaluated x = eval_ok(policy(liq, lev20), "marks: {BTCUSDT: 50000}\naccounts:\n"
+                                              "  - {id: a, collateral: 3000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n");
     const lc_account_result *a = lc_report_account(x.r, 0);
     assert_int_equal(a->status, LC_VERDICT_DELEVERAGE);
     const lc_plan *pl = plan_of(&x, 0);
@@ -80,7 +58,7 @@ static void deleverage_to_leverage(void **state)
     assert_near(pl->after.maintenance_margin, 638.75, 1e-9);
     assert_int_equal(pl->target_met, 1);
     assert_int_equal(pl->after.status, LC_VERDICT_OK);
-    done(&x);
+    evaluated_free(&x);
 }
 
 /* equity 2,000 - 1,000 = 1,000 at mark 49,500; notional 99,000, MM 1,725: liquidate. In
@@ -91,8 +69,8 @@ static void deleverage_to_leverage(void **state)
 static void liquidation_changes_tier(void **state)
 {
     (void)state;
-    run x = eval(policy(liq, lev20), "marks: {BTCUSDT: 49500}\naccounts:\n"
-                                     "  - {id: a, collateral: 2000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n");
+    evaluated x = eval_ok(policy(liq, lev20), "marks: {BTCUSDT: 49500}\naccounts:\n"
+                                              "  - {id: a, collateral: 2000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n");
     const lc_account_result *a = lc_report_account(x.r, 0);
     assert_int_equal(a->status, LC_VERDICT_LIQUIDATE);
     const lc_plan *pl = plan_of(&x, 0);
@@ -103,7 +81,7 @@ static void liquidation_changes_tier(void **state)
     assert_near(pl->after.maintenance_margin, 336.6, 1e-9);
     assert_int_equal(pl->target_met, 1);
     assert_near(lc_report_position(x.r, 0)->bankruptcy_price, 49000, 1e-9);
-    done(&x);
+    evaluated_free(&x);
 }
 
 /* equity 2,000 - 600 = 400 at mark 49,700: no partial close meets MR 0.5 (tier 1 needs
@@ -112,23 +90,23 @@ static void liquidation_changes_tier(void **state)
 static void fees_stop_a_plan(void **state)
 {
     (void)state;
-    run x = eval(policy(liq, lev20), "marks: {BTCUSDT: 49700}\naccounts:\n"
-                                     "  - {id: a, collateral: 1000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n");
+    evaluated x = eval_ok(policy(liq, lev20), "marks: {BTCUSDT: 49700}\naccounts:\n"
+                                              "  - {id: a, collateral: 1000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n");
     const lc_plan *pl = plan_of(&x, 0);
     assert_near(pl->closes[0].qty, 2, 0);
     assert_near(pl->fee, 400, 1e-9);
     assert_near(pl->after.equity, 0, 0);
     assert_int_equal(pl->target_met, 0);
     assert_int_equal(pl->bankrupt, 0);
-    done(&x);
+    evaluated_free(&x);
 }
 
 /* equity 1,000 - 2,000 = -1,000: everything closed, no fee, shortfall 1,000. */
 static void bankrupt(void **state)
 {
     (void)state;
-    run x = eval(policy(liq, lev20), "marks: {BTCUSDT: 50000}\naccounts:\n"
-                                     "  - {id: a, collateral: 1000, positions: [{market: BTCUSDT, qty: 1, entry: 52000}]}\n");
+    evaluated x = eval_ok(policy(liq, lev20), "marks: {BTCUSDT: 50000}\naccounts:\n"
+                                              "  - {id: a, collateral: 1000, positions: [{market: BTCUSDT, qty: 1, entry: 52000}]}\n");
     const lc_plan *pl = plan_of(&x, 0);
     assert_int_equal(pl->bankrupt, 1);
     assert_near(pl->shortfall, 1000, 0);
@@ -137,7 +115,7 @@ static void bankrupt(void **state)
     assert_near(pl->after.equity, 0, 0);
     assert_int_equal(pl->after.status, LC_VERDICT_OK);
     assert_true(isnan(lc_report_position(x.r, 0)->bankruptcy_price));
-    done(&x);
+    evaluated_free(&x);
 }
 
 /* collateral 10,000; BTC 2 at 50,000 (MM 1,750, upnl 0), ETH 30 from 2,100 at 2,000
@@ -164,23 +142,25 @@ static void orders(void **state)
         snprintf(rules, sizeof rules,
                  "    - {name: lev20, when: {leverage: {gt: 20}}, action: deleverage, "
                  "target: {leverage: 20}, order: %s}\n", cases[i].order);
-        run x = eval(policy(liq, rules), book);
+        evaluated x = eval_ok(policy(liq, rules), book);
         const lc_plan *pl = plan_of(&x, 0);
         assert_int_equal(pl->n_closes, 1);
         assert_string_equal(pl->closes[0].market, cases[i].first);
         assert_near(pl->closes[0].qty, cases[i].qty, 0);
         assert_string_equal(pl->order, cases[i].order);
-        done(&x);
+        evaluated_free(&x);
     }
-    run x = eval(policy(liq, "    - {name: lev20, when: {leverage: {gt: 20}}, action: deleverage, "
-                             "target: {leverage: 20}, order: proportional, step: 0.1}\n"), book);
+    evaluated x = eval_ok(policy(liq, "    - {name: lev20, when: {leverage: {gt: 20}}, "
+                                      "action: deleverage, target: {leverage: 20}, "
+                                      "order: proportional, step: 0.1}\n"),
+                          book);
     const lc_plan *pl = plan_of(&x, 0);
     assert_int_equal(pl->n_closes, 2);
     assert_string_equal(pl->closes[0].market, "BTCUSDT"); /* by maintenance margin */
     assert_near(pl->closes[0].qty, 0.4, 0);
     assert_near(pl->closes[1].qty, 6, 0);
     assert_near(pl->fee, 160, 1e-9);
-    done(&x);
+    evaluated_free(&x);
 }
 
 /* Step-down: 2 BTC at 50,000 sit in tier 2 (floor 50,000). The largest whole-lot size
@@ -189,16 +169,17 @@ static void orders(void **state)
 static void step_down(void **state)
 {
     (void)state;
-    run x = eval(policy(liq, "    - {name: lev20, when: {leverage: {gt: 20}}, action: deleverage, "
-                             "target: {leverage: 20}, step_down_tiers: true}\n"),
-                 "marks: {BTCUSDT: 50000}\naccounts:\n"
+    evaluated x = eval_ok(policy(liq, "    - {name: lev20, when: {leverage: {gt: 20}}, "
+                                      "action: deleverage, target: {leverage: 20}, "
+                                      "step_down_tiers: true}\n"),
+                          "marks: {BTCUSDT: 50000}\naccounts:\n"
                  "  - {id: a, collateral: 3000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n");
     const lc_plan *pl = plan_of(&x, 0);
     assert_string_equal(pl->order, "step_down_tiers");
     assert_near(pl->closes[0].qty, 1.001, 0);
     assert_near(pl->after.notional, 49950, 1e-9);
     assert_int_equal(pl->target_met, 1);
-    done(&x);
+    evaluated_free(&x);
 }
 
 /* An isolated BTC long, margin 1,400, from 50,000 at 49,000: equity 400, MM 490,
@@ -207,9 +188,9 @@ static void step_down(void **state)
 static void isolated_plan(void **state)
 {
     (void)state;
-    run x = eval(policy(liq, lev20), "marks: {BTCUSDT: 49000}\naccounts:\n"
-                                     "  - {id: a, collateral: 10000, positions: [{market: BTCUSDT, qty: 1, entry: 50000,"
-                                     " isolated_margin: 1400}]}\n");
+    evaluated x = eval_ok(policy(liq, lev20), "marks: {BTCUSDT: 49000}\naccounts:\n"
+                                              "  - {id: a, collateral: 10000, positions: [{market: BTCUSDT, qty: 1, entry: 50000,"
+                                              " isolated_margin: 1400}]}\n");
     const lc_account_result *a = lc_report_account(x.r, 0);
     const lc_position_result *p = lc_report_position(x.r, 0);
     assert_null(a->plan);
@@ -219,7 +200,7 @@ static void isolated_plan(void **state)
     assert_int_equal(p->plan->target_met, 1);
     assert_near(p->bankruptcy_price, 48600, 1e-9);
     assert_int_equal(a->status, LC_VERDICT_LIQUIDATE); /* through its isolated position */
-    done(&x);
+    evaluated_free(&x);
 }
 
 /* Condition forms on one account: 2 BTC at 50,000 (notional 100,000, tier 2), collateral
@@ -235,8 +216,8 @@ static void condition_forms(void **state)
         "    - {name: both, when: {all: [{leverage: {gte: 3}}, {leverage: {lt: 4}}], available: {gt: 24999}},"
         " action: margin_call}\n"
         "    - {name: either, when: {any: [{equity: {lt: 0}}, {margin_ratio: {gt: 0.1}}]}, action: over_limit}\n";
-    run x = eval(policy(liq, rules), "marks: {BTCUSDT: 50000}\naccounts:\n"
-                                     "  - {id: a, collateral: 30000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n");
+    evaluated x = eval_ok(policy(liq, rules), "marks: {BTCUSDT: 50000}\naccounts:\n"
+                                              "  - {id: a, collateral: 30000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n");
     const lc_account_result *a = lc_report_account(x.r, 0);
     assert_int_equal(a->n_rules, 3);
     assert_string_equal(a->rules[0].name, "big-btc");
@@ -246,7 +227,7 @@ static void condition_forms(void **state)
     assert_string_equal(a->rules[2].name, "both");
     assert_string_equal(a->rules[2].condition, "all(leverage >= 3, leverage < 4) and available > 24999");
     assert_int_equal(a->status, LC_VERDICT_REDUCE_ONLY);
-    done(&x);
+    evaluated_free(&x);
 }
 
 /* A script's deleverage hook: 2 BTC at 50,000 on 8,000 is 12.5x, above its 10. */
@@ -257,9 +238,9 @@ static void script_hook(void **state)
     snprintf(pol, sizeof pol, "%sscripts:\n  - %s/tests/data/scripts/delev_hook.lua\n",
              policy(liq, "    - {name: never, when: {equity: {lt: -1e300}}, action: margin_call}\n"),
              LC_TOP_DIR);
-    run x = eval(pol, "marks: {BTCUSDT: 50000}\naccounts:\n"
-                      "  - {id: a, collateral: 8000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n"
-                      "  - {id: b, collateral: 15000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n");
+    evaluated x = eval_ok(pol, "marks: {BTCUSDT: 50000}\naccounts:\n"
+                               "  - {id: a, collateral: 8000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n"
+                               "  - {id: b, collateral: 15000, positions: [{market: BTCUSDT, qty: 2, entry: 50000}]}\n");
     const lc_account_result *a = lc_report_account(x.r, 0), *b = lc_report_account(x.r, 1);
     assert_int_equal(a->status, LC_VERDICT_DELEVERAGE);
     assert_int_equal(a->n_findings, 1);
@@ -267,7 +248,7 @@ static void script_hook(void **state)
     assert_string_equal(a->findings[0].message, "leverage 12.5 above 10");
     assert_null(a->plan); /* plans carry out the policy's rules, not a script's wish */
     assert_int_equal(b->status, LC_VERDICT_MARGIN_CALL); /* 100,000 / 15,000 = 6.7x */
-    done(&x);
+    evaluated_free(&x);
 }
 
 int main(void)

@@ -29,30 +29,8 @@ static const char book[] = "marks: {X: 50000}\naccounts:\n"
                            "  - {id: a, collateral: 10000, positions: [{market: X, qty: 1, entry: 50000}]}\n"
                            "  - {id: b, collateral: 100, positions: [{market: X, qty: 1, entry: 52000}]}\n";
 
-typedef struct run {
-    lc_policy *p;
-    lc_portfolio *pf;
-    lc_report *r;
-} run;
-
-static run eval(const char *policy, const char *text)
-{
-    run x;
-    x.p = policy_ok(policy);
-    x.pf = portfolio_ok(x.p, text);
-    assert_int_equal(lc_evaluate(x.p, x.pf, &x.r), LC_OK);
-    return x;
-}
-
-static void done(run *x)
-{
-    lc_report_free(x->r);
-    lc_portfolio_free(x->pf);
-    lc_policy_free(x->p);
-}
-
 /* The JSON report of "x" in a malloc'ed string. */
-static char *json_of(const run *x)
+static char *json_of(const evaluated *x)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -65,7 +43,7 @@ static char *json_of(const run *x)
 static void failure_never_hides_liquidation(void **state)
 {
     (void)state;
-    run x = eval(policy_with("fails_on_account.lua", NULL), book);
+    evaluated x = eval_ok(policy_with("fails_on_account.lua", NULL), book);
     const lc_account_result *a = lc_report_account(x.r, 0), *b = lc_report_account(x.r, 1);
     /* a: ok by the rules, so the failure alone makes it over_limit (no new exposure). */
     assert_int_equal(a->status, LC_VERDICT_OVER_LIMIT);
@@ -98,7 +76,7 @@ static void failure_never_hides_liquidation(void **state)
     assert_non_null(strstr(js, "\"initial margin 50000.00 exceeds equity -1900.00\"]"));
     assert_non_null(strstr(js, "\"liquidate\":1,\"script_errors\":2}"));
     free(js);
-    done(&x);
+    evaluated_free(&x);
 }
 
 static void loosening_stops_below_one_over_mmr(void **state)
@@ -106,7 +84,7 @@ static void loosening_stops_below_one_over_mmr(void **state)
     (void)state;
     /* 500x asked on a 2% tier: 1/mmr = 50 is the leverage at which initial margin falls to
      * maintenance margin. The cap must stay strictly below it. */
-    run x = eval(policy_with("grants_500x.lua", ", scripts_may_loosen: true"), book);
+    evaluated x = eval_ok(policy_with("grants_500x.lua", ", scripts_may_loosen: true"), book);
     const lc_position_result *p = lc_report_position(x.r, 0);
     assert_true(p->max_leverage < 50);
     assert_true(p->max_leverage > 49.999);
@@ -119,14 +97,14 @@ static void loosening_stops_below_one_over_mmr(void **state)
     snprintf(text, sizeof text, "marks: {X: 50000}\naccounts:\n  - {id: c, collateral: %.17g, "
                                 "positions: [{market: X, qty: 1, entry: 50000}]}\n",
              p->initial_margin);
-    run y = eval(policy_with("grants_500x.lua", ", scripts_may_loosen: true"), text);
+    evaluated y = eval_ok(policy_with("grants_500x.lua", ", scripts_may_loosen: true"), text);
     assert_int_equal(lc_report_account(y.r, 0)->status, LC_VERDICT_OK);
     char *js = json_of(&x);
     assert_non_null(strstr(js, "\"script_warning\":\"script grants_500x asked for max leverage "
                                "500, at or above 1/mmr = 50"));
     free(js);
-    done(&y);
-    done(&x);
+    evaluated_free(&y);
+    evaluated_free(&x);
 }
 
 static void check_warns_about_loosening(void **state)
@@ -147,25 +125,25 @@ static void check_warns_about_loosening(void **state)
 static void every_finding_counts(void **state)
 {
     (void)state;
-    run x = eval(policy_with("many_findings.lua", NULL), book);
+    evaluated x = eval_ok(policy_with("many_findings.lua", NULL), book);
     const lc_account_result *a = lc_report_account(x.r, 0);
     assert_int_equal(a->n_findings, 70);
     assert_string_equal(a->findings[69].rule, "last");
     assert_int_equal(a->status, LC_VERDICT_LIQUIDATE);
     assert_int_equal(a->reason, LC_REASON_SCRIPT);
     assert_int_equal(a->reason_position, 69);
-    done(&x);
+    evaluated_free(&x);
 }
 
 static void dropped_log_lines_are_counted(void **state)
 {
     (void)state;
-    run x = eval(policy_with("many_logs.lua", NULL), book);
+    evaluated x = eval_ok(policy_with("many_logs.lua", NULL), book);
     const lc_account_result *a = lc_report_account(x.r, 0);
     assert_int_equal(a->n_log, 101);
     assert_string_equal(a->log[99], "many_logs: line\t100");
     assert_string_equal(a->log[100], "levcal: 50 more log lines not kept (at most 100 per account)");
-    done(&x);
+    evaluated_free(&x);
 }
 
 /* levcal.date outside years 0000-9999 or of NaN raises an argument error. */
@@ -176,12 +154,12 @@ static void date_out_of_range(void **state)
     for (size_t i = 0; i < 2; i++) {
         char extra[64];
         snprintf(extra, sizeof extra, ", params: %s", which[i]);
-        run x = eval(policy_with("bad_date.lua", extra), book);
+        evaluated x = eval_ok(policy_with("bad_date.lua", extra), book);
         const lc_account_result *a = lc_report_account(x.r, 0);
         assert_non_null(a->script_error);
         assert_non_null(strstr(a->script_error, "bad argument #1 to 'date' (expected a unix time "
                                                 "within the years 0000 to 9999)"));
-        done(&x);
+        evaluated_free(&x);
     }
 }
 
