@@ -57,20 +57,27 @@ bool cli_has_code(const lc_diags *d, lc_severity sev, lc_diag_code code);
 /* Prints "CMD: message" and "see 'CMD --help'"; returns LC_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-int lc_cli_dispatch(int argc, char **argv);
-int lc_cmd_eval(int argc, char **argv);
-int lc_cmd_check(int argc, char **argv);
-int lc_cmd_vol(int argc, char **argv);
-int lc_cmd_plugins(int argc, char **argv);
-int lc_cmd_adl(int argc, char **argv);
+int cli_dispatch(int argc, char **argv);
+int cli_cmd_eval(int argc, char **argv);
+int cli_cmd_check(int argc, char **argv);
+int cli_cmd_vol(int argc, char **argv);
+int cli_cmd_plugins(int argc, char **argv);
+int cli_cmd_adl(int argc, char **argv);
 
 /* Parses a --format value; prints the error for "cmd" and returns -1 if unknown. */
-int lc_cli_format(const char *cmd, const char *arg, lc_format *fmt);
+int cli_format(const char *cmd, const char *arg, lc_format *fmt);
+
+/* Parses a --portfolio-format value (json or yaml), like cli_format. */
+int cli_input_format(const char *cmd, const char *arg, lc_input_format *fmt);
+
+/* Checks that a command reading a policy and a portfolio got both, not both from standard
+ * input: -1 when so, else the usage error's exit status (printed). */
+int cli_need_policy_portfolio(const char *cmd, const char *policy, const char *portfolio);
 
 /* Says that standard output could not be written; returns LC_EXIT_INTERNAL. */
-int lc_cli_write_failed(void);
+int cli_write_failed(void);
 
 /* Prints the diagnostics, then maps "rc" to an exit status. */
-int lc_cli_fail(lc_status rc, lc_diags *d);
+int cli_fail(lc_status rc, lc_diags *d);
 
 #endif

@@ -28,7 +28,7 @@ static const char adl_usage[] =
 
 enum { A_POLICY, A_PORTFOLIO, A_PFORMAT, A_MARKET, A_FORMAT, A_HELP };
 
-int lc_cmd_adl(int argc, char **argv)
+int cli_cmd_adl(int argc, char **argv)
 {
     static const cli_opt opts[] = {
         [A_POLICY] = {"policy", 'p', true},   [A_PORTFOLIO] = {"portfolio", 'f', true},
@@ -54,19 +54,14 @@ int lc_cmd_adl(int argc, char **argv)
             portfolio = a.value;
             break;
         case A_PFORMAT:
-            if (strcmp(a.value, "json") == 0)
-                pfmt = LC_INPUT_JSON;
-            else if (strcmp(a.value, "yaml") == 0)
-                pfmt = LC_INPUT_YAML;
-            else
-                return cli_usage_error(cmd, "unknown portfolio format '%s'; expected json or yaml",
-                                       a.value);
+            if (cli_input_format(cmd, a.value, &pfmt))
+                return LC_EXIT_USAGE;
             break;
         case A_MARKET:
             ao.market = a.value;
             break;
         case A_FORMAT:
-            if (lc_cli_format(cmd, a.value, &fmt))
+            if (cli_format(cmd, a.value, &fmt))
                 return LC_EXIT_USAGE;
             break;
         case A_HELP:
@@ -74,10 +69,9 @@ int lc_cmd_adl(int argc, char **argv)
             return LC_EXIT_OK;
         }
     }
-    if (!policy || !portfolio)
-        return cli_usage_error(cmd, "%s is required", !policy ? "--policy" : "--portfolio");
-    if (strcmp(policy, "-") == 0 && strcmp(portfolio, "-") == 0)
-        return cli_usage_error(cmd, "--policy and --portfolio cannot both read standard input");
+    int bad = cli_need_policy_portfolio(cmd, policy, portfolio);
+    if (bad >= 0)
+        return bad;
     lc_diags d;
     lc_diags_init(&d);
     lc_policy *pol = NULL;
@@ -89,9 +83,9 @@ int lc_cmd_adl(int argc, char **argv)
     if (rc == LC_OK)
         rc = lc_adl_write(pol, pf, &ao, fmt, stdout, &d);
     if (rc == LC_EIO && pf)
-        code = lc_cli_write_failed();
+        code = cli_write_failed();
     else if (rc != LC_OK)
-        code = lc_cli_fail(rc, &d);
+        code = cli_fail(rc, &d);
     else {
         lc_diags_print(&d, stderr);
         code = LC_EXIT_OK;

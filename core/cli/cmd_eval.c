@@ -55,7 +55,7 @@ static const char check_usage[] =
     "\n"
     "exit status: 0 all valid, 1 internal error, 2 a policy is invalid or unreadable\n";
 
-int lc_cli_fail(lc_status rc, lc_diags *d)
+int cli_fail(lc_status rc, lc_diags *d)
 {
     lc_diags_print(d, stderr);
     if (rc == LC_ENOMEM) {
@@ -73,24 +73,10 @@ bool cli_has_code(const lc_diags *d, lc_severity sev, lc_diag_code code)
     return false;
 }
 
-int lc_cli_write_failed(void)
+int cli_write_failed(void)
 {
     fputs("levcal: error: could not write to standard output\n", stderr);
     return LC_EXIT_INTERNAL;
-}
-
-int lc_cli_format(const char *cmd, const char *arg, lc_format *fmt)
-{
-    if (strcmp(arg, "json") == 0) {
-        *fmt = LC_FORMAT_JSON;
-        return 0;
-    }
-    if (strcmp(arg, "table") == 0) {
-        *fmt = LC_FORMAT_TABLE;
-        return 0;
-    }
-    cli_usage_error(cmd, "unknown format '%s'; expected json or table", arg);
-    return -1;
 }
 
 /* A status word: ok, margin_call, over_limit, reduce_only, deleverage, liquidate. */
@@ -150,16 +136,11 @@ static int eval_args(int argc, char **argv, eval_opts *o, const char **histories
             o->portfolio = a.value;
             break;
         case E_PFORMAT:
-            if (strcmp(a.value, "json") == 0)
-                o->pfmt = LC_INPUT_JSON;
-            else if (strcmp(a.value, "yaml") == 0)
-                o->pfmt = LC_INPUT_YAML;
-            else
-                return cli_usage_error(cmd, "unknown portfolio format '%s'; expected json or yaml",
-                                       a.value);
+            if (cli_input_format(cmd, a.value, &o->pfmt))
+                return LC_EXIT_USAGE;
             break;
         case E_FORMAT:
-            if (lc_cli_format(cmd, a.value, &o->fmt))
+            if (cli_format(cmd, a.value, &o->fmt))
                 return LC_EXIT_USAGE;
             break;
         case E_HISTORY:
@@ -205,11 +186,7 @@ static int eval_args(int argc, char **argv, eval_opts *o, const char **histories
             return LC_EXIT_OK;
         }
     }
-    if (!o->policy || !o->portfolio)
-        return cli_usage_error(cmd, "%s is required", !o->policy ? "--policy" : "--portfolio");
-    if (strcmp(o->policy, "-") == 0 && strcmp(o->portfolio, "-") == 0)
-        return cli_usage_error(cmd, "--policy and --portfolio cannot both read standard input");
-    return -1;
+    return cli_need_policy_portfolio(cmd, o->policy, o->portfolio);
 }
 
 /* Loads, calibrates, evaluates and writes; the exit status. */
@@ -222,12 +199,12 @@ static int eval_run(const eval_opts *o)
     int code;
     lc_status rc = lc_policy_load(o->policy, &pol, &d);
     if (rc != LC_OK) {
-        code = lc_cli_fail(rc, &d);
+        code = cli_fail(rc, &d);
         goto out;
     }
     rc = lc_policy_calibrate(pol, &o->cal, &d);
     if (rc != LC_OK) {
-        code = lc_cli_fail(rc, &d);
+        code = cli_fail(rc, &d);
         /* The library speaks of histories; the flags that set them are the command's. */
         if (rc == LC_EINPUT || rc == LC_EIO)
             fputs("levcal: note: --history MARKET=FILE gives a market's price history; "
@@ -236,7 +213,7 @@ static int eval_run(const eval_opts *o)
     }
     rc = lc_portfolio_load_as(pol, o->portfolio, o->pfmt, &pf, &d);
     if (rc != LC_OK) {
-        code = lc_cli_fail(rc, &d);
+        code = cli_fail(rc, &d);
         if (cli_has_code(&d, LC_SEV_NOTE, LC_DIAG_SYNTAX))
             fputs("levcal: note: --portfolio-format yaml reads the portfolio as YAML\n", stderr);
         goto out;
@@ -248,11 +225,11 @@ static int eval_run(const eval_opts *o)
     lc_summary sum = LC_SUMMARY_INIT;
     rc = lc_evaluate_write_with(pol, pf, o->fmt, stdout, &o->wo, &sum, &d);
     if (rc == LC_EIO) {
-        code = lc_cli_write_failed();
+        code = cli_write_failed();
         goto out;
     }
     if (rc != LC_OK) {
-        code = lc_cli_fail(rc, &d);
+        code = cli_fail(rc, &d);
         goto out;
     }
     code = LC_EXIT_OK;
@@ -283,7 +260,7 @@ out:
     return code;
 }
 
-int lc_cmd_eval(int argc, char **argv)
+int cli_cmd_eval(int argc, char **argv)
 {
     eval_opts o = {NULL, NULL, LC_INPUT_AUTO, LC_FORMAT_JSON, LC_CALIBRATION_INIT,
                    LC_WRITE_OPTIONS_INIT, false, false, LC_VERDICT_LIQUIDATE};
@@ -338,7 +315,7 @@ static void check_json(FILE *out, const lc_diags *d, bool *first)
 
 enum { K_FORMAT, K_HELP };
 
-int lc_cmd_check(int argc, char **argv)
+int cli_cmd_check(int argc, char **argv)
 {
     static const cli_opt opts[] = {[K_FORMAT] = {"format", 0, true}, [K_HELP] = {"help", 'h', false}};
     const char *cmd = "levcal check";
@@ -411,6 +388,6 @@ int lc_cmd_check(int argc, char **argv)
         fprintf(stdout, "%s]}\n", first ? "" : "\n");
     free(files);
     if (fflush(stdout) != 0 || ferror(stdout))
-        return lc_cli_write_failed();
+        return cli_write_failed();
     return code;
 }

@@ -97,7 +97,7 @@ static int vol_args(int argc, char **argv, lc_vol_request *rq, const char **para
             rq->gaps = a.value;
             break;
         case V_FORMAT:
-            if (lc_cli_format(cmd, a.value, fmt))
+            if (cli_format(cmd, a.value, fmt))
                 return LC_EXIT_USAGE;
             break;
         case V_HELP:
@@ -123,7 +123,7 @@ static int vol_args(int argc, char **argv, lc_vol_request *rq, const char **para
     return -1;
 }
 
-int lc_cmd_vol(int argc, char **argv)
+int cli_cmd_vol(int argc, char **argv)
 {
     const char **params = calloc((size_t)argc + 1, sizeof(*params));
     const char *policy = NULL;
@@ -148,7 +148,7 @@ int lc_cmd_vol(int argc, char **argv)
     if (rc == LC_OK)
         rc = lc_vol_estimate(&rq, &res, &d);
     if (rc != LC_OK) {
-        code = lc_cli_fail(rc, &d);
+        code = cli_fail(rc, &d);
         if (cli_has_code(&d, LC_SEV_ERROR, LC_DIAG_GAP))
             fputs(rq.market ? "levcal: note: --gaps drop or --gaps scale overrides the market's "
                               "gaps; --until DATE cuts the history before the gap\n"
@@ -160,9 +160,9 @@ int lc_cmd_vol(int argc, char **argv)
     lc_diags_print(&d, stderr);
     rc = lc_vol_result_write(res, fmt, stdout);
     if (rc == LC_EIO)
-        code = lc_cli_write_failed();
+        code = cli_write_failed();
     else if (rc != LC_OK)
-        code = lc_cli_fail(rc, &d);
+        code = cli_fail(rc, &d);
     else
         code = lc_vol_result_converged(res) ? LC_EXIT_OK : LC_EXIT_MODEL;
 out:
@@ -182,7 +182,7 @@ static const char plugins_usage[] =
     "\n"
     "exit status: 0 listed, 1 internal error, 2 bad usage\n";
 
-int lc_cmd_plugins(int argc, char **argv)
+int cli_cmd_plugins(int argc, char **argv)
 {
     static const cli_opt opts[] = {{"format", 0, true}, {"help", 'h', false}};
     const char *cmd = "levcal plugins";
@@ -195,7 +195,7 @@ int lc_cmd_plugins(int argc, char **argv)
         if (id == CLI_ARG)
             return cli_usage_error(cmd, "unexpected argument '%s'", a.value);
         if (id == 0) {
-            if (lc_cli_format(cmd, a.value, &fmt))
+            if (cli_format(cmd, a.value, &fmt))
                 return LC_EXIT_USAGE;
         } else {
             fputs(plugins_usage, stdout);
@@ -206,8 +206,8 @@ int lc_cmd_plugins(int argc, char **argv)
     lc_diags_init(&d);
     lc_status rc = lc_plugins_write(fmt, stdout, &d);
     int code = rc == LC_OK    ? LC_EXIT_OK
-               : rc == LC_EIO ? lc_cli_write_failed()
-                              : lc_cli_fail(rc, &d);
+               : rc == LC_EIO ? cli_write_failed()
+                              : cli_fail(rc, &d);
     if (rc == LC_OK)
         lc_diags_print(&d, stderr);
     lc_diags_free(&d);

@@ -43,7 +43,7 @@ int main(int argc, char **argv)
         if (strcmp(cmd, "help") == 0 && argc > 2) {
             static char help_flag[] = "--help";
             char *sub[] = {argv[2], help_flag, NULL};
-            return lc_cli_dispatch(2, sub);
+            return cli_dispatch(2, sub);
         }
         fputs(usage_text, stdout);
         return 0;
@@ -52,21 +52,21 @@ int main(int argc, char **argv)
         printf("levcal %s\n", lc_version());
         return 0;
     }
-    return lc_cli_dispatch(argc - 1, argv + 1);
+    return cli_dispatch(argc - 1, argv + 1);
 }
 
-int lc_cli_dispatch(int argc, char **argv)
+int cli_dispatch(int argc, char **argv)
 {
     if (strcmp(argv[0], "eval") == 0)
-        return lc_cmd_eval(argc, argv);
+        return cli_cmd_eval(argc, argv);
     if (strcmp(argv[0], "check") == 0)
-        return lc_cmd_check(argc, argv);
+        return cli_cmd_check(argc, argv);
     if (strcmp(argv[0], "vol") == 0)
-        return lc_cmd_vol(argc, argv);
+        return cli_cmd_vol(argc, argv);
     if (strcmp(argv[0], "plugins") == 0)
-        return lc_cmd_plugins(argc, argv);
+        return cli_cmd_plugins(argc, argv);
     if (strcmp(argv[0], "adl") == 0)
-        return lc_cmd_adl(argc, argv);
+        return cli_cmd_adl(argc, argv);
     static const char *const commands[] = {"eval", "check", "vol", "plugins", "adl", "help"};
     const char *hint = lc_suggest(argv[0], commands, sizeof commands / sizeof commands[0]);
     if (hint)

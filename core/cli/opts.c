@@ -98,3 +98,42 @@ int cli_next(cli_args *a)
     a->value = a->argv[a->i++];
     return id;
 }
+
+/* ==== Values several commands take ==================================== */
+
+int cli_format(const char *cmd, const char *arg, lc_format *fmt)
+{
+    if (strcmp(arg, "json") == 0) {
+        *fmt = LC_FORMAT_JSON;
+        return 0;
+    }
+    if (strcmp(arg, "table") == 0) {
+        *fmt = LC_FORMAT_TABLE;
+        return 0;
+    }
+    cli_usage_error(cmd, "unknown format '%s'; expected json or table", arg);
+    return -1;
+}
+
+int cli_input_format(const char *cmd, const char *arg, lc_input_format *fmt)
+{
+    if (strcmp(arg, "json") == 0) {
+        *fmt = LC_INPUT_JSON;
+        return 0;
+    }
+    if (strcmp(arg, "yaml") == 0) {
+        *fmt = LC_INPUT_YAML;
+        return 0;
+    }
+    cli_usage_error(cmd, "unknown portfolio format '%s'; expected json or yaml", arg);
+    return -1;
+}
+
+int cli_need_policy_portfolio(const char *cmd, const char *policy, const char *portfolio)
+{
+    if (!policy || !portfolio)
+        return cli_usage_error(cmd, "%s is required", !policy ? "--policy" : "--portfolio");
+    if (strcmp(policy, "-") == 0 && strcmp(portfolio, "-") == 0)
+        return cli_usage_error(cmd, "--policy and --portfolio cannot both read standard input");
+    return -1;
+}
