@@ -76,8 +76,10 @@ static void write_queue(lc__out *o, lc_format fmt, const char *market, const cha
             lc__escape_ctl(id, sizeof id);
             size_t ind = 5 - (5 * (e[i].rank - 1)) / n;
             lc__out_printf(o, "%6zu  %-20s %14s ", e[i].rank, id, lc__numstr(e[i].qty, nb));
-            lc__out_printf(o, "%14s  %zu\n", isnan(e[i].score) ? "-" : lc__numstr(e[i].score, nb),
-                           ind);
+            if (isnan(e[i].score)) /* people read six digits; the JSON keeps them all */
+                lc__out_printf(o, "%14s  %zu\n", "-", ind);
+            else
+                lc__out_printf(o, "%14.6g  %zu\n", e[i].score, ind);
         }
         return;
     }
