@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* ==== Options (opts.c) ================================================== */
 
@@ -63,6 +64,20 @@ int cli_cmd_check(int argc, char **argv);
 int cli_cmd_vol(int argc, char **argv);
 int cli_cmd_plugins(int argc, char **argv);
 int cli_cmd_adl(int argc, char **argv);
+int cli_cmd_lint(int argc, char **argv);
+int cli_cmd_fmt(int argc, char **argv);
+int cli_cmd_digest(int argc, char **argv);
+int cli_cmd_approve(int argc, char **argv);
+int cli_cmd_keygen(int argc, char **argv);
+int cli_cmd_sign(int argc, char **argv);
+int cli_cmd_verify(int argc, char **argv);
+
+/* eval's --require-approval and --require-signature KEY.pub (NULL: not asked): -1 when
+ * the policy passes, else the exit status (the reason printed). */
+int cli_trusted(const char *file, const lc_policy *p, bool approval, const char *pubkey);
+
+/* Writes "s" as a JSON string (NULL as ""). */
+void cli_json_str(FILE *out, const char *s);
 
 /* Parses a --format value; prints the error for "cmd" and returns -1 if unknown. */
 int cli_format(const char *cmd, const char *arg, lc_format *fmt);

@@ -16,6 +16,7 @@ static const char eval_usage[] =
     "                   [--portfolio-format json|yaml] [--history MARKET=FILE]...\n"
     "                   [--until YYYY-MM-DD] [--fail-on STATUS] [--allow-script-errors]\n"
     "                   [--account ID]... [--status STATUS]... [--sort KEY]\n"
+    "                   [--require-approval] [--require-signature KEY.pub]\n"
     "\n"
     "Evaluates every account of the portfolio under the policy: per position its tier,\n"
     "maintenance and initial margin, unrealised PnL and liquidation price; per account\n"
@@ -37,6 +38,10 @@ static const char eval_usage[] =
     "      --account ID       write only this account (repeatable)\n"
     "      --status STATUS    write only accounts with this status (repeatable)\n"
     "      --sort KEY         most at risk first: margin_ratio, leverage or notional\n"
+    "      --require-approval refuse a policy none of whose approvals names its current\n"
+    "                         digest (see levcal approve)\n"
+    "      --require-signature KEY.pub  refuse a policy unless POLICY.sig is KEY.pub's\n"
+    "                         signature of its current digest (see levcal sign)\n"
     "  -h, --help             show this help\n"
     "\n"
     "The summary counts every account, whatever is written.\n"
@@ -92,7 +97,7 @@ static int status_word(const char *s, lc_verdict *v)
 }
 
 enum { E_POLICY, E_PORTFOLIO, E_PFORMAT, E_FORMAT, E_HISTORY, E_UNTIL, E_ALLOW, E_FAILON,
-       E_ACCOUNT, E_STATUS, E_SORT, E_HELP };
+       E_ACCOUNT, E_STATUS, E_SORT, E_REQ_APPROVAL, E_REQ_SIGNATURE, E_HELP };
 
 /* What `levcal eval` was asked to do. */
 typedef struct eval_opts {
@@ -103,6 +108,8 @@ typedef struct eval_opts {
     lc_write_options wo;
     bool allow_script_errors, fail_on;
     lc_verdict fail_at;
+    bool require_approval;
+    const char *require_signature; /* the public key that must have signed POLICY.sig */
 } eval_opts;
 
 /* Reads the command line into "o" (the repeatable options' arrays were allocated with
@@ -116,7 +123,9 @@ static int eval_args(int argc, char **argv, eval_opts *o, const char **histories
         [E_HISTORY] = {"history", 0, true},      [E_UNTIL] = {"until", 0, true},
         [E_ALLOW] = {"allow-script-errors", 0, false}, [E_FAILON] = {"fail-on", 0, true},
         [E_ACCOUNT] = {"account", 0, true},      [E_STATUS] = {"status", 0, true},
-        [E_SORT] = {"sort", 0, true},            [E_HELP] = {"help", 'h', false}};
+        [E_SORT] = {"sort", 0, true},            [E_HELP] = {"help", 'h', false},
+        [E_REQ_APPROVAL] = {"require-approval", 0, false},
+        [E_REQ_SIGNATURE] = {"require-signature", 0, true}};
     const char *cmd = "levcal eval";
     cli_args a = {cmd, opts, sizeof opts / sizeof opts[0], argc, argv, 1, false, NULL, NULL};
     int id;
@@ -181,6 +190,12 @@ static int eval_args(int argc, char **argv, eval_opts *o, const char **histories
                 return cli_usage_error(
                     cmd, "--sort '%s': expected margin_ratio, leverage or notional", a.value);
             break;
+        case E_REQ_APPROVAL:
+            o->require_approval = true;
+            break;
+        case E_REQ_SIGNATURE:
+            o->require_signature = a.value;
+            break;
         case E_HELP:
             fputs(eval_usage, stdout);
             return LC_EXIT_OK;
@@ -202,6 +217,8 @@ static int eval_run(const eval_opts *o)
         code = cli_fail(rc, &d);
         goto out;
     }
+    if ((code = cli_trusted(o->policy, pol, o->require_approval, o->require_signature)) >= 0)
+        goto out;
     rc = lc_policy_calibrate(pol, &o->cal, &d);
     if (rc != LC_OK) {
         code = cli_fail(rc, &d);
@@ -263,7 +280,7 @@ out:
 int cli_cmd_eval(int argc, char **argv)
 {
     eval_opts o = {NULL, NULL, LC_INPUT_AUTO, LC_FORMAT_JSON, LC_CALIBRATION_INIT,
-                   LC_WRITE_OPTIONS_INIT, false, false, LC_VERDICT_LIQUIDATE};
+                   LC_WRITE_OPTIONS_INIT, false, false, LC_VERDICT_LIQUIDATE, false, NULL};
     /* Repeatable options: never more than there are arguments. */
     const char **histories = calloc((size_t)argc + 1, sizeof(*histories));
     const char **accounts = calloc((size_t)argc + 1, sizeof(*accounts));
@@ -283,7 +300,7 @@ int cli_cmd_eval(int argc, char **argv)
 
 /* ==== levcal check ====================================================== */
 
-static void json_str(FILE *out, const char *s)
+void cli_json_str(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; s && *s; s++) {
@@ -305,10 +322,10 @@ static void check_json(FILE *out, const lc_diags *d, bool *first)
         fputs(*first ? "\n" : ",\n", out);
         *first = false;
         fputs("{\"file\":", out);
-        json_str(out, r->file);
+        cli_json_str(out, r->file);
         fprintf(out, ",\"line\":%u,\"column\":%u,\"severity\":\"%s\",\"code\":\"%s\",\"message\":",
                 r->line, r->col, sev[r->severity], lc_diag_code_name(r->code));
-        json_str(out, r->msg);
+        cli_json_str(out, r->msg);
         fputc('}', out);
     }
 }

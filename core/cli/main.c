@@ -21,6 +21,13 @@ static const char usage_text[] =
     "  vol       fit a volatility model to a price history and forecast\n"
     "  plugins   list the volatility-model plugins found, with their parameters\n"
     "  adl       rank positions for auto-deleveraging, per market and side\n"
+    "  lint      report every problem of policy files, with rule ids\n"
+    "  fmt       write policies in their canonical form (comments kept)\n"
+    "  digest    print a policy's digest (sha256 of its canonical content)\n"
+    "  approve   add an approval of the current digest to a policy\n"
+    "  keygen    write an Ed25519 key pair for signing policies\n"
+    "  sign      sign a policy's digest (writes POLICY.sig)\n"
+    "  verify    check a policy's signature against a public key\n"
     "\n"
     "Run 'levcal <command> --help' for a command's options.\n"
     "\n"
@@ -28,6 +35,8 @@ static const char usage_text[] =
     "  0  done\n"
     "  1  internal error (out of memory, output not writable)\n"
     "  2  bad usage or invalid input (nothing is written to standard output)\n"
+    "  1  levcal lint: an error (or a warning with --strict); levcal fmt --check: a file\n"
+    "     is not canonical\n"
     "  3  levcal vol: the model failed (the output says why)\n"
     "  4  levcal eval: a policy script failed on an account (the report is written)\n"
     "  5  levcal eval --fail-on: an account is at or above that status\n";
@@ -67,7 +76,18 @@ int cli_dispatch(int argc, char **argv)
         return cli_cmd_plugins(argc, argv);
     if (strcmp(argv[0], "adl") == 0)
         return cli_cmd_adl(argc, argv);
-    static const char *const commands[] = {"eval", "check", "vol", "plugins", "adl", "help"};
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } gov[] = {{"lint", cli_cmd_lint},     {"fmt", cli_cmd_fmt},       {"digest", cli_cmd_digest},
+               {"approve", cli_cmd_approve}, {"keygen", cli_cmd_keygen}, {"sign", cli_cmd_sign},
+               {"verify", cli_cmd_verify}};
+    for (size_t i = 0; i < sizeof gov / sizeof gov[0]; i++)
+        if (strcmp(argv[0], gov[i].name) == 0)
+            return gov[i].fn(argc, argv);
+    static const char *const commands[] = {"eval", "check",  "vol",    "plugins", "adl",
+                                           "lint", "fmt",    "digest", "approve", "keygen",
+                                           "sign", "verify", "help"};
     const char *hint = lc_suggest(argv[0], commands, sizeof commands / sizeof commands[0]);
     if (hint)
         fprintf(stderr, "levcal: unknown command '%s' (did you mean '%s'?)\n", argv[0], hint);

@@ -25,6 +25,7 @@
 #ifndef LEVCAL_H
 #define LEVCAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -89,7 +90,9 @@ typedef enum lc_diag_code {
     LC_DIAG_MODEL,        /* a model that failed: its market falls back */
     LC_DIAG_IGNORED,      /* something given that has no effect */
     LC_DIAG_REQUEST,      /* an API request whose fields do not fit together */
-    LC_DIAG_GAP           /* a price history misses days and its gap rule is "error" */
+    LC_DIAG_GAP,          /* a price history misses days and its gap rule is "error" */
+    LC_DIAG_LINT,         /* a finding of `levcal lint` (its rule id is in the record) */
+    LC_DIAG_TRUST         /* an approval, signature or pinned version that does not match */
 } lc_diag_code;
 
 /** @brief "file", "limit", "syntax"... (the code's name in lower case, as `check --format
@@ -110,6 +113,7 @@ typedef struct lc_diag {
     unsigned col;          /* 1-based, 0 if none */
     char *msg;             /* lowercase, no trailing period or newline */
     struct lc_diag *next;  /* next record, in the order found */
+    const char *rule;      /* lint rule id ("thin-buffer", "load"...), or NULL; static */
 } lc_diag;
 
 /** @brief A list of diagnostics; zero-initialise or call lc_diags_init. */
@@ -229,6 +233,83 @@ LC_API size_t lc_tier_find(const lc_tier *tiers, size_t n, double notional, int 
 
 /** @brief Output formats: JSON (the machine contract) or an aligned table for people. */
 typedef enum lc_format { LC_FORMAT_JSON = 0, LC_FORMAT_TABLE } lc_format;
+
+/* ==== Governance ======================================================== */
+
+/**
+ * @brief The policy's digest, "sha256:" and 64 lowercase hex digits: SHA-256 over the
+ * RFC 8785 serialisation of its data without `policy.approvals` and `maintenance_amount`,
+ * with "$files" (the SHA-256 of each script and plugin it names by path). It does not move
+ * with key order, layout, comments or number spelling. See docs/governance.md.
+ * @return borrowed; valid until lc_policy_free
+ */
+LC_API const char *lc_policy_digest(const lc_policy *p);
+
+/** @brief The RFC 8785 text the digest hashes (@p len may be NULL); borrowed like the digest. */
+LC_API const char *lc_policy_canonical_json(const lc_policy *p, size_t *len);
+
+/** @brief True when one of `policy.approvals` names the policy's current digest. */
+LC_API bool lc_policy_approved(const lc_policy *p);
+
+/** @brief Frees a buffer the library returned (lc_policy_format, lc_policy_approve). */
+LC_API void lc_free(void *p);
+
+/**
+ * @brief The canonical text of the policy in @p buf (`levcal fmt`): keys in the documented
+ * order, flow-style tiers one per line, shortest numbers, comments kept.
+ * @param[in] name  labels diagnostics and resolves the policy's relative paths
+ * @param[out] pout  caller owns; free with lc_free. NULL on failure.
+ * @return LC_OK; LC_EINPUT, with the load errors in @p diags, if the policy does not load
+ */
+LC_API lc_status lc_policy_format(const char *name, const char *buf, size_t len, char **pout,
+                                  size_t *pout_len, lc_diags *diags);
+
+/**
+ * @brief The text of @p buf with an approval `{by, at, digest}` of its current digest
+ * appended to `policy.approvals`; the rest of the text, comments included, is unchanged.
+ * @param[out] pout  caller owns; free with lc_free
+ * @return LC_OK, LC_EINPUT (does not load, or a layout approve cannot edit), LC_ENOMEM
+ */
+LC_API lc_status lc_policy_approve(const char *name, const char *buf, size_t len,
+                                   const char *by, const char *at, char **pout,
+                                   size_t *pout_len, lc_diags *diags);
+
+/**
+ * @brief Lints every file of @p paths: load errors (rule "load") and the rules of
+ * docs/lint.md, appended to @p out sorted by file, line and column, each record's `rule`
+ * set. Rules named in @p disable (and in a policy's `lint.disable`) are off.
+ * @return LC_OK (whatever was found), LC_EIO if a file could not be read (the others are
+ * still linted), LC_ENOMEM
+ */
+LC_API lc_status lc_lint(const char *const *paths, size_t n, const char *const *disable,
+                         size_t n_disable, lc_diags *out);
+
+/** @brief The id of lint rule @p i ("leverage-cliff"...), or NULL past the last. */
+LC_API const char *lc_lint_rule(size_t i);
+
+/**
+ * @brief Writes a new Ed25519 key pair: @p path (the secret key, mode 0600) and
+ * "<path>.pub". Existing files are never overwritten.
+ * @return LC_OK, LC_EIO (a file exists or cannot be written), LC_ENOMEM
+ */
+LC_API lc_status lc_keygen(const char *path, lc_diags *diags);
+
+/**
+ * @brief Signs the policy's digest with the secret key at @p key_path and writes the
+ * signature file @p sig_path (format line, digest, public key, signature in base64).
+ * A secret key readable by group or others is refused.
+ */
+LC_API lc_status lc_sign(const lc_policy *p, const char *key_path, const char *sig_path,
+                         lc_diags *diags);
+
+/**
+ * @brief Checks @p sig_path: made with the key of @p pub_path, untampered, and over the
+ * policy's current digest.
+ * @return LC_OK only then; LC_EINPUT with the reason (code LC_DIAG_TRUST) otherwise;
+ * LC_EIO if a file cannot be read
+ */
+LC_API lc_status lc_verify(const lc_policy *p, const char *pub_path, const char *sig_path,
+                           lc_diags *diags);
 
 /* ==== Volatility calibration ============================================ */
 

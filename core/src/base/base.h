@@ -129,6 +129,49 @@ void lc__file_close(lc__file *f);
 /* The directory part of "path" joined with "rel" unless "rel" is absolute; caller frees. */
 char *lc__path_join_dir(const char *path, const char *rel);
 
+/* ==== Text buffer (buf.c) =============================================== */
+
+/* A NUL-terminated text built in memory. "limit" (0: none) caps its length; past it, or
+ * after a failed allocation, appends do nothing and lc__buf_status says LC_EINPUT (too
+ * big) or LC_ENOMEM. Zero-initialised means empty and unlimited. */
+typedef struct lc__buf {
+    char *p;     /* the text, NUL-terminated once anything is appended; caller frees */
+    size_t len;
+    size_t cap;
+    size_t limit;
+    bool oom;
+    bool toobig;
+} lc__buf;
+
+void lc__buf_init(lc__buf *b, size_t limit);
+void lc__buf_free(lc__buf *b);
+void lc__buf_mem(lc__buf *b, const char *s, size_t n);
+void lc__buf_str(lc__buf *b, const char *s);
+void lc__buf_char(lc__buf *b, char c);
+void lc__buf_fill(lc__buf *b, char c, size_t n);
+void lc__buf_printf(lc__buf *b, const char *fmt, ...) LC_PRINTF(2, 3);
+lc_status lc__buf_status(const lc__buf *b);
+
+/* ==== Hashes (hash.c) =================================================== */
+
+/* SHA-256 (libsodium's) as 64 lowercase hex digits and a NUL. */
+#define LC__SHA256_HEX 65
+
+typedef struct lc__sha256_ctx {
+    _Alignas(16) unsigned char st[128]; /* libsodium's state, kept opaque here */
+} lc__sha256_ctx;
+
+void lc__sha256_init(lc__sha256_ctx *c);
+void lc__sha256_update(lc__sha256_ctx *c, const void *buf, size_t len);
+void lc__sha256_final_hex(lc__sha256_ctx *c, char out[LC__SHA256_HEX]);
+void lc__sha256_hex(const void *buf, size_t len, char out[LC__SHA256_HEX]);
+
+/* The SHA-256 of the whole file at "path"; on failure a diagnostic names the file. */
+lc_status lc__sha256_file(const char *path, char out[LC__SHA256_HEX], lc_diags *d);
+
+/* "n" bytes as 2n lowercase hex digits and a NUL. */
+void lc__hex(const unsigned char *b, size_t n, char *out);
+
 /* ==== Numbers (num.c, dtoa.c) =========================================== */
 
 /* Parses the whole of "s" (length "len") as a decimal number: YAML 1.2 core syntax

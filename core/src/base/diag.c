@@ -44,7 +44,7 @@ const char *lc_diag_code_name(lc_diag_code code)
                                         "unknown_key", "missing", "duplicate", "type",
                                         "value",   "reference", "overflow", "history",
                                         "plugin",  "script",   "model",     "ignored",
-                                        "request", "gap"};
+                                        "request", "gap",      "lint",      "trust"};
     return (size_t)code < LC_ARRAY_LEN(names) ? names[code] : "other";
 }
 
@@ -180,6 +180,8 @@ unsigned lc_diags_print(const lc_diags *d, FILE *out)
         }
         fprintf(out, ": %s: ", sev_name(r->severity));
         put_escaped(out, r->msg);
+        if (r->rule)
+            fprintf(out, " [%s]", r->rule);
         fputc('\n', out);
     }
     return n;

@@ -182,6 +182,18 @@ lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d
                                    &fe->inst, fe->err, sizeof fe->err);
         }
         settle_market(p, mk, &fs[f], d);
+        /* Provenance: what this calibration read, for every report made after it. */
+        const lc__history *h = hs[mhist[m]].h;
+        lc__volcfg *vc = mk->vol;
+        vc->hist_used = lc__arena_strndup(&p->arena, h->path, strlen(h->path));
+        if (!vc->hist_used) {
+            rc = LC_ENOMEM;
+            goto out;
+        }
+        memcpy(vc->hist_sha256, h->sha256, sizeof vc->hist_sha256);
+        vc->hist_n = h->n;
+        vc->hist_first = h->n ? h->bars[0].day : 0;
+        vc->hist_last = h->n ? h->bars[h->n - 1].day : 0;
     }
 out:
     for (size_t f = 0; fs && f < n_f; f++)

@@ -354,6 +354,8 @@ lc_status lc__history_load(const char *path, int64_t until, lc__gaps gaps, lc__g
         rc = LC_ENOMEM;
     else
         rc = parse(&h, f.data, f.len, until, gaps, hist);
+    if (rc == LC_OK)
+        lc__sha256_hex(f.data, f.len, hist->sha256);
     lc__file_close(&f);
     if (rc) {
         lc__history_free(hist);

@@ -14,6 +14,7 @@ typedef struct lc__history {
     size_t n;
     size_t n_gaps; /* calendar gaps found (and handled) */
     char *symbol;  /* the first value of a Symbol column, or NULL */
+    char sha256[LC__SHA256_HEX]; /* of the whole file */
     unsigned symbol_line;
 } lc__history;
 

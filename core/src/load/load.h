@@ -7,6 +7,12 @@
 #include "model/policy.h"
 #include "syntax/node.h"
 
+/* policy_gov.c: 'policy.approvals', the 'lint' section, referenced files and the digest. */
+lc_status lc__load_approvals(lc__ld *ld, lc_policy *p, const lc__node *seq);
+void lc__load_lint(lc__ld *ld, lc_policy *p, const lc__node *m);
+lc_status lc__policy_add_file(lc_policy *p, const char *written, const char *sha256);
+lc_status lc__policy_digest(lc__ld *ld, lc_policy *p, const lc__node *root);
+
 /* policy_scripts.c: 'limits', 'scripts', and a market's 'script'. */
 void lc__load_limits(lc__ld *ld, lc_policy *p, const lc__node *m);
 lc_status lc__load_scripts(lc__ld *ld, lc_policy *p, const lc__node *seq);

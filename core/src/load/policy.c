@@ -226,15 +226,16 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
     return LC_OK;
 }
 
-enum { P_ID, P_VERSION, P_OWNER, P_DESC, P_NKEYS };
-static const lc__key meta_keys[P_NKEYS] = {
-    {"id", true}, {"version", true}, {"owner", false}, {"description", false}};
+enum { P_ID, P_VERSION, P_OWNER, P_DESC, P_APPROVALS, P_NKEYS };
+static const lc__key meta_keys[P_NKEYS] = {{"id", true},           {"version", true},
+                                           {"owner", false},       {"description", false},
+                                           {"approvals", false}};
 
-static void load_meta(lc__ld *ld, lc_policy *p, const lc__node *m)
+static lc_status load_meta(lc__ld *ld, lc_policy *p, const lc__node *m)
 {
     const lc__node *v[P_NKEYS];
     if (!lc__node_map(ld, m, meta_keys, P_NKEYS, v, "the 'policy' section"))
-        return;
+        return LC_OK;
     if (v[P_ID] && lc__node_string(ld, v[P_ID], &p->id) && p->id[0] == '\0')
         lc__ld_error(ld, LC_DIAG_VALUE, v[P_ID]->line, v[P_ID]->col, "expected a policy id, got an empty string");
     if (v[P_VERSION] && lc__node_integer(ld, v[P_VERSION], &p->version) && p->version < 1)
@@ -244,13 +245,15 @@ static void load_meta(lc__ld *ld, lc_policy *p, const lc__node *m)
         lc__node_string(ld, v[P_OWNER], &p->owner);
     if (v[P_DESC])
         lc__node_string(ld, v[P_DESC], &p->description);
+    return v[P_APPROVALS] ? lc__load_approvals(ld, p, v[P_APPROVALS]) : LC_OK;
 }
 
-enum { R_LEVCAL, R_POLICY, R_MODELS, R_LIMITS, R_SCRIPTS, R_MARKETS, R_DELEV, R_NKEYS };
+/* In the order docs/policy-format.md describes them, which is also fmt's order. */
+enum { R_LEVCAL, R_POLICY, R_MODELS, R_LIMITS, R_SCRIPTS, R_MARKETS, R_DELEV, R_LINT, R_NKEYS };
 static const lc__key root_keys[R_NKEYS] = {{"levcal", true},  {"policy", true},
                                            {"models", false}, {"limits", false},
                                            {"scripts", false}, {"markets", true},
-                                           {"deleveraging", false}};
+                                           {"deleveraging", false}, {"lint", false}};
 
 static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
 {
@@ -290,8 +293,13 @@ static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
 
     const lc__node *v[R_NKEYS];
     lc__node_map(ld, root, root_keys, R_NKEYS, v, "the policy");
-    if (v[R_POLICY])
-        load_meta(ld, p, v[R_POLICY]);
+    if (v[R_POLICY]) {
+        lc_status rc = load_meta(ld, p, v[R_POLICY]);
+        if (rc)
+            return rc;
+    }
+    if (v[R_LINT])
+        lc__load_lint(ld, p, v[R_LINT]);
     if (v[R_MODELS]) {
         lc_status rc = lc__load_models(ld, p, v[R_MODELS]);
         if (rc)
@@ -358,6 +366,8 @@ lc_status lc_policy_load_buffer(const char *name, const char *buf, size_t len, l
         rc = LC_ENOMEM;
         goto fail;
     }
+    if (!ld.n_errors && (rc = lc__policy_digest(&ld, p, root)) != LC_OK)
+        goto fail;
     if (ld.n_errors) {
         rc = LC_EINPUT;
         goto fail;

@@ -32,8 +32,23 @@ static lc__plugin *plugin_at(lc_policy *p, const char *path, char *why, size_t l
     return pl;
 }
 
-enum { MD_PLUGIN, MD_PARAMS, MD_PATH, MD_NKEYS };
-static const lc__key model_keys[MD_NKEYS] = {{"plugin", true}, {"params", false}, {"path", false}};
+enum { MD_PLUGIN, MD_PARAMS, MD_PATH, MD_VERSION, MD_NKEYS };
+static const lc__key model_keys[MD_NKEYS] = {
+    {"plugin", true}, {"params", false}, {"path", false}, {"version", false}};
+
+/* A pin is a plain X.Y.Z of digits. */
+static bool is_semver(const char *s)
+{
+    for (int part = 0; part < 3; part++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+        if (part < 2 && *s++ != '.')
+            return false;
+    }
+    return *s == '\0';
+}
 
 static lc_status load_model(lc__ld *ld, lc_policy *p, lc__model_def *md, const lc__node *body)
 {
@@ -45,6 +60,17 @@ static lc_status load_model(lc__ld *ld, lc_policy *p, lc__model_def *md, const l
         return LC_OK;
     if (v[MD_PATH] && !lc__node_string(ld, v[MD_PATH], &rel))
         return LC_OK;
+    const char *pin = NULL;
+    if (v[MD_VERSION]) {
+        /* Unquoted 1.2 would read as a number: a pin is text, so take the scalar as written. */
+        if (v[MD_VERSION]->kind != LC__NODE_SCALAR || !is_semver(v[MD_VERSION]->s)) {
+            lc__ld_error(ld, LC_DIAG_VALUE, v[MD_VERSION]->line, v[MD_VERSION]->col,
+                         "expected a plugin version as X.Y.Z, got '%s'",
+                         v[MD_VERSION]->kind == LC__NODE_SCALAR ? v[MD_VERSION]->s : "a collection");
+            return LC_OK;
+        }
+        pin = v[MD_VERSION]->s;
+    }
 
     const lc__node *at = v[MD_PATH] ? v[MD_PATH] : v[MD_PLUGIN];
     char why[512], tried[1024];
@@ -81,6 +107,15 @@ static lc_status load_model(lc__ld *ld, lc_policy *p, lc__model_def *md, const l
     }
     lc__free(path);
     const lc_plugin_api *api = md->plugin->api;
+    if (pin && strcmp(pin, api->version ? api->version : "") != 0)
+        lc__ld_error(ld, LC_DIAG_TRUST, v[MD_VERSION]->line, v[MD_VERSION]->col,
+                     "model '%s' pins plugin '%s' at version %s, but %s is version %s", md->name,
+                     plugin_name, pin, md->plugin->path, api->version ? api->version : "(none)");
+    if (rel) {
+        rc = lc__policy_add_file(p, rel, md->plugin->sha256);
+        if (rc)
+            return rc;
+    }
     if (strcmp(api->name, plugin_name) != 0 && !rel)
         lc__ld_error(ld, LC_DIAG_PLUGIN, at->line, at->col, "plugin file for '%s' describes itself as '%s'",
                      plugin_name, api->name);

@@ -81,6 +81,14 @@ static lc_status load_one(lc__ld *ld, lc_policy *p, const lc__node *n, long mark
     lc__free(joined);
     if (!path)
         return LC_ENOMEM;
+    /* A script's bytes are part of the policy's meaning, so of its digest. One that cannot
+     * be read is reported by the script loader below. */
+    char sha[LC__SHA256_HEX];
+    if (lc__sha256_file(path, sha, NULL) == LC_OK) {
+        lc_status rc = lc__policy_add_file(p, rel, sha);
+        if (rc)
+            return rc;
+    }
     if (!name) { /* the file's base name without .lua */
         const char *base = strrchr(path, '/');
         base = base ? base + 1 : path;

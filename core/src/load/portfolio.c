@@ -747,6 +747,16 @@ lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, co
     bool json = read_as_json(name, buf, len, fmt);
     unsigned before = diags ? diags->n_errors : 0;
     lc_status rc = scan(pol, name, buf, len, json, pp, diags);
+    if (rc == LC_OK) {
+        /* For the report's provenance: which bytes it was computed from. */
+        lc_portfolio *pf = *pp;
+        lc__sha256_hex(buf, len, pf->sha256);
+        if (!(pf->path = lc__arena_strndup(&pf->arena, name, strlen(name)))) {
+            lc_portfolio_free(pf);
+            *pp = NULL;
+            rc = LC_ENOMEM;
+        }
+    }
     /* Say why a '{' document met the JSON parser: it may be meant as YAML flow style. */
     if (rc == LC_EINPUT && json && fmt == LC_INPUT_AUTO && diags && diags->n_errors > before &&
         !(strrchr(name, '.') && strcmp(strrchr(name, '.'), ".json") == 0)) {

@@ -47,6 +47,10 @@ typedef struct lc__volcfg {
     lc__vol_state state;
     double sigma_h;        /* the model's forecast over the horizon; NaN unless OK */
     char reason[256];      /* why the market is at its fallback */
+    const char *hist_used; /* provenance: the history the last calibration read, or NULL */
+    char hist_sha256[LC__SHA256_HEX];
+    int64_t hist_first, hist_last; /* its first and last day */
+    size_t hist_n;         /* its observations (daily bars) */
     double *eff_lev;       /* per tier: the max leverage evaluation uses */
     lc_binding *binding;   /* per tier: what set it */
 } lc__volcfg;
@@ -137,6 +141,27 @@ typedef struct lc__market {
     lc__volcfg *vol;    /* NULL if the market has no volatility cap */
 } lc__market;
 
+/* An entry of 'policy.approvals': who approved which digest, and when. */
+typedef struct lc__approval {
+    const char *by;
+    const char *at;          /* a date or time, as written */
+    const char *digest;      /* "sha256:<64 hex>" */
+    unsigned line, col;      /* where the entry starts */
+} lc__approval;
+
+/* A file the policy names whose bytes are part of its meaning: a script, or a plugin
+ * given by path. */
+typedef struct lc__file_ref {
+    const char *written;     /* the path as written in the policy */
+    char sha256[LC__SHA256_HEX];
+} lc__file_ref;
+
+/* A rule id under 'lint: {disable: [...]}', where it is written. */
+typedef struct lc__lint_off {
+    const char *rule;
+    unsigned line, col;
+} lc__lint_off;
+
 struct lc_policy {
     lc__arena arena;         /* owns every string and array below */
     const char *path;        /* as given to the loader */
@@ -155,6 +180,15 @@ struct lc_policy {
     lc__delev delev;         /* the deleveraging section */
     long lua_instructions;   /* limits.instructions, 0 for the default */
     size_t lua_memory;       /* limits.memory_mib in bytes, 0 for the default */
+    char digest[72];         /* "sha256:<64 hex>" of canon (policy_gov.c) */
+    const char *canon;       /* the RFC 8785 text the digest hashes */
+    size_t canon_len;
+    lc__approval *approvals; /* policy.approvals, in file order */
+    size_t n_approvals;
+    lc__file_ref *files;     /* scripts and plugins by path, in the order loaded */
+    size_t n_files, cap_files;
+    lc__lint_off *lint_off;  /* lint.disable */
+    size_t n_lint_off;
 };
 
 /* The names of metrics, position metrics, orders (names.c). */

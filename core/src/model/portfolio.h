@@ -48,6 +48,8 @@ struct lc_portfolio {
     lc__pos *pos;
     size_t n_pos, cap_pos;
     double as_of;         /* 'as_of' as unix seconds, NaN if not given */
+    const char *path;     /* the name it was loaded under */
+    char sha256[LC__SHA256_HEX]; /* of the bytes it was loaded from */
 };
 
 

@@ -59,6 +59,10 @@ lc_status lc__plugin_open(const char *path, lc__plugin **pp, char *why, size_t l
         lc__free(pl);
         return LC_ENOMEM;
     }
+    /* The hash goes into every report's provenance: take it from the file about to be
+     * loaded, so that a report names the object that computed it. */
+    if (lc__sha256_file(path, pl->sha256, NULL) != LC_OK)
+        return refuse(pl, why, len, "cannot read the file");
     dlerror();
     pl->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!pl->dl) {

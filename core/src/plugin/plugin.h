@@ -11,6 +11,7 @@ typedef struct lc__plugin {
     void *dl;                 /* dlopen handle */
     const lc_plugin_api *api; /* checked descriptor */
     char *path;               /* the file it was loaded from */
+    char sha256[LC__SHA256_HEX]; /* of the file's bytes, read just before loading it */
     struct lc__plugin *next;  /* list of plugins a policy holds */
 } lc__plugin;
 

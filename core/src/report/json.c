@@ -264,6 +264,7 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     lc__out_lit(&o, "{\"policy\":{\"id\":");
     lc__out_json_str(&o, src->pol->id);
     lc__out_printf(&o, ",\"version\":%lld},", (long long)src->pol->version);
+    lc__provenance_json(&o, src->pol, src->pf ? src->pf : src->report ? src->report->pf : NULL);
     write_volatility(&o, src->pol);
     lc__out_lit(&o, "\n\"accounts\":[");
     size_t written = 0;

@@ -63,6 +63,11 @@ lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf
                                     lc_summary *summary);
 
 lc_status lc__report_write_json(lc__source *src, FILE *f);
+
+/* The report's provenance (provenance.c): a JSON member "provenance":{...}, with its
+ * trailing comma, or the table's digest line. "pf" may be NULL. */
+void lc__provenance_json(lc__out *o, const lc_policy *pol, const lc_portfolio *pf);
+void lc__provenance_table(lc__out *o, const lc_policy *pol, const lc_portfolio *pf);
 lc_status lc__report_write_table(lc__source *src, FILE *f);
 
 #endif

@@ -291,6 +291,7 @@ lc_status lc__report_write_table(lc__source *src, FILE *f)
     lc__escape_ctl(id, sizeof id);
     lc__out_printf(&o, "policy %s version %lld: %zu accounts, %zu positions\n", id,
                    (long long)src->pol->version, src->n_acc, src->n_pos);
+    lc__provenance_table(&o, src->pol, src->pf ? src->pf : src->report ? src->report->pf : NULL);
     volatility_lines(&o, src->pol);
     lc__out_char(&o, '\n');
     for (int k = 0; k < C_N; k++)

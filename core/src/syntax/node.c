@@ -54,8 +54,11 @@ static lc_status build_children(builder *b, lc__node *n, lc__ev end)
         lc__event ev;
         if ((rc = lc__reader_next(b->r, &ev)) != LC_OK)
             break;
-        if (ev.type == end)
+        if (ev.type == end) {
+            n->end_line = ev.end_line;
+            n->end_col = ev.end_col;
             break;
+        }
         lc__node *kid;
         if ((rc = build(b, &ev, &kid)) != LC_OK)
             break;
@@ -96,10 +99,15 @@ static lc_status build(builder *b, const lc__event *ev, lc__node **out)
     memset(n, 0, sizeof(*n));
     n->line = ev->line;
     n->col = ev->col;
+    n->end_line = ev->end_line;
+    n->end_col = ev->end_col;
+    n->flow = ev->flow;
     *out = n;
     lc_status rc = remember(b, ev->anchor, n);
     if (rc)
         return rc;
+    if (ev->anchor && !(n->anchor = lc__arena_strndup(b->a, ev->anchor, strlen(ev->anchor))))
+        return LC_ENOMEM;
     switch (ev->type) {
     case LC__EV_SCALAR:
         n->kind = LC__NODE_SCALAR;

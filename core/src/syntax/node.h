@@ -20,6 +20,10 @@ typedef struct lc__node {
     size_t len;
     struct lc__node **kids; /* sequence items, or map keys and values interleaved */
     size_t n;               /* number of kids */
+    const char *anchor;     /* YAML &anchor on the node, or NULL */
+    bool flow;              /* written as {...} or [...] */
+    unsigned end_line, end_col; /* YAML: just past the node (a block collection's end is
+                                 * where the next token starts); 0 from JSON */
 } lc__node;
 
 /* Builds the tree of the document "r" reads, in arena "a". *proot is NULL for an empty

@@ -96,6 +96,8 @@ static lc_status yaml_next(lc__reader *r, lc__event *ev)
         memset(ev, 0, sizeof(*ev));
         ev->line = (unsigned)e->start_mark.line + 1;
         ev->col = (unsigned)e->start_mark.column + 1;
+        ev->end_line = (unsigned)e->end_mark.line + 1;
+        ev->end_col = (unsigned)e->end_mark.column + 1;
         if (e->type == YAML_MAPPING_START_EVENT || e->type == YAML_SEQUENCE_START_EVENT) {
             if (++r->ydepth > LC__MAX_DEPTH) {
                 lc__diag_add(r->diags, LC_SEV_ERROR, LC_DIAG_SYNTAX, r->file, ev->line, ev->col,
@@ -126,6 +128,7 @@ static lc_status yaml_next(lc__reader *r, lc__event *ev)
         case YAML_MAPPING_START_EVENT:
             ev->type = LC__EV_MAP;
             ev->anchor = (const char *)e->data.mapping_start.anchor;
+            ev->flow = e->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
             return LC_OK;
         case YAML_MAPPING_END_EVENT:
             ev->type = LC__EV_MAP_END;
@@ -133,6 +136,7 @@ static lc_status yaml_next(lc__reader *r, lc__event *ev)
         case YAML_SEQUENCE_START_EVENT:
             ev->type = LC__EV_SEQ;
             ev->anchor = (const char *)e->data.sequence_start.anchor;
+            ev->flow = e->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
             return LC_OK;
         case YAML_SEQUENCE_END_EVENT:
             ev->type = LC__EV_SEQ_END;

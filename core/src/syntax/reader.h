@@ -26,7 +26,9 @@ typedef struct lc__event {
     size_t len;
     const char *anchor; /* YAML &anchor on this node, or NULL; borrowed likewise */
     bool quoted;        /* a quoted scalar is always a string, never a number or null */
+    bool flow;          /* YAML: a {...} or [...] collection (MAP and SEQ events) */
     unsigned line, col; /* 1-based start of the node */
+    unsigned end_line, end_col; /* YAML: 1-based, just past the node (0 from JSON) */
 } lc__event;
 
 /* A reader over one document; opaque, so that no other layer sees libyaml. */

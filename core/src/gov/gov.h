@@ -1,0 +1,26 @@
+/*
+ * gov.h - governance inside the library: lint rules, the canonical text form, approvals
+ * and signatures. The public entry points are in levcal.h; this is what they share.
+ */
+#ifndef LC_GOV_H
+#define LC_GOV_H
+
+#include "base/base.h"
+#include "syntax/node.h"
+
+/* The canonical YAML text of the policy in "buf" (which must load: callers check) into
+ * "out", comments kept. */
+lc_status lc__fmt(const char *name, const char *buf, size_t len, lc__buf *out, lc_diags *d);
+
+/* Appends string "s" as fmt writes it: plain when that reads back as the same string,
+ * double-quoted otherwise ("flow": inside {...} or [...]). */
+void lc__fmt_string(lc__buf *o, const char *s, size_t len, bool flow);
+
+/* Parses "buf" into a located tree in arena "a" (diagnostics to "d"). */
+lc_status lc__gov_parse(const char *name, const char *buf, size_t len, lc__arena *a,
+                        lc__node **proot, lc_diags *d);
+
+/* The value of key "key" in mapping "m", or NULL; *pk receives the key node if pk. */
+const lc__node *lc__gov_get(const lc__node *m, const char *key, const lc__node **pk);
+
+#endif
