@@ -10,7 +10,7 @@ top=$(cd "$src/../.." && pwd)
 # The seeds beside corpus/TARGET, as tests/fuzz/CMakeLists.txt lists them for the replay.
 seeds() {
     case $1 in
-    policy) echo "$top/policies $top/tests/data/policy $top/tests/data/policy_lua" ;;
+    policy) echo "$top/policies $top/tests/data/policy $top/tests/data/policy_lua $top/tests/data/lint $top/tests/data/digest" ;;
     portfolio) echo "$top/examples $top/tests/data/portfolio $top/tests/data" ;;
     history) echo "$top/examples $top/tests/data/history $top/tests/data" ;;
     script) echo "$top/scripts $top/tests/data/scripts" ;;

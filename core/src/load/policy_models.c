@@ -109,8 +109,9 @@ static lc_status load_model(lc__ld *ld, lc_policy *p, lc__model_def *md, const l
     const lc_plugin_api *api = md->plugin->api;
     if (pin && strcmp(pin, api->version ? api->version : "") != 0)
         lc__ld_error(ld, LC_DIAG_TRUST, v[MD_VERSION]->line, v[MD_VERSION]->col,
-                     "model '%s' pins plugin '%s' at version %s, but %s is version %s", md->name,
-                     plugin_name, pin, md->plugin->path, api->version ? api->version : "(none)");
+                     "model '%s' pins plugin '%s' at version %s, but the one found is version %s "
+                     "(levcal plugins shows where it is)",
+                     md->name, plugin_name, pin, api->version ? api->version : "(none)");
     if (rel) {
         rc = lc__policy_add_file(p, rel, md->plugin->sha256);
         if (rc)

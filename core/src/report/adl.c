@@ -122,14 +122,17 @@ lc_status lc_adl_write(const lc_policy *pol, const lc_portfolio *pf, const lc_ad
         return LC_ENOMEM;
     }
     lc__adl ranking = pol->delev.adl;
-    if (fmt == LC_FORMAT_TABLE)
+    if (fmt == LC_FORMAT_TABLE) {
         lc__out_printf(&o, "policy %s version %lld: ADL ranking %s\n", pol->id,
                        (long long)pol->version,
                        ranking == LC__ADL_SCRIPT ? pol->delev.adl_script : ranking_names[ranking]);
-    else {
+        lc__provenance_table(&o, pol, pf);
+    } else {
         lc__out_lit(&o, "{\"policy\":{\"id\":");
         lc__out_json_str(&o, pol->id);
-        lc__out_printf(&o, ",\"version\":%lld},\"ranking\":", (long long)pol->version);
+        lc__out_printf(&o, ",\"version\":%lld},", (long long)pol->version);
+        lc__provenance_json(&o, pol, pf);
+        lc__out_lit(&o, "\n\"ranking\":");
         if (ranking == LC__ADL_SCRIPT) {
             char name[256];
             snprintf(name, sizeof name, "script:%s", pol->delev.adl_script);
