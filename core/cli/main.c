@@ -28,6 +28,7 @@ static const char usage_text[] =
     "  keygen    write an Ed25519 key pair for signing policies\n"
     "  sign      sign a policy's digest (writes POLICY.sig)\n"
     "  verify    check a policy's signature against a public key\n"
+    "  test      run policy tests (*_test.yaml): expected report fields per case\n"
     "\n"
     "Run 'levcal <command> --help' for a command's options.\n"
     "\n"
@@ -81,13 +82,13 @@ int cli_dispatch(int argc, char **argv)
         int (*fn)(int, char **);
     } gov[] = {{"lint", cli_cmd_lint},     {"fmt", cli_cmd_fmt},       {"digest", cli_cmd_digest},
                {"approve", cli_cmd_approve}, {"keygen", cli_cmd_keygen}, {"sign", cli_cmd_sign},
-               {"verify", cli_cmd_verify}};
+               {"verify", cli_cmd_verify}, {"test", cli_cmd_test}};
     for (size_t i = 0; i < sizeof gov / sizeof gov[0]; i++)
         if (strcmp(argv[0], gov[i].name) == 0)
             return gov[i].fn(argc, argv);
     static const char *const commands[] = {"eval", "check",  "vol",    "plugins", "adl",
                                            "lint", "fmt",    "digest", "approve", "keygen",
-                                           "sign", "verify", "help"};
+                                           "sign", "verify", "test", "help"};
     const char *hint = lc_suggest(argv[0], commands, sizeof commands / sizeof commands[0]);
     if (hint)
         fprintf(stderr, "levcal: unknown command '%s' (did you mean '%s'?)\n", argv[0], hint);

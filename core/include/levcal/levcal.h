@@ -311,6 +311,31 @@ LC_API lc_status lc_sign(const lc_policy *p, const char *key_path, const char *s
 LC_API lc_status lc_verify(const lc_policy *p, const char *pub_path, const char *sig_path,
                            lc_diags *diags);
 
+/* ==== Policy tests ====================================================== */
+
+typedef enum lc_test_format { LC_TEST_TEXT = 0, LC_TEST_JSON, LC_TEST_JUNIT } lc_test_format;
+
+typedef struct lc_test_options {
+    size_t size;           /* sizeof(lc_test_options) */
+    const char *run;       /* a POSIX extended regex: only cases whose name matches; NULL all */
+    int verbose;           /* text: a line for every case, not only failing ones */
+    lc_test_format format;
+} lc_test_options;
+
+#define LC_TEST_OPTIONS_INIT {sizeof(lc_test_options), NULL, 0, LC_TEST_TEXT}
+
+/**
+ * @brief Runs the policy tests of @p paths (test files, or directories searched for
+ * `*_test.yaml`; none: "."), as `levcal test` does (docs/testing.md), and writes the results
+ * to @p out in @p o's format. Every test file is checked before any case runs.
+ * @param[out] passed,failed  the cases that passed and failed (may be NULL)
+ * @return LC_OK when the tests ran (whatever their results); LC_EINPUT, with diagnostics and
+ * nothing written, when a test file is malformed or --run is no regex; LC_EIO when a path
+ * cannot be read; LC_ENOMEM
+ */
+LC_API lc_status lc_test_run(const char *const *paths, size_t n, const lc_test_options *o,
+                             FILE *out, size_t *passed, size_t *failed, lc_diags *diags);
+
 /* ==== Volatility calibration ============================================ */
 
 /** @brief What set a position's max leverage. */
