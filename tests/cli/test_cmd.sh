@@ -17,7 +17,7 @@ diff -u sample.expected "$out" || fail "the text differs from sample.expected"
 
 "$levcal" test -v sample_test.yaml >"$out"
 grep -qx 'sample_test.yaml:4: PASS: passes' "$out" || fail "-v does not list the passing case"
-grep -qx '2 passed, 3 failed' "$out" || fail "-v: no closing line"
+grep -qx '3 passed, 3 failed' "$out" || fail "-v: no closing line"
 
 "$levcal" test --run '^(passes|a book from a file)$' sample_test.yaml >"$out"
 [ $? -eq 0 ] || fail "--run selecting passing cases did not exit 0"
@@ -26,21 +26,21 @@ grep -qx '2 passed, 0 failed' "$out" || fail "--run: $(cat "$out")"
 [ $? -eq 2 ] && grep -q "is not a regular expression" "$out" || fail "a bad --run was not refused"
 
 "$levcal" test --format json sample_test.yaml >"$out"
-[ "$(head -c 31 "$out")" = '{"passed":2,"failed":3,"cases":' ] || fail "json: $(head -c 80 "$out")"
+[ "$(head -c 31 "$out")" = '{"passed":3,"failed":3,"cases":' ] || fail "json: $(head -c 80 "$out")"
 grep -q '"name":"fails on every kind of mismatch","result":"fail","mismatches":\["alice.status: expected \\"liquidate\\", got \\"ok\\""' "$out" ||
     fail "json lacks the failing case's first mismatch"
 if command -v python3 >/dev/null 2>&1; then
-    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["cases"]) == 5 and sum(c["result"] == "fail" for c in d["cases"]) == 3' "$out" ||
-        fail "json does not parse to five cases, three failed"
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["cases"]) == 6 and sum(c["result"] == "fail" for c in d["cases"]) == 3' "$out" ||
+        fail "json does not parse to six cases, three failed"
 fi
 "$levcal" test --format junit sample_test.yaml >"$out"
 [ $? -eq 1 ] || fail "junit with failures did not exit 1"
-grep -q '<testsuite name="sample_test.yaml" tests="5" failures="3">' "$out" || fail "junit: no testsuite line"
+grep -q '<testsuite name="sample_test.yaml" tests="6" failures="3">' "$out" || fail "junit: no testsuite line"
 grep -q '<failure message="alice.status: expected &quot;liquidate&quot;, got &quot;ok&quot;">' "$out" ||
     fail "junit: the failure message is not escaped as XML"
 if command -v python3 >/dev/null 2>&1; then
-    python3 -c 'import sys, xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); assert r.tag == "testsuites" and len(r.findall(".//testcase")) == 5 and len(r.findall(".//failure")) == 3' "$out" ||
-        fail "junit does not parse as XML with five cases and three failures"
+    python3 -c 'import sys, xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); assert r.tag == "testsuites" and len(r.findall(".//testcase")) == 6 and len(r.findall(".//failure")) == 3' "$out" ||
+        fail "junit does not parse as XML with six cases and three failures"
 fi
 
 "$levcal" test bad >"$out" 2>&1

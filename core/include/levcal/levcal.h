@@ -774,6 +774,20 @@ LC_API lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio
                                         lc_format fmt, FILE *out, const lc_write_options *opts,
                                         lc_summary *summary, lc_diags *diags);
 
+/* ==== Explanations ==================================================== */
+
+/**
+ * @brief Writes how every figure of account @p account (or, with @p market, of that one
+ * position) came out: each formula with the values put in, in the order computed; the tier
+ * search, maintenance amount, margins, volatility and script caps, the liquidation price's
+ * walk over the tiers, the account's sums, each status rule and the plan (`levcal explain`).
+ * Every number is the report's. @p fmt: LC_FORMAT_TABLE for people, LC_FORMAT_JSON for tools.
+ * @return LC_OK; LC_EINPUT (no such account or position, in @p diags); LC_ENOMEM; LC_EIO
+ */
+LC_API lc_status lc_explain_write(const lc_policy *pol, const lc_portfolio *pf,
+                                  const char *account, const char *market, lc_format fmt,
+                                  FILE *out, lc_diags *diags);
+
 /* ==== Auto-deleveraging ================================================= */
 
 /** @brief Options of lc_adl_write: LC_ADL_OPTIONS_INIT, then set what you need. */

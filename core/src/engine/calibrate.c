@@ -192,6 +192,28 @@ lc_status lc_policy_calibrate(lc_policy *p, const lc_calibration *c, lc_diags *d
         }
         memcpy(vc->hist_sha256, h->sha256, sizeof vc->hist_sha256);
         vc->hist_n = h->n;
+        /* For explanations: what the fit found (the plugin's strings are borrowed). */
+        vc->n_fitted = 0;
+        const lc_plugin_api *api = p->models[vc->model].plugin->api;
+        const lc_stat *st = NULL;
+        size_t ns = fs[f].st == LC_FIT_OK && fs[f].inst ? api->results(fs[f].inst, &st) : 0;
+        if (ns && st) {
+            vc->fitted = lc__arena_alloc(&p->arena, ns * sizeof(*vc->fitted));
+            if (!vc->fitted) {
+                rc = LC_ENOMEM;
+                goto out;
+            }
+            for (size_t k = 0; k < ns; k++) {
+                const char *sname = st[k].name ? st[k].name : "?";
+                vc->fitted[k].name = lc__arena_strndup(&p->arena, sname, strlen(sname));
+                vc->fitted[k].value = st[k].value;
+                if (!vc->fitted[k].name) {
+                    rc = LC_ENOMEM;
+                    goto out;
+                }
+            }
+            vc->n_fitted = ns;
+        }
         vc->hist_first = h->n ? h->bars[0].day : 0;
         vc->hist_last = h->n ? h->bars[h->n - 1].day : 0;
     }

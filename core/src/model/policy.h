@@ -51,6 +51,8 @@ typedef struct lc__volcfg {
     char hist_sha256[LC__SHA256_HEX];
     int64_t hist_first, hist_last; /* its first and last day */
     size_t hist_n;         /* its observations (daily bars) */
+    lc_stat *fitted;       /* the model's results after the last calibration (names copied) */
+    size_t n_fitted;
     double *eff_lev;       /* per tier: the max leverage evaluation uses */
     lc_binding *binding;   /* per tier: what set it */
 } lc__volcfg;

@@ -28,6 +28,20 @@ static inline double lc__tier_mm(const lc_tier *t, double n)
 double lc__liquidation_price(const lc_tier *tiers, size_t n_tiers, size_t tier, double base,
                              double q, double side, double ep);
 
+/* One step of that search: the tier whose line was solved (0-based), the price it gave,
+ * and the tier the notional at that price falls in. */
+typedef struct lc__lp_step {
+    size_t tier;
+    double lp;
+    size_t lands;
+} lc__lp_step;
+
+/* The same, recording up to "cap" steps in "steps" and their number in *n_steps (which
+ * may exceed cap), for `levcal explain`. */
+double lc__liquidation_price_steps(const lc_tier *tiers, size_t n_tiers, size_t tier,
+                                   double base, double q, double side, double ep,
+                                   lc__lp_step *steps, size_t cap, size_t *n_steps);
+
 /* ==== Statuses (judge.c) ================================================ */
 
 /* The status of a margin pool with "equity", maintenance margin "mm", "available" margin

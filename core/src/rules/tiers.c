@@ -43,8 +43,19 @@ static double lp_in_tier(const lc_tier *t, double base, double q, double side, d
     return (base + t->maintenance_amount - side * q * ep) / (q * t->mmr - side * q);
 }
 
-double lc__liquidation_price(const lc_tier *tiers, size_t n_tiers, size_t tier, double base,
-                             double q, double side, double ep)
+/* Records a step of the walk when the caller asked for them. */
+static void note(lc__lp_step *steps, size_t cap, size_t *n, size_t tier, double lp,
+                 size_t lands)
+{
+    if (steps && *n < cap)
+        steps[*n] = (lc__lp_step){tier, lp, lands};
+    if (n)
+        (*n)++;
+}
+
+double lc__liquidation_price_steps(const lc_tier *tiers, size_t n_tiers, size_t tier,
+                                   double base, double q, double side, double ep,
+                                   lc__lp_step *steps, size_t cap, size_t *n_steps)
 {
     /* The margin balance minus maintenance margin is strictly monotonic in the price
      * (mmr < 1 in every tier), so exactly one tier's line holds the root. Following the
@@ -56,14 +67,23 @@ double lc__liquidation_price(const lc_tier *tiers, size_t n_tiers, size_t tier, 
         /* A root at or below zero still names a tier (the first): a high tier's line can
          * cross zero before the true curve does, so keep walking rather than stop. */
         size_t t2 = lc_tier_find(tiers, n_tiers, lp > 0 ? q * lp : 0.0, NULL);
+        note(steps, cap, n_steps, t, lp, t2);
         if (t2 == t)
             return lp > 0 ? lp : (double)NAN;
         t = t2;
     }
     for (t = 0; t < n_tiers; t++) {
         double lp = lp_in_tier(&tiers[t], base, q, side, ep);
-        if (lc_tier_find(tiers, n_tiers, lp > 0 ? q * lp : 0.0, NULL) == t)
+        size_t t2 = lc_tier_find(tiers, n_tiers, lp > 0 ? q * lp : 0.0, NULL);
+        note(steps, cap, n_steps, t, lp, t2);
+        if (t2 == t)
             return lp > 0 ? lp : (double)NAN;
     }
     return (double)NAN;
+}
+
+double lc__liquidation_price(const lc_tier *tiers, size_t n_tiers, size_t tier, double base,
+                             double q, double side, double ep)
+{
+    return lc__liquidation_price_steps(tiers, n_tiers, tier, base, q, side, ep, NULL, 0, NULL);
 }
