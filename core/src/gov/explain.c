@@ -172,10 +172,11 @@ static void explain_leverage(explainer *e, const lc_policy *pol, const lc__marke
                                       vc->fitted[i].name, num(vc->fitted[i].value, a));
             if (o)
                 add(e, "fitted", (double)NAN, NULL, NULL, "%s", fit);
-            add(e, "sigma_h", vc->sigma_h, "the model's sigma over the horizon", NULL,
-                "horizon %s days", num(vc->horizon_days, a));
-            add(e, "z", vc->z, "the normal quantile of the confidence", NULL, "confidence %s",
-                num(vc->confidence, a));
+            char hz[96], cf[96];
+            snprintf(hz, sizeof hz, "horizon %s days", num(vc->horizon_days, a));
+            snprintf(cf, sizeof cf, "confidence %s", num(vc->confidence, a));
+            add(e, "sigma_h", vc->sigma_h, "the model's sigma over the horizon", hz, NULL);
+            add(e, "z", vc->z, "the normal quantile of the confidence", cf, NULL);
             double cap = 1 / (vc->z * vc->sigma_h + r->mmr);
             add(e, "volatility cap", cap, "1 / (z × sigma_h + mmr)", NULL, "1 / (%s × %s + %s)",
                 num(vc->z, a), num(vc->sigma_h, b), num(r->mmr, c));
@@ -185,17 +186,17 @@ static void explain_leverage(explainer *e, const lc_policy *pol, const lc__marke
     }
     if (r->ignored_script) {
         snprintf(note, sizeof note, "above the declarative cap: ignored");
-        add(e, "script cap", r->ignored_cap, NULL, note, "script %s returned %s",
-            r->ignored_script, num(r->ignored_cap, a));
+        add(e, "script cap", r->ignored_cap, NULL, note, "what script %s returned",
+            r->ignored_script);
     }
     if (r->clamped_script) {
         snprintf(note, sizeof note, "at or above 1/mmr: clamped just below it");
-        add(e, "script cap", r->clamped_cap, NULL, note, "script %s returned %s",
-            r->clamped_script, num(r->clamped_cap, a));
+        add(e, "script cap", r->clamped_cap, NULL, note, "what script %s returned",
+            r->clamped_script);
     }
     if (r->binding_script)
         add(e, "script cap", r->max_leverage, NULL, "the lowest cap: it binds",
-            "script %s returned %s", r->binding_script, num(r->max_leverage, a));
+            "what script %s returned", r->binding_script);
     snprintf(note, sizeof note, "set by %s; the tier's own: %s", lc_binding_name(r->binding),
              num(r->tier_max_leverage, b));
     add(e, "max leverage", r->max_leverage, "the lowest of the tier's and every cap", note,
@@ -569,7 +570,22 @@ lc_status lc_explain_write(const lc_policy *pol, const lc_portfolio *pf, const c
                 add(&e, "equity", pos[i].equity, "isolated margin + upnl", NULL, NULL);
                 add(&e, "margin ratio", pos[i].margin_ratio, "maintenance margin / equity", NULL,
                     NULL);
-                add(&e, "status", (double)NAN, NULL, NULL, "%s", lc_verdict_name(pos[i].status));
+                for (size_t k = 0; k < pos[i].n_rules; k++) {
+                    const lc_rule_match *m = &pos[i].rules[k];
+                    char vals[400] = "", nb[48];
+                    size_t o = 0;
+                    for (size_t v = 0; v < m->n_values && o < sizeof vals - 80; v++)
+                        o += (size_t)snprintf(vals + o, sizeof vals - o, "%s%s %s", v ? ", " : "",
+                                              m->values[v].name,
+                                              isnan(m->values[v].value) ? "none"
+                                                                        : num(m->values[v].value, nb));
+                    char formula[160];
+                    snprintf(formula, sizeof formula, "%s when %s", lc_verdict_name(m->action),
+                             m->condition ? m->condition : "?");
+                    add(&e, m->name, (double)NAN, formula, "matched", "%s", vals);
+                }
+                add(&e, "status", (double)NAN, NULL, "the most severe of the rules that matched",
+                    "%s", lc_verdict_name(pos[i].status));
                 explain_plan(&e, pos[i].plan, who);
             }
         }
