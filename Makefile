@@ -14,12 +14,15 @@ FUZZ_BUILD  ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test bench fuzz install clean
+.PHONY: all deps test-deps build run test bench fuzz install clean
 
 all: build
 
 deps:
 	@sh tools/install-deps
+
+test-deps:
+	@sh tools/install-deps --test
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLC_WERROR=ON >/dev/null
@@ -29,7 +32,7 @@ run: build
 	$(BUILD)/bin/levcal eval --policy policies/default.yaml \
 		--portfolio examples/portfolio.yaml --format table
 
-test: deps
+test: test-deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLC_SANITIZE=ON -DLC_WERROR=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -44,6 +44,12 @@ printf 'to /dev/null: '
 "$build/bin/bench_cli" /dev/null "$build/bin/levcal" eval \
     --policy "$data/policy.yaml" --portfolio "$data/book.json"
 printf 'report: %s MB\n' "$(( $(wc -c <"$data/report.json") / 1000000 ))"
+echo "== levcal diff with impact: both policies on the 1M book (target: <= 2x one eval above) =="
+# The new side gives the first bracket 100x instead of 125x: most accounts' margins move.
+sed 's/max_leverage: 125/max_leverage: 100/' "$data/policy.yaml" >"$data/policy-variant.yaml"
+printf 'diff --portfolio, JSON to /dev/null: '
+"$build/bin/bench_cli" /dev/null "$build/bin/levcal" diff "$data/policy.yaml" \
+    "$data/policy-variant.yaml" --portfolio "$data/book.json" --format json
 echo "== volatility models (one core) =="
 "$build/bin/bench_garch" "$build/lib/levcal/plugins/garch11.so" \
     "$(cd "$(dirname "$0")/.." && pwd)/../shared/data/Binance_BTCUSDT_d.csv"

@@ -788,6 +788,25 @@ LC_API lc_status lc_explain_write(const lc_policy *pol, const lc_portfolio *pf,
                                   const char *account, const char *market, lc_format fmt,
                                   FILE *out, lc_diags *diags);
 
+/* ==== Policy diff ===================================================== */
+
+/**
+ * @brief `levcal diff`: the semantic changes from @p old_pol to @p new_pol (JSON Pointers
+ * into the canonical tree the digest hashes), per changed market its tier tables and the
+ * notional ranges whose leverage or rate moved, changed scripts with a unified diff, and,
+ * for each book of @p portfolios (paths, each loaded under both policies), the impact:
+ * accounts and positions that change, totals and status transitions. Both policies must be
+ * calibrated by the caller. Writes text or JSON (@p fmt: LC_FORMAT_TABLE or LC_FORMAT_JSON)
+ * to @p out and, when @p html is not NULL, a self-contained HTML page to it.
+ * @param[out] differ  1 when the digests differ (may be NULL)
+ * @return LC_OK; LC_EINPUT or LC_EIO (a book does not load or cannot be read; diagnostics
+ * in @p diags), LC_ENOMEM, LC_EIO when writing failed
+ */
+LC_API lc_status lc_diff_write(const lc_policy *old_pol, const lc_policy *new_pol,
+                               const char *const *portfolios, size_t n_portfolios,
+                               lc_format fmt, FILE *out, FILE *html, int *differ,
+                               lc_diags *diags);
+
 /* ==== Auto-deleveraging ================================================= */
 
 /** @brief Options of lc_adl_write: LC_ADL_OPTIONS_INIT, then set what you need. */
