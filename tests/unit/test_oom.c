@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static long fail_at = -1; /* allocation number to fail, -1 for never */
 static long count;
@@ -121,12 +122,126 @@ static void oom_scripted(void **state)
     assert_true(n > 300);
 }
 
+/* ==== Governance: lint, fmt, approve, diff, test, explain ================ */
+
+static char gov_dir[512];
+
+static void put(const char *name, const char *text)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", gov_dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char gov_old[] =
+    "# the old side\nlevcal: 1\npolicy:\n  id: p\n  version: 1  # first\n"
+    "markets:\n  X:\n    lot_size: 0.01\n    tiers: &t\n"
+    "      - {cap: 100000, max_leverage: 20, mmr: 0.01}\n"
+    "      - {cap: 1000000, max_leverage: 10, mmr: 0.02, maintenance_amount: 1000}\n"
+    "  Y:\n    lot_size: 0.01\n    tiers: *t\n"
+    "deleveraging:\n  liquidation: {target: {margin_ratio: 0.5}, fee_rate: 0.005}\n"
+    "  rules:\n    - {name: mc, when: {margin_ratio: {gte: 0.5}}, action: margin_call}\n";
+
+static lc_status run_gov(void)
+{
+    char p_old[700], p_new[700], p_book[700], p_test[700];
+    snprintf(p_old, sizeof p_old, "%s/old.yaml", gov_dir);
+    snprintf(p_new, sizeof p_new, "%s/new.yaml", gov_dir);
+    snprintf(p_book, sizeof p_book, "%s/book.yaml", gov_dir);
+    snprintf(p_test, sizeof p_test, "%s/t_test.yaml", gov_dir);
+    lc_diags d;
+    lc_diags_init(&d);
+    FILE *sink = fopen("/dev/null", "w");
+    char *out = NULL;
+    size_t len = 0;
+    lc_status rc = lc_policy_format(p_old, gov_old, strlen(gov_old), &out, &len, &d);
+    lc_free(out);
+    out = NULL;
+    if (rc == LC_OK)
+        rc = lc_policy_approve(p_old, gov_old, strlen(gov_old), "me", "2026-11-20", &out, &len, &d);
+    lc_free(out);
+    const char *files[] = {p_old, p_new};
+    if (rc == LC_OK)
+        rc = lc_lint(files, 2, NULL, 0, &d);
+    lc_policy *a = NULL, *b = NULL;
+    lc_portfolio *pf = NULL;
+    if (rc == LC_OK)
+        rc = lc_policy_load(p_old, &a, &d);
+    if (rc == LC_OK)
+        rc = lc_policy_load(p_new, &b, &d);
+    const char *books[] = {p_book};
+    if (rc == LC_OK)
+        rc = lc_diff_write(a, b, books, 1, LC_FORMAT_JSON, sink, sink, NULL, &d);
+    if (rc == LC_OK)
+        rc = lc_diff_write(a, b, books, 1, LC_FORMAT_TABLE, sink, NULL, NULL, &d);
+    if (rc == LC_OK)
+        rc = lc_portfolio_load(a, p_book, &pf, &d);
+    if (rc == LC_OK)
+        rc = lc_explain_write(a, pf, "acc", NULL, LC_FORMAT_TABLE, sink, &d);
+    if (rc == LC_OK)
+        rc = lc_explain_write(a, pf, "acc", "X", LC_FORMAT_JSON, sink, &d);
+    lc_test_options o = LC_TEST_OPTIONS_INIT;
+    o.format = LC_TEST_JUNIT;
+    const char *tests[] = {p_test};
+    if (rc == LC_OK)
+        rc = lc_test_run(tests, 1, &o, sink, NULL, NULL, &d);
+    lc_portfolio_free(pf);
+    lc_policy_free(a);
+    lc_policy_free(b);
+    fclose(sink);
+    lc_diags_free(&d);
+    return rc;
+}
+
+static void oom_governance(void **state)
+{
+    (void)state;
+    snprintf(gov_dir, sizeof gov_dir, "/tmp/levcal-oom-%ld", (long)getpid());
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", gov_dir);
+    assert_int_equal(system(cmd), 0);
+    put("old.yaml", gov_old);
+    char gov_new[sizeof gov_old + 64];
+    snprintf(gov_new, sizeof gov_new, "%s", gov_old);
+    memcpy(strstr(gov_new, "max_leverage: 10,"), "max_leverage: 9, ", 17);
+    memcpy(strstr(gov_new, "version: 1 "), "version: 2 ", 11);
+    put("new.yaml", gov_new);
+    put("book.yaml", "marks: {X: 5000, Y: 5000}\naccounts:\n"
+                     "  - {id: acc, collateral: 3000, positions: [{market: X, qty: 40, entry: 5000},"
+                     " {market: Y, qty: -1, entry: 4000, isolated_margin: 300}]}\n");
+    put("t_test.yaml", "policy: old.yaml\ncases:\n  - name: one\n    portfolio: book.yaml\n"
+                       "    expect:\n      acc: {status: ok}\n      acc/X: {tier: 2}\n"
+                       "  - name: two\n    portfolio:\n      marks: {X: 1}\n      accounts: []\n"
+                       "    expect: {}\n");
+    /* It must run whole first: the walk ends at the first allocation count that passes. */
+    assert_int_equal(run_gov(), LC_OK);
+    lc_set_allocator(failing_alloc, NULL);
+    for (fail_at = 0;; fail_at++) {
+        count = 0;
+        lc_status rc = run_gov();
+        if (rc == LC_OK)
+            break;
+        if (rc != LC_ENOMEM)
+            fail_msg("allocation %ld failed: got '%s', expected out of memory", fail_at,
+                     lc_strerror(rc));
+    }
+    lc_set_allocator(NULL, NULL);
+    print_message("allocations walked: %ld\n", fail_at);
+    assert_true(fail_at > 300); /* every function's allocations were walked through */
+    snprintf(cmd, sizeof cmd, "rm -rf %s", gov_dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(oom_yaml),
         cmocka_unit_test(oom_json),
         cmocka_unit_test(oom_scripted),
+        cmocka_unit_test(oom_governance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -434,18 +434,24 @@ static lc_status scripts(lc__diff *df)
             snprintf(sd->new_sha, sizeof sd->new_sha, "%s", b);
             char *text[2] = {NULL, NULL};
             size_t len[2] = {0, 0};
-            for (int t = 0; t < 2; t++) {
+            lc_status rc = LC_OK;
+            for (int t = 0; t < 2 && rc == LC_OK; t++) {
                 if (!*(t ? b : a))
                     continue;
                 char *path = lc__path_join_dir(df->pol[t]->path, w);
-                if (path)
-                    lc__read_file(path, &text[t], &len[t], NULL);
+                if (!path)
+                    rc = LC_ENOMEM;
+                else if (lc__read_file(path, &text[t], &len[t], NULL) == LC_ENOMEM)
+                    rc = LC_ENOMEM; /* unreadable now: the diff shows the hashes alone */
                 lc__free(path);
             }
-            sd->unified = unified(w, text[0] ? text[0] : "", len[0], text[1] ? text[1] : "",
-                                  len[1]);
+            if (rc == LC_OK && !(sd->unified = unified(w, text[0] ? text[0] : "", len[0],
+                                                       text[1] ? text[1] : "", len[1])))
+                rc = LC_ENOMEM;
             lc__free(text[0]);
             lc__free(text[1]);
+            if (rc)
+                return rc;
         }
     }
     return LC_OK;

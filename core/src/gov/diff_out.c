@@ -4,6 +4,7 @@
 #include "base/prefix.h"
 
 #include "gov/diff.h"
+#include "gov/gov.h"
 #include "syntax/canon.h"
 
 #include <math.h>
@@ -41,10 +42,7 @@ const char *lc__diff_num(double v, char *buf)
 
 static void jstr(FILE *out, const char *s)
 {
-    lc__buf b = {0};
-    lc__jcs_string(&b, s ? s : "", s ? strlen(s) : 0);
-    fputs(b.p ? b.p : "\"\"", out);
-    lc__buf_free(&b);
+    lc__gov_json_str(out, s);
 }
 
 static void jnum(FILE *out, double v)

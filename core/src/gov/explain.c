@@ -457,17 +457,7 @@ static void write_text(const explainer *e, FILE *out)
 
 static void json_str(FILE *out, const char *s)
 {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
+    lc__gov_json_str(out, s);
 }
 
 static void write_json(const explainer *e, const lc_account_result *a, const char *market, FILE *out)
@@ -553,8 +543,12 @@ lc_status lc_explain_write(const lc_policy *pol, const lc_portfolio *pf, const c
         goto done;
     }
     /* Where a maintenance amount comes from is in the file, not in the loaded policy. */
-    if (lc__read_file(pol->path, &src, &src_len, NULL) == LC_OK)
-        lc__gov_parse(pol->path, src, src_len, &ar, &root, NULL);
+    rc = lc__read_file(pol->path, &src, &src_len, NULL);
+    if (rc == LC_OK)
+        rc = lc__gov_parse(pol->path, src, src_len, &ar, &root, NULL);
+    if (rc == LC_ENOMEM)
+        goto done;
+    rc = LC_OK; /* a policy loaded from memory has no file: "derived" is all it can say */
     for (size_t i = 0; i < a->n_positions; i++)
         if (!market || strcmp(pos[i].market, market) == 0)
             explain_position(&e, pol, &pos[i], cum_given(root, pos[i].market, pos[i].tier));

@@ -470,8 +470,12 @@ static void put_value(fmt *f, const lc__node *v, path *pt, unsigned indent, size
     if (v->kind == LC__NODE_SCALAR) {
         lc__buf o = {0};
         put_scalar(&o, v, false);
-        if (lc__buf_status(&o) == LC_OK && used + o.len > WIDTH && foldable(v) && !in_seq &&
-            v->len > 40)
+        if (lc__buf_status(&o) != LC_OK) {
+            f->rc = lc__buf_status(&o);
+            lc__buf_free(&o);
+            return;
+        }
+        if (used + o.len > WIDTH && foldable(v) && !in_seq && v->len > 40)
             put_folded(f, v, indent + 2);
         else if (o.p)
             lc__buf_mem(&f->body, o.p, o.len);

@@ -8,6 +8,8 @@
 #include "base/base.h"
 #include "syntax/node.h"
 
+#include <stdio.h>
+
 /* The canonical YAML text of the policy in "buf" (which must load: callers check) into
  * "out", comments kept. */
 lc_status lc__fmt(const char *name, const char *buf, size_t len, lc__buf *out, lc_diags *d);
@@ -22,5 +24,9 @@ lc_status lc__gov_parse(const char *name, const char *buf, size_t len, lc__arena
 
 /* The value of key "key" in mapping "m", or NULL; *pk receives the key node if pk. */
 const lc__node *lc__gov_get(const lc__node *m, const char *key, const lc__node **pk);
+
+/* Writes "s" (NULL as "") as a JSON string with RFC 8785's escapes, allocating nothing. */
+void lc__gov_json_str(FILE *out, const char *s);
+void lc__gov_json_mem(FILE *out, const char *s, size_t len);
 
 #endif

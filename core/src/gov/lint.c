@@ -285,7 +285,10 @@ static void lint_file(linter *L, const char *path, bool *unreadable)
         lc__arena_init(&a, 16384);
         lc__node *root = NULL;
         L->p = p;
-        if (lc__gov_parse(path, buf, len, &a, &root, NULL) == LC_OK && root)
+        lc_status prc = lc__gov_parse(path, buf, len, &a, &root, NULL);
+        if (prc == LC_ENOMEM)
+            L->rc = LC_ENOMEM;
+        else if (prc == LC_OK && root)
             run_rules(L, root, p);
         lc__arena_free(&a);
     }

@@ -620,15 +620,12 @@ done:
 
 static void json_str(FILE *out, const char *s)
 {
-    lc__buf b = {0};
-    lc__jcs_string(&b, s ? s : "", s ? strlen(s) : 0);
-    fputs(b.p ? b.p : "\"\"", out);
-    lc__buf_free(&b);
+    lc__gov_json_str(out, s);
 }
 
-static void xml_str(FILE *out, const char *s)
+static void xml_mem(FILE *out, const char *s, size_t len)
 {
-    for (; s && *s; s++) {
+    for (const char *end = s + len; s && s < end; s++) {
         switch (*s) {
         case '&':
             fputs("&amp;", out);
@@ -649,6 +646,11 @@ static void xml_str(FILE *out, const char *s)
                 fputc(*s, out);
         }
     }
+}
+
+static void xml_str(FILE *out, const char *s)
+{
+    xml_mem(out, s, s ? strlen(s) : 0);
 }
 
 static void write_text(const suite *s, FILE *out, bool verbose, size_t passed, size_t failed)
@@ -684,12 +686,10 @@ static void write_json(const suite *s, FILE *out, size_t passed, size_t failed)
         bool f2 = true;
         for (const char *p = c->why.p; p && *p;) {
             size_t len = strcspn(p, "\n");
-            char *one = lc__strndup(p, len);
             if (!f2)
                 fputc(',', out);
             f2 = false;
-            json_str(out, one ? one : "");
-            lc__free(one);
+            lc__gov_json_mem(out, p, len);
             p += len + (p[len] == '\n');
         }
         fputs("]}", out);
@@ -730,10 +730,10 @@ static void write_junit(const suite *s, FILE *out, size_t passed, size_t failed)
                 continue;
             }
             fputs(">\n      <failure message=\"", out);
-            size_t first = c->why.p ? strcspn(c->why.p, "\n") : 0;
-            char *msg = c->why.p ? lc__strndup(c->why.p, first) : NULL;
-            xml_str(out, msg ? msg : "failed");
-            lc__free(msg);
+            if (c->why.p)
+                xml_mem(out, c->why.p, strcspn(c->why.p, "\n"));
+            else
+                fputs("failed", out);
             fputs("\">", out);
             xml_str(out, c->why.p);
             fputs("</failure>\n    </testcase>\n", out);

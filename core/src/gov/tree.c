@@ -7,6 +7,7 @@
 #include "gov/gov.h"
 #include "syntax/reader.h"
 
+#include <stdio.h>
 #include <string.h>
 
 lc_status lc__gov_parse(const char *name, const char *buf, size_t len, lc__arena *a,
@@ -34,4 +35,52 @@ const lc__node *lc__gov_get(const lc__node *m, const char *key, const lc__node *
         }
     }
     return NULL;
+}
+
+void lc__gov_json_str(FILE *out, const char *s)
+{
+    lc__gov_json_mem(out, s ? s : "", s ? strlen(s) : 0);
+}
+
+void lc__gov_json_mem(FILE *out, const char *s, size_t len)
+{
+    /* Written straight to the stream: a writer never allocates, so it cannot fail halfway
+     * for want of memory and leave a wrong value behind. */
+    static const char hex[] = "0123456789abcdef";
+    fputc('"', out);
+    for (const char *end = s + len; s < end; s++) {
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\b':
+            fputs("\\b", out);
+            break;
+        case '\f':
+            fputs("\\f", out);
+            break;
+        default:
+            if (c < 0x20) {
+                fputs("\\u00", out);
+                fputc(hex[c >> 4], out);
+                fputc(hex[c & 15], out);
+            } else {
+                fputc(c, out);
+            }
+        }
+    }
+    fputc('"', out);
 }
