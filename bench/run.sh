@@ -50,6 +50,18 @@ sed 's/max_leverage: 125/max_leverage: 100/' "$data/policy.yaml" >"$data/policy-
 printf 'diff --portfolio, JSON to /dev/null: '
 "$build/bin/bench_cli" /dev/null "$build/bin/levcal" diff "$data/policy.yaml" \
     "$data/policy-variant.yaml" --portfolio "$data/book.json" --format json
+echo "== backtests over 2018-2024 (2,557 days; targets: EWMA << 100 ms, GARCH daily refits << 2 s) =="
+btc="$(cd "$(dirname "$0")/.." && pwd)/../shared/data/Binance_BTCUSDT_d.csv"
+if [ -r "$btc" ]; then
+    for model in "ewma --refit 20" "garch11 --refit 20" "garch11 --refit 1"; do
+        printf 'backtest %s: ' "$model"
+        # shellcheck disable=SC2086
+        "$build/bin/bench_cli" /dev/null "$build/bin/levcal" backtest --plugin $model \
+            --history "$btc" --from 2018-01-01 --to 2024-12-31 --format json
+    done
+else
+    echo "skipped: $btc is absent"
+fi
 echo "== volatility models (one core) =="
 "$build/bin/bench_garch" "$build/lib/levcal/plugins/garch11.so" \
     "$(cd "$(dirname "$0")/.." && pwd)/../shared/data/Binance_BTCUSDT_d.csv"

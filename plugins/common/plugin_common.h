@@ -68,7 +68,7 @@ void lc_pc_window_destroy(lc_model *m);
         sizeof(lc_plugin_api), NAME,                   VERSION,                                \
         DESCRIPTION,          window_params,           1,                                      \
         create,               lc_pc_window_fit,        lc_pc_window_forecast,                  \
-        lc_pc_window_results, lc_pc_window_destroy};                                           \
+        lc_pc_window_results, lc_pc_window_destroy,    NULL};                                  \
     LC_PC_ENTRY(api)
 
 #endif

@@ -81,6 +81,21 @@ static void destroy(lc_model *m)
     free(m);
 }
 
+/* The recursion moved on by one return: what fit() would give with one more bar. */
+static lc_fit_status update(lc_model *m, const lc_bar *bar, char *err, size_t errlen)
+{
+    if (isnan(m->var)) {
+        lc_pc_err(err, errlen, "no fit to update");
+        return LC_FIT_FAILED;
+    }
+    double r = bar->ret;
+    if (!isnan(r)) {
+        m->var = m->lambda * m->var + (1 - m->lambda) * r * r;
+        m->n_obs++;
+    }
+    return LC_FIT_OK;
+}
+
 static const lc_plugin_api api = {LC_PLUGIN_MAGIC,
                                   LC_PLUGIN_ABI_MAJOR,
                                   LC_PLUGIN_ABI_MINOR,
@@ -94,6 +109,7 @@ static const lc_plugin_api api = {LC_PLUGIN_MAGIC,
                                   fit,
                                   forecast,
                                   results,
-                                  destroy};
+                                  destroy,
+                                  update};
 
 LC_PC_ENTRY(api)

@@ -300,6 +300,20 @@ static void destroy(lc_model *m)
     free(m);
 }
 
+/* The variance recursion moved on by one return with the parameters held:
+ * sigma^2(T+2|T+1) = omega + alpha r(T+1)^2 + beta sigma^2(T+1|T). */
+static lc_fit_status update(lc_model *m, const lc_bar *bar, char *err, size_t errlen)
+{
+    if (!m->fitted) {
+        lc_pc_err(err, errlen, "no successful fit to update");
+        return LC_FIT_FAILED;
+    }
+    double r = bar->ret;
+    if (!isnan(r))
+        m->var_next = m->omega + m->alpha * r * r + m->beta * m->var_next;
+    return LC_FIT_OK;
+}
+
 static const lc_plugin_api api = {LC_PLUGIN_MAGIC,
                                   LC_PLUGIN_ABI_MAJOR,
                                   LC_PLUGIN_ABI_MINOR,
@@ -313,7 +327,8 @@ static const lc_plugin_api api = {LC_PLUGIN_MAGIC,
                                   fit,
                                   forecast,
                                   results,
-                                  destroy};
+                                  destroy,
+                                  update};
 
 LC_PC_ENTRY(api)
 

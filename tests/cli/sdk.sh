@@ -23,7 +23,7 @@ cmake --build "$scratch/plugin" >/dev/null
 export LEVCAL_PLUGIN_PATH="$scratch/plugin"
 levcal="$scratch/prefix/bin/levcal"
 "$levcal" plugins --format json >"$scratch/plugins.json"
-grep -q '"name":"mean_abs","version":"1.0.0","abi":"1.0"' "$scratch/plugins.json"
+grep -q '"name":"mean_abs","version":"1.0.0","abi":"1.1"' "$scratch/plugins.json"
 grep -q '"name":"garch11"' "$scratch/plugins.json"    # the installed tree finds its own
 cat >"$scratch/policy.yaml" <<POLICY
 levcal: 1

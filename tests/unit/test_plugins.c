@@ -46,8 +46,8 @@ static void abi_refusals(void **state)
 {
     (void)state;
     expect_refused(policy_for("wrong_magic", ""), "bad magic 0xdeadbeef");
-    expect_refused(policy_for("other_major", ""), "built for plugin ABI 2.0; this levcal speaks 1.x");
-    expect_refused(policy_for("newer_minor", ""), "needs plugin ABI 1.1; this levcal provides 1.0");
+    expect_refused(policy_for("other_major", ""), "built for plugin ABI 2.1; this levcal speaks 1.x");
+    expect_refused(policy_for("newer_minor", ""), "needs plugin ABI 1.2; this levcal provides 1.1");
     expect_refused(policy_for("short_struct", ""), "smaller than the");
     expect_refused(policy_for("missing_function", ""), "descriptor has no forecast function");
     expect_refused(policy_for("no_entry", ""), "does not export lc_plugin_entry()");

@@ -807,6 +807,46 @@ LC_API lc_status lc_diff_write(const lc_policy *old_pol, const lc_policy *new_po
                                lc_format fmt, FILE *out, FILE *html, int *differ,
                                lc_diags *diags);
 
+/* ==== Backtests ======================================================= */
+
+/** @brief A model's backtest, for `levcal backtest`; opaque. */
+typedef struct lc_backtest lc_backtest;
+
+typedef struct lc_backtest_request {
+    size_t size;              /* sizeof(lc_backtest_request) */
+    lc_vol_request vol;       /* the model, its parameters, the history and gap rule, as for
+                                 lc_vol_estimate; vol.has_until/until_day is the last day
+                                 tested (later rows are not read) */
+    int has_from;             /* the first day tested; else the history's second day */
+    int64_t from_day;
+    double confidence;        /* in (0.5, 1); 0 means 0.99 */
+    int short_side;           /* 0: a long's losses (r < -z sigma); 1: a short's */
+    int refit;                /* days between refits of a model that can update; 0: 20 */
+} lc_backtest_request;
+
+#define LC_BACKTEST_REQUEST_INIT {sizeof(lc_backtest_request), LC_VOL_REQUEST_INIT, 0, 0, 0, 0, 0}
+
+/**
+ * @brief Backtests a model's one-day forecasts: each day of the window the model has seen
+ * the history before it only; a day is an exceedance when its log return is beyond
+ * z sigma on the side's losing side. Kupiec's POF, Christoffersen's independence and the
+ * conditional coverage, each with its p-value, and a verdict at 5% (docs/backtest.md).
+ * @param[out] pp  caller owns; free with lc_backtest_free
+ * @return LC_OK, LC_EINPUT (bad request or history, or the model failed; see @p diags),
+ * LC_ENOMEM
+ */
+LC_API lc_status lc_backtest_run(const lc_backtest_request *rq, lc_backtest **pp,
+                                 lc_diags *diags);
+
+/** @brief Writes @p b as JSON (LC_FORMAT_JSON) or a table for people. */
+LC_API lc_status lc_backtest_write(const lc_backtest *b, lc_format fmt, FILE *out);
+
+/** @brief Writes @p b as a self-contained HTML page: the forecast band against the returns. */
+LC_API lc_status lc_backtest_html(const lc_backtest *b, FILE *out);
+
+/** @brief Frees @p b; NULL is a no-op. */
+LC_API void lc_backtest_free(lc_backtest *b);
+
 /* ==== Auto-deleveraging ================================================= */
 
 /** @brief Options of lc_adl_write: LC_ADL_OPTIONS_INIT, then set what you need. */

@@ -30,7 +30,7 @@ extern "C" {
 
 #define LC_PLUGIN_MAGIC 0x4C43504Du /* "LCPM" */
 #define LC_PLUGIN_ABI_MAJOR 1
-#define LC_PLUGIN_ABI_MINOR 0
+#define LC_PLUGIN_ABI_MINOR 1
 #define LC_PLUGIN_ENTRY "lc_plugin_entry"
 
 #if defined(__GNUC__)
@@ -100,7 +100,8 @@ typedef enum lc_fit_status {
 } lc_fit_status;
 
 /**
- * @brief The descriptor lc_plugin_entry returns. Fields up to `destroy` are ABI 1.0.
+ * @brief The descriptor lc_plugin_entry returns. Fields up to `destroy` are ABI 1.0;
+ * `update` is ABI 1.1.
  */
 typedef struct lc_plugin_api {
     uint32_t magic;     /* LC_PLUGIN_MAGIC */
@@ -143,6 +144,16 @@ typedef struct lc_plugin_api {
 
     /** Frees the instance; NULL is a no-op. */
     void (*destroy)(lc_model *m);
+
+    /* ---- ABI 1.1 ---- */
+
+    /**
+     * Optional (NULL: not offered). Moves a fitted instance on by one day, "bar" (the day
+     * after the last one it has seen), without refitting its parameters: a recursive
+     * model's state (an EWMA or GARCH variance) takes the day's return. A backtest then
+     * walks a history in one pass instead of refitting every day. Only after a fit.
+     */
+    lc_fit_status (*update)(lc_model *m, const lc_bar *bar, char *err, size_t errlen);
 } lc_plugin_api;
 
 /** @brief The entry point every plugin exports under the name LC_PLUGIN_ENTRY. */

@@ -28,6 +28,13 @@ lc_status lc__eval_begin(const lc_policy *pol, const lc_portfolio *pf);
 
 /* ==== Direct estimates (estimate.c; written by report/vol_result.c) ===== */
 
+struct lc__history;
+
+/* What lc_vol_estimate does before fitting: the request's plugin with its settings in a
+ * new result (not fitted), and its history loaded. The caller frees both. */
+lc_status lc__vol_prepare(const lc_vol_request *rq, lc_vol_result **pr, struct lc__history **ph,
+                          lc_diags *d);
+
 /* The result of lc_vol_estimate. */
 struct lc_vol_result {
     char *model;              /* model name (or plugin name) */

@@ -150,7 +150,8 @@ static lc_status from_market(const lc_vol_request *rq, lc_vol_request *out, cons
     return LC_OK;
 }
 
-lc_status lc_vol_estimate(const lc_vol_request *rq_in, lc_vol_result **pp, lc_diags *d)
+lc_status lc__vol_prepare(const lc_vol_request *rq_in, lc_vol_result **pp, lc__history **ph,
+                          lc_diags *d)
 {
     if (!rq_in || !pp || !LC__SIZE_COVERS(rq_in, lc_vol_request, market))
         return LC_EINVAL;
@@ -204,6 +205,22 @@ lc_status lc_vol_estimate(const lc_vol_request *rq_in, lc_vol_result **pp, lc_di
         lc_vol_result_free(r);
         return rc;
     }
+    *pp = r;
+    *ph = h;
+    return LC_OK;
+}
+
+lc_status lc_vol_estimate(const lc_vol_request *rq_in, lc_vol_result **pp, lc_diags *d)
+{
+    if (!rq_in || !pp || !LC__SIZE_COVERS(rq_in, lc_vol_request, market))
+        return LC_EINVAL;
+    *pp = NULL;
+    lc_vol_result *r = NULL;
+    lc__history *h = NULL;
+    lc_status rc = lc__vol_prepare(rq_in, &r, &h, d);
+    if (rc)
+        return rc;
+    double horizon = r->horizon_days;
     const lc_plugin_api *api = r->plugin->api;
     r->n_bars = h->n;
     r->first_day = h->n ? h->bars[0].day : 0;
@@ -211,8 +228,7 @@ lc_status lc_vol_estimate(const lc_vol_request *rq_in, lc_vol_result **pp, lc_di
     lc_fit_status st = lc__model_fit(api, d, r->settings, r->n_settings, h->bars, h->n, &r->inst,
                                      r->error, sizeof r->error);
     if (st == LC_FIT_OK)
-        st = lc__model_forecast(api, r->inst, rq->horizon_days, &r->sigma, r->error,
-                                sizeof r->error);
+        st = lc__model_forecast(api, r->inst, horizon, &r->sigma, r->error, sizeof r->error);
     if (r->inst) {
         r->n_stats = api->results(r->inst, &r->stats);
         if (!r->stats)

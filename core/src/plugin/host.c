@@ -303,3 +303,11 @@ void lc__host_log(void *ctx, int level, const char *msg)
     lc__diag_add(h->diags, level ? LC_SEV_WARNING : LC_SEV_NOTE, LC_DIAG_PLUGIN, NULL, 0, 0,
                  "plugin %s: %s", h->plugin, msg ? msg : "");
 }
+
+lc_fit_status (*lc__plugin_update(const lc_plugin_api *api))(lc_model *, const lc_bar *, char *,
+                                                            size_t)
+{
+    if (api->abi_minor < 1 || api->size < offsetof(lc_plugin_api, update) + sizeof(api->update))
+        return NULL;
+    return api->update;
+}

@@ -20,6 +20,11 @@ typedef struct lc__plugin {
 lc_status lc__plugin_open(const char *path, lc__plugin **pp, char *why, size_t len);
 void lc__plugin_close(lc__plugin *pl);
 
+/* The plugin's update function when it offers one (ABI 1.1, and its size covers it), else
+ * NULL. */
+lc_fit_status (*lc__plugin_update(const lc_plugin_api *api))(lc_model *, const lc_bar *, char *,
+                                                            size_t);
+
 /* The directories searched for plugins by name, in order: LEVCAL_PLUGIN_PATH (colon
  * separated, any number), then the shipped plugins' directory. Caller frees with
  * lc__plugin_dirs_free. NULL (and *n 0) on out of memory. */
