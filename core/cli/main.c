@@ -32,6 +32,7 @@ static const char usage_text[] =
     "  explain   show how every figure of one account came out, formula by formula\n"
     "  diff      what changed between two policies, and whom it hits (text, JSON, HTML)\n"
     "  backtest  test a volatility model's one-day forecasts on history (Kupiec, Christoffersen)\n"
+    "  calibrate derive a market's tiers from a volatility forecast and its liquidity\n"
     "\n"
     "Run 'levcal <command> --help' for a command's options.\n"
     "\n"
@@ -42,7 +43,7 @@ static const char usage_text[] =
     "  1  levcal lint: an error (or a warning with --strict); levcal fmt --check: a file\n"
     "     is not canonical; levcal test: a case failed; levcal diff --exit-code: they\n"
     "     differ\n"
-    "  3  levcal vol, levcal backtest: the model failed (the output says why)\n"
+    "  3  levcal vol, backtest, calibrate: the model failed (the output says why)\n"
     "  4  levcal eval: a policy script failed on an account (the report is written)\n"
     "  5  levcal eval --fail-on: an account is at or above that status\n";
 
@@ -88,13 +89,13 @@ int cli_dispatch(int argc, char **argv)
                {"approve", cli_cmd_approve}, {"keygen", cli_cmd_keygen}, {"sign", cli_cmd_sign},
                {"verify", cli_cmd_verify}, {"test", cli_cmd_test},
                {"explain", cli_cmd_explain}, {"diff", cli_cmd_diff},
-               {"backtest", cli_cmd_backtest}};
+               {"backtest", cli_cmd_backtest}, {"calibrate", cli_cmd_calibrate}};
     for (size_t i = 0; i < sizeof gov / sizeof gov[0]; i++)
         if (strcmp(argv[0], gov[i].name) == 0)
             return gov[i].fn(argc, argv);
     static const char *const commands[] = {"eval", "check",  "vol",    "plugins", "adl",
                                            "lint", "fmt",    "digest", "approve", "keygen",
-                                           "sign", "verify", "test", "explain", "diff", "backtest", "help"};
+                                           "sign", "verify", "test", "explain", "diff", "backtest", "calibrate", "help"};
     const char *hint = lc_suggest(argv[0], commands, sizeof commands / sizeof commands[0]);
     if (hint)
         fprintf(stderr, "levcal: unknown command '%s' (did you mean '%s'?)\n", argv[0], hint);

@@ -847,6 +847,69 @@ LC_API lc_status lc_backtest_html(const lc_backtest *b, FILE *out);
 /** @brief Frees @p b; NULL is a no-op. */
 LC_API void lc_backtest_free(lc_backtest *b);
 
+typedef struct lc_policy_backtest_request {
+    size_t size;                   /* sizeof(lc_policy_backtest_request) */
+    const char *const *histories;  /* "MARKET=FILE", over the policy's 'history:' */
+    size_t n_histories;
+    int has_from;                  /* the first day a position is opened */
+    int64_t from_day;
+    int has_to;                    /* the last day read (positions opened until the day before) */
+    int64_t to_day;
+    const char *gaps;              /* NULL: each market's rule, else error */
+    int refit;                     /* days between refits of a model that updates; 0: 20 */
+} lc_policy_backtest_request;
+
+#define LC_POLICY_BACKTEST_REQUEST_INIT                                                    \
+    {sizeof(lc_policy_backtest_request), NULL, 0, 0, 0, 0, 0, NULL, 0}
+
+/**
+ * @brief `levcal backtest --policy`: the policy's limits on history, per market, tier and
+ * side. Each day a position is opened at the close at the day's max leverage (the tier's,
+ * or the volatility cap the policy would have computed from the history up to that day),
+ * isolated with exactly its initial margin, at the tier's smallest notional; on the next
+ * day it is liquidated when the adverse extreme reaches its liquidation price, and bad
+ * debt when it passes its bankruptcy price. Writes days, liquidations, bad debt, their
+ * rates, the worst loss past bankruptcy and, for volatility-capped markets, Kupiec's test
+ * of the bad-debt rate against 1 - confidence (docs/backtest.md).
+ */
+LC_API lc_status lc_policy_backtest_write(const lc_policy *pol,
+                                          const lc_policy_backtest_request *rq, lc_format fmt,
+                                          FILE *out, lc_diags *diags);
+
+/* ==== Calibration of tiers ============================================== */
+
+typedef struct lc_calibrate_request {
+    size_t size;              /* sizeof(lc_calibrate_request) */
+    lc_vol_request vol;       /* the model, its parameters, the history (up to its until) */
+    const char *market;       /* the market's name in the policy written */
+    const double *caps;       /* each tier's upper cap, increasing */
+    size_t n_caps;
+    double adv;               /* > 0: the average daily volume in the quote currency; else
+                                 the mean quote volume of the history's last 30 days */
+    double mm_confidence;     /* 0: 0.99 */
+    double mm_horizon_days;   /* 0: one hour */
+    double im_confidence;     /* 0: 0.99 */
+    double im_horizon_days;   /* 0: one day */
+    double impact_k;          /* the square-root impact's factor, with impact_k_set; else 1 */
+    int impact_k_set;
+    const char *owner;        /* policy.owner; NULL: "unassigned" */
+    double lot_size;          /* > 0: the market's lot_size */
+} lc_calibrate_request;
+
+#define LC_CALIBRATE_REQUEST_INIT                                                          \
+    {sizeof(lc_calibrate_request), LC_VOL_REQUEST_INIT, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0}
+
+/**
+ * @brief `levcal calibrate`: writes to @p out a policy for one market whose tiers come from
+ * the model's forecast and the market's liquidity (docs/calibrate.md): per tier with cap c,
+ * mmr = z(mm) sigma(mm horizon) + k sigma_1d sqrt(c / ADV) rounded up to 0.0001,
+ * max_leverage = floor(1 / (mmr + z(im) sigma(im horizon))), made monotone; with a
+ * `calibration:` block recording how. The text is in canonical form and loads.
+ * @return LC_OK; LC_EINPUT (bad request or history, no volume for the ADV, the model
+ * failed); LC_ENOMEM; LC_EIO
+ */
+LC_API lc_status lc_calibrate_write(const lc_calibrate_request *rq, FILE *out, lc_diags *diags);
+
 /* ==== Auto-deleveraging ================================================= */
 
 /** @brief Options of lc_adl_write: LC_ADL_OPTIONS_INIT, then set what you need. */

@@ -29,8 +29,8 @@ typedef struct schema {
     char style;                /* 'f' always flow, 'b' always block, 0 as it fits */
 } schema;
 
-static const char *const o_root[] = {"levcal", "policy", "models", "limits", "scripts",
-                                     "markets", "deleveraging", "lint", NULL};
+static const char *const o_root[] = {"levcal",  "policy",  "calibration", "models", "limits",
+                                     "scripts", "markets", "deleveraging", "lint",  NULL};
 static const char *const o_meta[] = {"id", "version", "owner", "description", "approvals", NULL};
 static const char *const o_approval[] = {"by", "at", "digest", NULL};
 static const char *const o_model[] = {"plugin", "version", "path", "params", NULL};
@@ -51,6 +51,7 @@ static const schema schemas[] = {
     {"", o_root, 'b'},
     {"policy", o_meta, 'b'},
     {"policy/approvals/-", o_approval, 'f'},
+    {"calibration", NULL, 'b'},
     {"models", NULL, 'b'},
     {"models/*", o_model, 0},
     {"limits", o_limits, 'b'},

@@ -64,6 +64,7 @@ enum { K_TIME, K_OPEN, K_HIGH, K_LOW, K_CLOSE, K_N };
 typedef struct row {
     lc_bar bar;
     unsigned line;
+    double qvol; /* the day's volume in the quote currency; NaN if the file has none */
 } row;
 
 static int by_day(const void *a, const void *b)
@@ -122,6 +123,10 @@ static bool parse_time(hload *h, const field *f, unsigned line, bool is_date, in
 typedef struct columns {
     int at[K_N];   /* field index of each K_ column, -1 if absent */
     int symbol;    /* a Symbol (or ticker, pair) column, or -1 */
+    int quote;     /* the quote-currency volume column, or -1 (decided at the first row) */
+    int vol[4];    /* "volume <currency>" columns, -1 if absent */
+    const char *vol_cur[4]; /* ... and their currencies, in the header line */
+    size_t vol_len[4];
     bool is_date;  /* the time column holds dates, not unix times */
     int max;       /* the highest index among at[] */
 } columns;
@@ -132,8 +137,24 @@ static bool find_columns(const field *f, size_t nf, columns *c)
     for (int k = 0; k < K_N; k++)
         c->at[k] = -1;
     c->symbol = -1;
+    c->quote = -1;
     c->is_date = false;
+    int nv = 0;
+    for (int k = 0; k < 4; k++)
+        c->vol[k] = -1;
     for (size_t i = 0; i < nf; i++) {
+        if (name_is(&f[i], "quote_volume") || name_is(&f[i], "quote volume") ||
+            name_is(&f[i], "quote_asset_volume")) {
+            c->quote = (int)i;
+            continue;
+        }
+        if (f[i].len > 7 && strncasecmp(f[i].s, "volume", 6) == 0 &&
+            (f[i].s[6] == ' ' || f[i].s[6] == '_') && nv < 4) {
+            c->vol[nv] = (int)i;
+            c->vol_cur[nv] = f[i].s + 7;
+            c->vol_len[nv++] = f[i].len - 7;
+            continue;
+        }
         if (name_is(&f[i], "date") || name_is(&f[i], "datetime") || name_is(&f[i], "day")) {
             c->at[K_TIME] = (int)i;
             c->is_date = true;
@@ -195,8 +216,9 @@ static lc_status read_rows(hload *h, const char *buf, size_t len, int64_t until,
 {
     const char *p = buf, *end = buf + len;
     unsigned line = 0;
-    columns c = {{-1, -1, -1, -1, -1}, -1, false, 0};
-    bool header = false;
+    columns c;
+    memset(&c, 0, sizeof c);
+    bool header = false, quote_decided = false;
     field f[MAX_FIELDS];
     size_t n = 0, cap = 0;
     row *rows = NULL;
@@ -238,9 +260,26 @@ static lc_status read_rows(hload *h, const char *buf, size_t len, int64_t until,
             if (!hist->symbol)
                 goto oom;
         }
+        if (c.quote < 0 && c.vol[0] >= 0 && !quote_decided) {
+            /* "Volume USDT" is the quote's when the symbol ends in USDT (BTC/USDT). */
+            quote_decided = true;
+            const field *sym = c.symbol >= 0 && c.symbol < (int)nf ? &f[c.symbol] : NULL;
+            char norm[64];
+            size_t nn = 0;
+            for (size_t i = 0; sym && i < sym->len && nn + 1 < sizeof norm; i++)
+                if (isalnum((unsigned char)sym->s[i]))
+                    norm[nn++] = (char)toupper((unsigned char)sym->s[i]);
+            for (int k = 0; k < 4 && c.vol[k] >= 0; k++)
+                if (c.vol_len[k] && c.vol_len[k] < nn &&
+                    strncasecmp(norm + nn - c.vol_len[k], c.vol_cur[k], c.vol_len[k]) == 0)
+                    c.quote = c.vol[k];
+        }
         row r;
         if (!read_bar(h, f, &c, line, &r) || r.bar.day > until)
             continue;
+        r.qvol = (double)NAN;
+        if (c.quote >= 0 && c.quote < (int)nf && !lc__parse_number(f[c.quote].s, f[c.quote].len, &r.qvol))
+            r.qvol = (double)NAN;
         if (n == cap) {
             size_t nc = cap ? cap * 2 : 1024;
             row *nr = lc__realloc(rows, nc * sizeof(*nr));
@@ -279,8 +318,11 @@ static lc_status take_bars(hload *h, row *rows, size_t n, lc__gaps gaps, lc__his
     if (h->ld.n_errors)
         return LC_EINPUT;
     hist->bars = lc__malloc(n * sizeof(lc_bar));
-    if (!hist->bars)
+    hist->qvol = lc__malloc((n ? n : 1) * sizeof(double));
+    if (!hist->bars || !hist->qvol)
         return LC_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        hist->qvol[i] = rows[i].qvol;
     hist->n = n;
     for (size_t i = 0; i < n; i++) {
         lc_bar *b = &hist->bars[i];
@@ -391,5 +433,6 @@ void lc__history_free(lc__history *h)
     lc__free(h->path);
     lc__free(h->bars);
     lc__free(h->symbol);
+    lc__free(h->qvol);
     lc__free(h);
 }

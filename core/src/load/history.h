@@ -15,6 +15,8 @@ typedef struct lc__history {
     size_t n_gaps; /* calendar gaps found (and handled) */
     char *symbol;  /* the first value of a Symbol column, or NULL */
     char sha256[LC__SHA256_HEX]; /* of the whole file */
+    double *qvol;  /* per bar: volume in the quote currency (a quote_volume or a "volume
+                      <quote>" column whose currency ends the symbol); NaN if none */
     unsigned symbol_line;
 } lc__history;
 

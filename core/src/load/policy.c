@@ -249,11 +249,13 @@ static lc_status load_meta(lc__ld *ld, lc_policy *p, const lc__node *m)
 }
 
 /* In the order docs/policy-format.md describes them, which is also fmt's order. */
-enum { R_LEVCAL, R_POLICY, R_MODELS, R_LIMITS, R_SCRIPTS, R_MARKETS, R_DELEV, R_LINT, R_NKEYS };
-static const lc__key root_keys[R_NKEYS] = {{"levcal", true},  {"policy", true},
-                                           {"models", false}, {"limits", false},
-                                           {"scripts", false}, {"markets", true},
-                                           {"deleveraging", false}, {"lint", false}};
+enum { R_LEVCAL, R_POLICY, R_CALIBRATION, R_MODELS, R_LIMITS, R_SCRIPTS, R_MARKETS, R_DELEV,
+       R_LINT, R_NKEYS };
+static const lc__key root_keys[R_NKEYS] = {{"levcal", true},       {"policy", true},
+                                           {"calibration", false}, {"models", false},
+                                           {"limits", false},      {"scripts", false},
+                                           {"markets", true},      {"deleveraging", false},
+                                           {"lint", false}};
 
 static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
 {
@@ -300,6 +302,9 @@ static lc_status load_root(lc__ld *ld, lc_policy *p, const lc__node *root)
     }
     if (v[R_LINT])
         lc__load_lint(ld, p, v[R_LINT]);
+    /* How the tiers were derived (levcal calibrate): metadata, kept in the digest. */
+    if (v[R_CALIBRATION])
+        lc__node_expect(ld, v[R_CALIBRATION], LC__NODE_MAP);
     if (v[R_MODELS]) {
         lc_status rc = lc__load_models(ld, p, v[R_MODELS]);
         if (rc)
