@@ -9,12 +9,13 @@
 #include <string.h>
 
 static const char backtest_usage[] =
-    "usage: levcal backtest (--plugin P | --policy FILE --model NAME) [--param k=v]...\n"
+    "usage: levcal backtest (--model NAME | --plugin P | --policy FILE --model NAME)\n"
+    "                       [--param k=v]...\n"
     "                       --history FILE [--from DATE] [--to DATE] [--confidence C]\n"
     "                       [--side long|short] [--refit N] [--gaps error|drop|scale]\n"
     "                       [--format table|json] [--html FILE]\n"
     "       levcal backtest --policy FILE [--history MARKET=FILE]... [--from DATE] [--to DATE]\n"
-    "                       [--refit N] [--gaps RULE] [--format table|json]\n"
+    "                       [--refit N] [--gaps RULE] [--format table|json] [--html FILE]\n"
     "\n"
     "With --policy and no --model, the policy's limits are tried on history per market, tier\n"
     "and side: each day a position at the tier's floor, at the day's max leverage, isolated\n"
@@ -31,8 +32,8 @@ static const char backtest_usage[] =
     "\n"
     "options:\n"
     "      --plugin P         a plugin by name or path\n"
+    "      --model NAME       a plugin (ewma, garch11, ...); with --policy, the policy's model\n"
     "      --policy FILE      with --model: a model of this policy, with its parameters\n"
-    "      --model NAME       the policy's model\n"
     "      --param k=v        a model parameter (repeatable)\n"
     "      --history FILE     daily OHLC CSV (with --policy: MARKET=FILE, repeatable)\n"
     "      --from DATE        the first day tested (default: the second day of the file)\n"
@@ -146,6 +147,11 @@ int cli_cmd_backtest(int argc, char **argv)
             break;
         }
     }
+    /* --model without --policy names a plugin, as for levcal calibrate. */
+    if (rq.vol.model && !policy) {
+        rq.vol.plugin = rq.vol.model;
+        rq.vol.model = NULL;
+    }
     if (code < 0 && policy && !rq.vol.model && !rq.vol.plugin) {
         /* The policy's limits on history. */
         lc_diags d;
@@ -166,8 +172,15 @@ int cli_cmd_backtest(int argc, char **argv)
         FILE *mem = rc == LC_OK ? open_memstream(&text, &len) : NULL;
         if (rc == LC_OK && !mem)
             rc = LC_ENOMEM;
+        FILE *page = NULL;
+        if (rc == LC_OK && html_path && !(page = fopen(html_path, "w"))) {
+            fprintf(stderr, "%s: error: cannot write the page\n", html_path);
+            rc = LC_EIO;
+        }
         if (rc == LC_OK)
-            rc = lc_policy_backtest_write(pol, &pr, fmt, mem, &d);
+            rc = lc_policy_backtest_write(pol, &pr, fmt, mem, page, &d);
+        if (page && fclose(page) != 0 && rc == LC_OK)
+            rc = LC_EIO;
         if (mem && fclose(mem) != 0 && rc == LC_OK)
             rc = LC_ENOMEM;
         if (rc != LC_OK) {
@@ -185,8 +198,7 @@ int cli_cmd_backtest(int argc, char **argv)
         code = cli_usage_error(cmd, "expected --history FILE");
     if (code < 0 && !rq.vol.plugin == !rq.vol.model)
         code = cli_usage_error(cmd, "expected --plugin P, or --policy FILE with --model NAME");
-    if (code < 0 && rq.vol.model && !policy)
-        code = cli_usage_error(cmd, "--model names a policy's model: give --policy FILE");
+
     if (code < 0) {
         lc_diags d;
         lc_diags_init(&d);
@@ -233,6 +245,7 @@ static const char calibrate_usage[] =
     "                        --caps C1,C2,... [--adv N] [--mm-confidence C] [--mm-horizon H]\n"
     "                        [--im-confidence C] [--im-horizon H] [--impact-k K] [--until DATE]\n"
     "                        [--market NAME] [--lot-size L] [--owner NAME] [--gaps RULE]\n"
+    "       levcal calibrate --policy FILE [--history MARKET=FILE]... [options as above]\n"
     "\n"
     "Writes a policy for one market whose tiers come from a volatility forecast and the\n"
     "market's liquidity (docs/calibrate.md). Per tier with upper cap c:\n"
@@ -241,6 +254,8 @@ static const char calibrate_usage[] =
     "  max_leverage = floor(1 / (mmr + z(im-confidence) sigma(im-horizon))), at least 1\n"
     "then leverage non-increasing and mmr non-decreasing; a tier whose mmr would reach\n"
     "1/max_leverage ends the table. The policy carries a calibration block saying how.\n"
+    "With --policy instead of --caps, every market of that policy with a volatility section\n"
+    "is recalibrated from its own model and history, its caps and everything else kept.\n"
     "\n"
     "options:\n"
     "      --history FILE     daily OHLC CSV (with a quote-volume column unless --adv)\n"
@@ -257,12 +272,13 @@ static const char calibrate_usage[] =
     "      --lot-size L       the market's lot_size\n"
     "      --owner NAME       policy.owner (default: unassigned)\n"
     "      --gaps RULE        missing days: error (default), drop or scale\n"
+    "  -p, --policy FILE      recalibrate this policy's volatility-capped markets\n"
     "  -h, --help             show this help\n"
     "\n"
     "exit status: 0 written, 2 bad usage or input, 3 the model failed\n";
 
 enum { K_HISTORY, K_MODEL, K_PLUGIN, K_PARAM, K_CAPS, K_ADV, K_MMC, K_MMH, K_IMC, K_IMH,
-       K_IMPACT, K_UNTIL, K_MARKET, K_LOT, K_OWNER, K_GAPS, K_HELP };
+       K_IMPACT, K_UNTIL, K_MARKET, K_LOT, K_OWNER, K_GAPS, K_POLICY, K_HELP };
 
 int cli_cmd_calibrate(int argc, char **argv)
 {
@@ -275,17 +291,21 @@ int cli_cmd_calibrate(int argc, char **argv)
         [K_IMPACT] = {"impact-k", 0, true},      [K_UNTIL] = {"until", 0, true},
         [K_MARKET] = {"market", 0, true},        [K_LOT] = {"lot-size", 0, true},
         [K_OWNER] = {"owner", 0, true},          [K_GAPS] = {"gaps", 0, true},
-        [K_HELP] = {"help", 'h', false}};
+        [K_POLICY] = {"policy", 'p', true},      [K_HELP] = {"help", 'h', false}};
     const char *cmd = "levcal calibrate";
+    const char *policy = NULL;
+    size_t n_hist = 0;
     cli_args a = {cmd, opts, sizeof opts / sizeof opts[0], argc, argv, 1, false, NULL, NULL};
     const char **params = calloc((size_t)argc + 1, sizeof(*params));
     double *caps = calloc((size_t)argc * 64 + 1, sizeof(*caps));
+    const char **hist = calloc((size_t)argc + 1, sizeof(*hist));
     lc_calibrate_request rq = LC_CALIBRATE_REQUEST_INIT;
     int id, code = -1;
-    if (!params || !caps) {
+    if (!params || !caps || !hist) {
         fputs("levcal: error: out of memory\n", stderr);
         free(params);
         free(caps);
+        free(hist);
         return LC_EXIT_INTERNAL;
     }
     rq.vol.params = params;
@@ -295,7 +315,7 @@ int cli_cmd_calibrate(int argc, char **argv)
         double x = 0;
         if (id >= 0 && opts[id].value && id != K_HISTORY && id != K_MODEL && id != K_PLUGIN &&
             id != K_PARAM && id != K_CAPS && id != K_UNTIL && id != K_MARKET && id != K_OWNER &&
-            id != K_GAPS && id != K_MMH && id != K_IMH) {
+            id != K_GAPS && id != K_MMH && id != K_IMH && id != K_POLICY) {
             x = strtod(a.value, &end);
             if (!end || *end || !(x >= 0)) {
                 code = cli_usage_error(cmd, "expected a number for --%s, got '%s'", opts[id].name,
@@ -316,6 +336,7 @@ int cli_cmd_calibrate(int argc, char **argv)
             break;
         case K_HISTORY:
             rq.vol.history = a.value;
+            hist[n_hist++] = a.value;
             break;
         case K_MODEL:
         case K_PLUGIN:
@@ -323,6 +344,9 @@ int cli_cmd_calibrate(int argc, char **argv)
             break;
         case K_PARAM:
             params[rq.vol.n_params++] = a.value;
+            break;
+        case K_POLICY:
+            policy = a.value;
             break;
         case K_CAPS:
             for (const char *s = a.value; *s && code < 0;) {
@@ -375,12 +399,19 @@ int cli_cmd_calibrate(int argc, char **argv)
             break;
         }
     }
-    if (code < 0 && !rq.vol.history)
+    if (code < 0 && policy && (rq.n_caps || rq.vol.plugin || rq.market))
+        code = cli_usage_error(cmd, "--policy recalibrates the policy's own markets, models and "
+                                    "caps: --caps, --model and --market do not go with it");
+    for (size_t i = 0; code < 0 && policy && i < n_hist; i++)
+        if (!strchr(hist[i], '='))
+            code = cli_usage_error(cmd, "with --policy, expected --history MARKET=FILE, got '%s'",
+                                   hist[i]);
+    if (code < 0 && !policy && !rq.vol.history)
         code = cli_usage_error(cmd, "expected --history FILE");
-    if (code < 0 && !rq.vol.plugin)
+    if (code < 0 && !policy && !rq.vol.plugin)
         code = cli_usage_error(cmd, "expected --model NAME (a plugin: ewma, garch11, ...)");
-    if (code < 0 && rq.n_caps == 0)
-        code = cli_usage_error(cmd, "expected --caps C1,C2,...");
+    if (code < 0 && !policy && rq.n_caps == 0)
+        code = cli_usage_error(cmd, "expected --caps C1,C2,... (or --policy FILE)");
     if (code < 0) {
         lc_diags d;
         lc_diags_init(&d);
@@ -388,7 +419,13 @@ int cli_cmd_calibrate(int argc, char **argv)
         char *text = NULL;
         size_t len = 0;
         FILE *mem = open_memstream(&text, &len);
-        lc_status rc = mem ? lc_calibrate_write(&rq, mem, &d) : LC_ENOMEM;
+        lc_policy *pol = NULL;
+        lc_status rc = mem ? LC_OK : LC_ENOMEM;
+        if (rc == LC_OK && policy && (rc = lc_policy_load(policy, &pol, &d)) == LC_OK)
+            rc = lc_recalibrate_write(pol, &rq, hist, n_hist, mem, &d);
+        else if (rc == LC_OK && !policy)
+            rc = lc_calibrate_write(&rq, mem, &d);
+        lc_policy_free(pol);
         if (mem && fclose(mem) != 0 && rc == LC_OK)
             rc = LC_ENOMEM;
         if (rc == LC_EINPUT && cli_has_code(&d, LC_SEV_ERROR, LC_DIAG_MODEL)) {
@@ -406,5 +443,6 @@ int cli_cmd_calibrate(int argc, char **argv)
     }
     free(params);
     free(caps);
+    free(hist);
     return code;
 }

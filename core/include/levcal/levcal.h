@@ -870,11 +870,12 @@ typedef struct lc_policy_backtest_request {
  * day it is liquidated when the adverse extreme reaches its liquidation price, and bad
  * debt when it passes its bankruptcy price. Writes days, liquidations, bad debt, their
  * rates, the worst loss past bankruptcy and, for volatility-capped markets, Kupiec's test
- * of the bad-debt rate against 1 - confidence (docs/backtest.md).
+ * of the bad-debt rate against 1 - confidence (docs/backtest.md). With @p html (may be
+ * NULL), also a self-contained page of the per-tier rates.
  */
 LC_API lc_status lc_policy_backtest_write(const lc_policy *pol,
                                           const lc_policy_backtest_request *rq, lc_format fmt,
-                                          FILE *out, lc_diags *diags);
+                                          FILE *out, FILE *html, lc_diags *diags);
 
 /* ==== Calibration of tiers ============================================== */
 
@@ -909,6 +910,17 @@ typedef struct lc_calibrate_request {
  * failed); LC_ENOMEM; LC_EIO
  */
 LC_API lc_status lc_calibrate_write(const lc_calibrate_request *rq, FILE *out, lc_diags *diags);
+
+/**
+ * @brief `levcal calibrate --policy`: writes @p pol (read again from its file) with every
+ * volatility-capped market's tiers recalibrated as lc_calibrate_write does, from that
+ * market's model and history (@p histories: "MARKET=FILE" overrides), its caps and
+ * everything else kept, and the calibration block replaced. @p rq gives the options; its
+ * caps, market and model are not used.
+ */
+LC_API lc_status lc_recalibrate_write(const lc_policy *pol, const lc_calibrate_request *rq,
+                                      const char *const *histories, size_t n_histories,
+                                      FILE *out, lc_diags *diags);
 
 /* ==== Auto-deleveraging ================================================= */
 

@@ -96,11 +96,13 @@ lc_status lc_backtest_html(const lc_backtest *b, FILE *out)
     fputs("<table id=\"tests\"><tr><th>test</th><th>LR</th><th>p-value</th><th></th></tr>\n", out);
     const char *name[3] = {"Kupiec POF", "Christoffersen independence", "conditional coverage"};
     double lr[3] = {b->lr_pof, b->lr_ind, b->lr_cc}, pv[3] = {b->p_pof, b->p_ind, b->p_cc};
-    for (int i = 0; i < 3; i++)
-        fprintf(out, "<tr><th>%s</th><td data-v=\"%.17g\">%.6g</td><td data-v=\"%.17g\">%.4g</td>"
+    for (int i = 0; i < 3; i++) {
+        char s1[40], s2[40]; /* data-v: the JSON's spelling */
+        fprintf(out, "<tr><th>%s</th><td data-v=\"%s\">%.6g</td><td data-v=\"%s\">%.4g</td>"
                      "<td class=\"%s\">%s</td></tr>\n",
-                name[i], lr[i], lr[i], pv[i], pv[i], pv[i] >= 0.05 ? "accept" : "reject",
-                pv[i] >= 0.05 ? "passes at 5%" : "rejected at 5%");
+                name[i], lc__numstr(lr[i], s1), lr[i], lc__numstr(pv[i], s2), pv[i],
+                pv[i] >= 0.05 ? "accept" : "reject", pv[i] >= 0.05 ? "passes at 5%" : "rejected at 5%");
+    }
     fprintf(out, "</table>\n<p>%zu days, %zu exceedances against %.2f expected; transitions "
                  "n00 %zu, n01 %zu, n10 %zu, n11 %zu. Verdict: <span class=\"%s\">%s</span>.</p>\n"
                  "</main></body></html>\n",

@@ -158,8 +158,52 @@ static void num(FILE *out, double v)
     fputs(isfinite(v) ? lc__numstr(v, nb) : "null", out);
 }
 
+/* The per-tier rates as a self-contained page: a table per market, each rate with a bar. */
+static void write_html(const lc_policy *pol, const market_run *mr, size_t n, FILE *out)
+{
+    fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>levcal "
+                 "backtest: %s</title><style>body{font:14px/1.45 system-ui,sans-serif;color:#1d1d1f;"
+                 "margin:0;background:#f6f7f9}main{max-width:1100px;margin:0 auto;padding:24px}"
+                 "table{border-collapse:collapse;background:#fff;font-variant-numeric:tabular-nums;"
+                 "margin:6px 0 18px}th,td{padding:3px 10px;border-bottom:1px solid #e6e8eb;"
+                 "text-align:right;white-space:nowrap}th{background:#eef0f3}.bar{display:inline-block;height:10px;"
+                 "background:#d1495b;vertical-align:middle;margin-left:6px}</style></head><body><main>\n"
+                 "<h1>Backtest of policy %s version %lld</h1>\n<p><code>%s</code>. Each day a "
+                 "position at the tier's floor, at the day's max leverage, isolated with its initial "
+                 "margin, against the next day's extreme.</p>\n",
+            pol->id, pol->id, (long long)pol->version, pol->digest);
+    for (size_t i = 0; i < n; i++) {
+        const market_run *r = &mr[i];
+        fprintf(out, "<h2>%s</h2>\n<table class=\"rates\" data-market=\"%s\"><tr><th>tier</th>"
+                     "<th>side</th><th>days</th><th>liquidations</th><th>rate</th><th>bad debt</th>"
+                     "<th>rate</th><th>worst loss past bankruptcy</th></tr>\n",
+                r->mk->name, r->mk->name);
+        /* Bars to scale: the market's highest rate is 100 pixels. */
+        double top = 1e-12;
+        for (size_t t = 0; t < r->mk->n_tiers * 2; t++)
+            if (r->ts[t].days)
+                top = fmax(top, (double)r->ts[t].liquidations / (double)r->ts[t].days);
+        for (size_t t = 0; t < r->mk->n_tiers; t++)
+            for (int s = 0; s < 2; s++) {
+                const tier_side *x = &r->ts[t * 2 + (size_t)s];
+                double days = x->days ? (double)x->days : 1;
+                double lr = (double)x->liquidations / days, br = (double)x->bad_debt / days;
+                char a[40], b[40], c[40]; /* data-v: the JSON's spelling of each figure */
+                fprintf(out, "<tr><td>%zu</td><td>%s</td><td>%zu</td><td>%zu</td><td data-v=\"%s\">"
+                             "%.3f%%<span class=\"bar\" style=\"width:%.0fpx\"></span></td><td>%zu</td>"
+                             "<td data-v=\"%s\">%.4f%%<span class=\"bar\" style=\"width:%.0fpx\">"
+                             "</span></td><td data-v=\"%s\">%.3f%%</td></tr>\n",
+                        t + 1, s ? "short" : "long", x->days, x->liquidations, lc__numstr(lr, a),
+                        100 * lr, 100 * lr / top, x->bad_debt, lc__numstr(br, b), 100 * br,
+                        100 * br / top, lc__numstr(x->worst_loss, c), 100 * x->worst_loss);
+            }
+        fputs("</table>\n", out);
+    }
+    fputs("</main></body></html>\n", out);
+}
+
 lc_status lc_policy_backtest_write(const lc_policy *pol, const lc_policy_backtest_request *rq,
-                                   lc_format fmt, FILE *out, lc_diags *d)
+                                   lc_format fmt, FILE *out, FILE *html, lc_diags *d)
 {
     if (!pol || !rq || !out || !LC__SIZE_COVERS(rq, lc_policy_backtest_request, refit))
         return LC_EINVAL;
@@ -251,10 +295,12 @@ lc_status lc_policy_backtest_write(const lc_policy *pol, const lc_policy_backtes
                 }
         }
     }
+    if (rc == LC_OK && html)
+        write_html(pol, mr, n, html);
     for (size_t i = 0; i < n; i++)
         lc__free(mr[i].ts);
     lc__free(mr);
-    if (rc == LC_OK && ferror(out))
+    if (rc == LC_OK && (ferror(out) || (html && ferror(html))))
         rc = LC_EIO;
     return rc;
 }
