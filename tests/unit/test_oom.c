@@ -235,6 +235,71 @@ static void oom_governance(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* ==== Backtests and calibration ========================================== */
+
+static lc_status run_sim(void)
+{
+    FILE *sink = fopen("/dev/null", "w");
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_backtest_request rq = LC_BACKTEST_REQUEST_INIT;
+    rq.vol.plugin = LC_PLUGIN_BUILD_DIR "/ewma.so";
+    rq.vol.history = LC_TOP_DIR "/examples/btcusdt-synthetic.csv";
+    rq.refit = 50;
+    lc_backtest *b = NULL;
+    lc_status rc = lc_backtest_run(&rq, &b, &d);
+    if (rc == LC_OK)
+        rc = lc_backtest_write(b, LC_FORMAT_JSON, sink);
+    if (rc == LC_OK)
+        rc = lc_backtest_html(b, sink);
+    lc_backtest_free(b);
+    lc_calibrate_request cr = LC_CALIBRATE_REQUEST_INIT;
+    static const double caps[] = {50000, 600000, 3000000};
+    cr.vol = rq.vol;
+    cr.caps = caps;
+    cr.n_caps = 3;
+    cr.adv = 1e9;
+    cr.market = "BTCUSDT";
+    if (rc == LC_OK)
+        rc = lc_calibrate_write(&cr, sink, &d);
+    lc_policy *pol = NULL;
+    static char path[512];
+    snprintf(path, sizeof path, "%s/policies/volatility.yaml", LC_TOP_DIR);
+    if (rc == LC_OK)
+        rc = lc_policy_load(path, &pol, &d);
+    lc_policy_backtest_request pr = LC_POLICY_BACKTEST_REQUEST_INIT;
+    pr.has_from = 1;
+    pr.from_day = 20000; /* 2024-10-04 */
+    if (rc == LC_OK)
+        rc = lc_policy_backtest_write(pol, &pr, LC_FORMAT_JSON, sink, sink, &d);
+    cr.adv = 5e9;
+    if (rc == LC_OK)
+        rc = lc_recalibrate_write(pol, &cr, NULL, 0, sink, &d);
+    lc_policy_free(pol);
+    lc_diags_free(&d);
+    fclose(sink);
+    return rc;
+}
+
+static void oom_sim(void **state)
+{
+    (void)state;
+    assert_int_equal(run_sim(), LC_OK);
+    lc_set_allocator(failing_alloc, NULL);
+    for (fail_at = 0;; fail_at++) {
+        count = 0;
+        lc_status rc = run_sim();
+        if (rc == LC_OK)
+            break;
+        if (rc != LC_ENOMEM)
+            fail_msg("allocation %ld failed: got '%s', expected out of memory", fail_at,
+                     lc_strerror(rc));
+    }
+    lc_set_allocator(NULL, NULL);
+    print_message("allocations walked: %ld\n", fail_at);
+    assert_true(fail_at > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +307,7 @@ int main(void)
         cmocka_unit_test(oom_json),
         cmocka_unit_test(oom_scripted),
         cmocka_unit_test(oom_governance),
+        cmocka_unit_test(oom_sim),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

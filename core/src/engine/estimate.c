@@ -42,9 +42,11 @@ static lc_status open_plugin(const lc_vol_request *rq, lc_vol_result *r, lc_diag
         lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_REQUEST, NULL, 0, 0, "the request names neither a model nor a plugin");
         return LC_EINPUT;
     }
-    char *shadowed = NULL;
-    char *path = strchr(rq->plugin, '/') ? lc__strdup(rq->plugin)
-                                         : lc__plugin_find(rq->plugin, tried, sizeof tried, &shadowed);
+    char *shadowed = NULL, *path = NULL;
+    if (strchr(rq->plugin, '/'))
+        path = lc__strdup(rq->plugin);
+    else if (lc__plugin_find(rq->plugin, tried, sizeof tried, &shadowed, &path) != LC_OK)
+        return LC_ENOMEM;
     if (shadowed) {
         lc__diag_add(d, LC_SEV_WARNING, LC_DIAG_PLUGIN, NULL, 0, 0, "plugin '%s' is loaded from %s, which "
                      "shadows %s later in the search path", rq->plugin, path, shadowed);

@@ -74,9 +74,11 @@ static lc_status load_model(lc__ld *ld, lc_policy *p, lc__model_def *md, const l
 
     const lc__node *at = v[MD_PATH] ? v[MD_PATH] : v[MD_PLUGIN];
     char why[512], tried[1024];
-    char *shadowed = NULL;
-    char *path = rel ? lc__path_join_dir(p->path, rel)
-                     : lc__plugin_find(plugin_name, tried, sizeof tried, &shadowed);
+    char *shadowed = NULL, *path = NULL;
+    if (rel)
+        path = lc__path_join_dir(p->path, rel);
+    else if (lc__plugin_find(plugin_name, tried, sizeof tried, &shadowed, &path) != LC_OK)
+        return LC_ENOMEM;
     if (shadowed) {
         lc__ld_warn(ld, LC_DIAG_PLUGIN, at->line, at->col, "plugin '%s' is loaded from %s, which shadows %s "
                     "later in the search path", plugin_name, path, shadowed);

@@ -23,11 +23,12 @@ static bool is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-char *lc__shipped_plugin_dir(void)
+char *lc__shipped_plugin_dir(bool *oom)
 {
+    *oom = false;
     Dl_info info;
     void *self;
-    char *(*fn)(void) = lc__shipped_plugin_dir; /* any function of the library will do */
+    char *(*fn)(bool *) = lc__shipped_plugin_dir; /* any function of the library will do */
     memcpy(&self, &fn, sizeof self); /* POSIX: function pointers fit in a void * */
     if (!dladdr(self, &info) || !info.dli_fname || !strchr(info.dli_fname, '/'))
         return NULL;
@@ -37,8 +38,10 @@ char *lc__shipped_plugin_dir(void)
     for (size_t i = 0; i < LC_ARRAY_LEN(tails); i++) {
         size_t need = dl + strlen(tails[i]) + 1;
         char *p = lc__malloc(need);
-        if (!p)
+        if (!p) {
+            *oom = true;
             return NULL;
+        }
         snprintf(p, need, "%.*s%s", (int)dl, info.dli_fname, tails[i]);
         /* Absolute and without "..", so reports name the file plainly. */
         char *real = is_dir(p) ? realpath(p, NULL) : NULL;
@@ -46,6 +49,7 @@ char *lc__shipped_plugin_dir(void)
         if (real) {
             char *own = lc__strdup(real);
             free(real); /* realpath's buffer comes from the C library's malloc */
+            *oom = own == NULL;
             return own;
         }
     }
@@ -55,7 +59,8 @@ char *lc__shipped_plugin_dir(void)
 const char *lc_plugin_dir(void)
 {
     static char buf[4096];
-    char *p = lc__shipped_plugin_dir();
+    bool oom;
+    char *p = lc__shipped_plugin_dir(&oom);
     if (!p)
         return NULL;
     snprintf(buf, sizeof buf, "%s", p);

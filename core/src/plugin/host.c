@@ -160,7 +160,9 @@ char **lc__plugin_dirs(size_t *pn)
             ok = push_dir(&dirs, &n, &cap, lc__strndup(env, l));
         env = colon ? colon + 1 : NULL;
     }
-    char *shipped = ok ? lc__shipped_plugin_dir() : NULL;
+    bool oom = false;
+    char *shipped = ok ? lc__shipped_plugin_dir(&oom) : NULL;
+    ok = ok && !oom;
     if (ok && shipped)
         ok = push_dir(&dirs, &n, &cap, shipped);
     if (ok && !dirs) /* nothing to search: an empty list, not an error */
@@ -174,13 +176,16 @@ char **lc__plugin_dirs(size_t *pn)
     return dirs;
 }
 
-/* "dir/name.so" if it is a regular file; caller frees. */
-static char *candidate(const char *dir, const char *name)
+/* "dir/name.so" if it is a regular file; caller frees. NULL with *oom set when memory ran
+ * out. */
+static char *candidate(const char *dir, const char *name, bool *oom)
 {
     size_t need = strlen(dir) + strlen(name) + 5;
     char *p = lc__malloc(need);
-    if (!p)
+    if (!p) {
+        *oom = true;
         return NULL;
+    }
     snprintf(p, need, "%s/%s.so", dir, name);
     struct stat st;
     if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
@@ -189,28 +194,40 @@ static char *candidate(const char *dir, const char *name)
     return NULL;
 }
 
-char *lc__plugin_find(const char *name, char *tried, size_t len, char **shadowed)
+lc_status lc__plugin_find(const char *name, char *tried, size_t len, char **shadowed,
+                          char **ppath)
 {
     size_t n;
     char **dirs = lc__plugin_dirs(&n);
     char *found = NULL;
     size_t off = 0;
+    bool oom = dirs == NULL;
+    *ppath = NULL;
     if (shadowed)
         *shadowed = NULL;
     if (tried && len)
         tried[0] = '\0';
-    for (size_t i = 0; dirs && i < n; i++) {
+    for (size_t i = 0; dirs && i < n && !oom; i++) {
         if (!found)
-            found = candidate(dirs[i], name);
+            found = candidate(dirs[i], name, &oom);
         else if (shadowed && !*shadowed)
-            *shadowed = candidate(dirs[i], name);
+            *shadowed = candidate(dirs[i], name, &oom);
         if (tried && off < len)
             off += (size_t)snprintf(tried + off, len - off, "%s%s", i ? ", " : "", dirs[i]);
     }
     lc__plugin_dirs_free(dirs, n);
+    if (oom) {
+        lc__free(found);
+        if (shadowed) {
+            lc__free(*shadowed);
+            *shadowed = NULL;
+        }
+        return LC_ENOMEM;
+    }
     if (tried && len && n == 0)
         snprintf(tried, len, "(no search directories)");
-    return found;
+    *ppath = found;
+    return LC_OK;
 }
 
 /* Every plugin name in the search directories, each once; caller frees with

@@ -31,14 +31,16 @@ lc_fit_status (*lc__plugin_update(const lc_plugin_api *api))(lc_model *, const l
 char **lc__plugin_dirs(size_t *n);
 void lc__plugin_dirs_free(char **dirs, size_t n);
 
-/* The shipped plugins' directory (plugin_dir.c), or NULL; caller frees. */
-char *lc__shipped_plugin_dir(void);
+/* The shipped plugins' directory (plugin_dir.c), or NULL (with *oom set when for want of
+ * memory); caller frees. */
+char *lc__shipped_plugin_dir(bool *oom);
 
-/* Finds "<name>.so" in the search directories; caller frees the path. NULL if absent,
- * with the directories tried listed in "tried". When "shadowed" is not NULL it receives
- * the next file of the same name further down the path, which the found one hides
- * (caller frees), or NULL. */
-char *lc__plugin_find(const char *name, char *tried, size_t len, char **shadowed);
+/* Finds "<name>.so" in the search directories into *ppath (caller frees; NULL if absent,
+ * with the directories tried listed in "tried"). When "shadowed" is not NULL it receives
+ * the next file of the same name further down the path, which the found one hides (caller
+ * frees), or NULL. LC_ENOMEM when memory ran out: never "not found" for want of memory. */
+lc_status lc__plugin_find(const char *name, char *tried, size_t len, char **shadowed,
+                          char **ppath);
 
 /* The name of a plugin in the search directories close to "name" (a typo), or NULL;
  * written into "buf". */
