@@ -50,6 +50,13 @@ sed 's/max_leverage: 125/max_leverage: 100/' "$data/policy.yaml" >"$data/policy-
 printf 'diff --portfolio, JSON to /dev/null: '
 "$build/bin/bench_cli" /dev/null "$build/bin/levcal" diff "$data/policy.yaml" \
     "$data/policy-variant.yaml" --portfolio "$data/book.json" --format json
+echo "== levcal stress on the 1M book: -30% on every market, the cascade to its end (seconds, not minutes) =="
+# The bench policy has no liquidity: give every market one, as a risk desk would.
+awk '/^  M[0-9][0-9]USDT:$/ { print; print "    liquidity: {adv: 50000000, sigma_1d: 0.04}"; next } { print }' \
+    "$data/policy.yaml" >"$data/policy-stress.yaml"
+printf 'stress: '
+"$build/bin/bench_cli" /dev/null "$build/bin/levcal" stress --policy "$data/policy-stress.yaml" \
+    --portfolio "$data/book.json" --shock=-30% --format json
 echo "== backtests over 2018-2024 (2,557 days; targets: EWMA << 100 ms, GARCH daily refits << 2 s) =="
 btc="$(cd "$(dirname "$0")/.." && pwd)/../shared/data/Binance_BTCUSDT_d.csv"
 if [ -r "$btc" ]; then

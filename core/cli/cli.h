@@ -76,6 +76,7 @@ int cli_cmd_explain(int argc, char **argv);
 int cli_cmd_diff(int argc, char **argv);
 int cli_cmd_backtest(int argc, char **argv);
 int cli_cmd_calibrate(int argc, char **argv);
+int cli_cmd_stress(int argc, char **argv);
 
 /* eval's --require-approval and --require-signature KEY.pub (NULL: not asked): -1 when
  * the policy passes, else the exit status (the reason printed). */

@@ -33,6 +33,7 @@ static const char usage_text[] =
     "  diff      what changed between two policies, and whom it hits (text, JSON, HTML)\n"
     "  backtest  test a volatility model's one-day forecasts on history (Kupiec, Christoffersen)\n"
     "  calibrate derive a market's tiers from a volatility forecast and its liquidity\n"
+    "  stress    shock the marks and run the liquidation cascade, round by round\n"
     "\n"
     "Run 'levcal <command> --help' for a command's options.\n"
     "\n"
@@ -89,13 +90,14 @@ int cli_dispatch(int argc, char **argv)
                {"approve", cli_cmd_approve}, {"keygen", cli_cmd_keygen}, {"sign", cli_cmd_sign},
                {"verify", cli_cmd_verify}, {"test", cli_cmd_test},
                {"explain", cli_cmd_explain}, {"diff", cli_cmd_diff},
-               {"backtest", cli_cmd_backtest}, {"calibrate", cli_cmd_calibrate}};
+               {"backtest", cli_cmd_backtest}, {"calibrate", cli_cmd_calibrate},
+               {"stress", cli_cmd_stress}};
     for (size_t i = 0; i < sizeof gov / sizeof gov[0]; i++)
         if (strcmp(argv[0], gov[i].name) == 0)
             return gov[i].fn(argc, argv);
     static const char *const commands[] = {"eval", "check",  "vol",    "plugins", "adl",
                                            "lint", "fmt",    "digest", "approve", "keygen",
-                                           "sign", "verify", "test", "explain", "diff", "backtest", "calibrate", "help"};
+                                           "sign", "verify", "test", "explain", "diff", "backtest", "calibrate", "stress", "help"};
     const char *hint = lc_suggest(argv[0], commands, sizeof commands / sizeof commands[0]);
     if (hint)
         fprintf(stderr, "levcal: unknown command '%s' (did you mean '%s'?)\n", argv[0], hint);

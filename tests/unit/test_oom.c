@@ -276,6 +276,21 @@ static lc_status run_sim(void)
     if (rc == LC_OK)
         rc = lc_recalibrate_write(pol, &cr, NULL, 0, sink, &d);
     lc_policy_free(pol);
+    pol = NULL;
+    /* A cascade of three rounds (tests/data/stress). */
+    lc_portfolio *pf = NULL;
+    snprintf(path, sizeof path, "%s/tests/data/stress/policy-partial.yaml", LC_TOP_DIR);
+    if (rc == LC_OK)
+        rc = lc_policy_load(path, &pol, &d);
+    snprintf(path, sizeof path, "%s/tests/data/stress/book.yaml", LC_TOP_DIR);
+    if (rc == LC_OK)
+        rc = lc_portfolio_load(pol, path, &pf, &d);
+    lc_stress_request sr = LC_STRESS_REQUEST_INIT;
+    sr.shock = "-9.5%";
+    if (rc == LC_OK)
+        rc = lc_stress_write(pol, pf, &sr, LC_FORMAT_JSON, sink, sink, &d);
+    lc_portfolio_free(pf);
+    lc_policy_free(pol);
     lc_diags_free(&d);
     fclose(sink);
     return rc;

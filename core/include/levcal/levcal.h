@@ -877,6 +877,38 @@ LC_API lc_status lc_policy_backtest_write(const lc_policy *pol,
                                           const lc_policy_backtest_request *rq, lc_format fmt,
                                           FILE *out, FILE *html, lc_diags *diags);
 
+/* ==== Stress ============================================================ */
+
+typedef struct lc_stress_request {
+    size_t size;                   /* sizeof(lc_stress_request) */
+    const char *shock;             /* "-30%" on every market, or "M=-30%,N=-40%"; or NULL with a
+                                      scenario */
+    int has_scenario;              /* replay a day: each market's low against the day before's
+                                      close, from its history */
+    int64_t scenario_day;
+    const char *const *histories;  /* "MARKET=FILE": scenarios, ADV and sigma_1d */
+    size_t n_histories;
+    double vol_multiplier;         /* the volatility forecasts times this; 0 means 1 */
+    int rounds;                    /* the most rounds; 0 means 20 */
+} lc_stress_request;
+
+#define LC_STRESS_REQUEST_INIT {sizeof(lc_stress_request), NULL, 0, 0, NULL, 0, 0, 0}
+
+/**
+ * @brief `levcal stress`: shocks the marks and runs the liquidation cascade
+ * (docs/stress.md). Each round evaluates the book; every pool at liquidate carries out its
+ * plan at the round's mark; the round's net forced flow per market moves the mark by the
+ * square-root law `mark *= 1 - s k sigma_1d sqrt(|net notional| / ADV)`. Stops after the
+ * first round that liquidates nothing, or after the round limit. Writes the rounds, totals
+ * and the final statuses as JSON or a table, and with @p html (may be NULL) a page.
+ * The policy is calibrated first as eval would (the histories given override those of its
+ * volatility-capped markets; a replay sees the days before the scenario only).
+ * @p pol (volatility caps, with a multiplier) and @p pf (its marks, positions and
+ * collateral) are changed: they are left as the cascade leaves them.
+ */
+LC_API lc_status lc_stress_write(lc_policy *pol, lc_portfolio *pf, const lc_stress_request *rq,
+                                 lc_format fmt, FILE *out, FILE *html, lc_diags *diags);
+
 /* ==== Calibration of tiers ============================================== */
 
 typedef struct lc_calibrate_request {

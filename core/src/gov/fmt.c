@@ -36,7 +36,9 @@ static const char *const o_approval[] = {"by", "at", "digest", NULL};
 static const char *const o_model[] = {"plugin", "version", "path", "params", NULL};
 static const char *const o_limits[] = {"instructions", "memory_mib", NULL};
 static const char *const o_script[] = {"path", "name", "params", "scripts_may_loosen", NULL};
-static const char *const o_market[] = {"lot_size", "tiers", "volatility", "script", NULL};
+static const char *const o_market[] = {"lot_size", "tiers", "volatility", "script",
+                                       "liquidity", NULL};
+static const char *const o_liquidity[] = {"adv", "sigma_1d", "impact_k", NULL};
 static const char *const o_tier[] = {"cap", "max_leverage", "mmr", "maintenance_amount", NULL};
 static const char *const o_vol[] = {"model", "history", "horizon", "confidence",
                                     "fallback_max_leverage", "gaps", NULL};
@@ -63,6 +65,7 @@ static const schema schemas[] = {
     {"markets/*/tiers/-", o_tier, 'f'},
     {"markets/*/volatility", o_vol, 0},
     {"markets/*/script", o_script, 0},
+    {"markets/*/liquidity", o_liquidity, 0},
     {"deleveraging", o_delev, 'b'},
     {"deleveraging/liquidation", o_liq, 0},
     {"deleveraging/rules", NULL, 'b'},

@@ -140,9 +140,34 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
 
 /* ==== Sections ========================================================== */
 
-enum { M_TIERS, M_VOLATILITY, M_SCRIPT, M_LOT, M_NKEYS };
-static const lc__key market_keys[M_NKEYS] = {
-    {"tiers", true}, {"volatility", false}, {"script", false}, {"lot_size", false}};
+enum { M_TIERS, M_VOLATILITY, M_SCRIPT, M_LOT, M_LIQUIDITY, M_NKEYS };
+static const lc__key market_keys[M_NKEYS] = {{"tiers", true},     {"volatility", false},
+                                             {"script", false},   {"lot_size", false},
+                                             {"liquidity", false}};
+
+enum { Q_ADV, Q_SIGMA, Q_K, Q_NKEYS };
+static const lc__key liquidity_keys[Q_NKEYS] = {
+    {"adv", false}, {"sigma_1d", false}, {"impact_k", false}};
+
+/* A market's liquidity for stress runs: ADV in the quote currency, its one-day sigma, the
+ * square-root impact's factor; each positive when given. */
+static void load_liquidity(lc__ld *ld, lc__market *mk, const lc__node *m)
+{
+    const lc__node *v[Q_NKEYS];
+    double *dst[Q_NKEYS] = {&mk->liq_adv, &mk->liq_sigma, &mk->liq_k};
+    if (!lc__node_map(ld, m, liquidity_keys, Q_NKEYS, v, "the 'liquidity' section"))
+        return;
+    for (int k = 0; k < Q_NKEYS; k++) {
+        double x;
+        if (!v[k] || !lc__node_number(ld, v[k], &x))
+            continue;
+        if (!(x > 0) && !(k == Q_K && x == 0))
+            lc__ld_error(ld, LC_DIAG_VALUE, v[k]->line, v[k]->col, "expected %s above 0, got %s",
+                         liquidity_keys[k].name, v[k]->s);
+        else
+            *dst[k] = x;
+    }
+}
 
 /* The decimals a lot size is written with ("0.001" has 3), so multiples of it print as
  * the decimals they are. */
@@ -186,6 +211,7 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
         mk->line = k->line;
         mk->col = k->col;
         mk->lot_size = (double)NAN;
+        mk->liq_adv = mk->liq_sigma = mk->liq_k = (double)NAN;
 
         const lc__node *v[M_NKEYS];
         if (!lc__node_map(ld, body, market_keys, M_NKEYS, v, "a market"))
@@ -200,6 +226,8 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
             mk->lot_decimals = decimals_of(v[M_LOT]->s);
             mk->lot_scale = pow(10.0, mk->lot_decimals < 15 ? mk->lot_decimals : 15);
         }
+        if (v[M_LIQUIDITY])
+            load_liquidity(ld, mk, v[M_LIQUIDITY]);
         if (!v[M_TIERS] || !lc__node_expect(ld, v[M_TIERS], LC__NODE_SEQ))
             continue;
         if (v[M_TIERS]->n == 0) {

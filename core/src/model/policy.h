@@ -141,6 +141,7 @@ typedef struct lc__market {
     size_t n_tiers;
     unsigned line, col; /* where the market is named */
     lc__volcfg *vol;    /* NULL if the market has no volatility cap */
+    double liq_adv, liq_sigma, liq_k; /* 'liquidity' for stress runs; NaN where not given */
 } lc__market;
 
 /* An entry of 'policy.approvals': who approved which digest, and when. */
