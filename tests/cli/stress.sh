@@ -63,6 +63,15 @@ grep -q '"closed":\[{"market":"X","side":"long","qty":7.7,"notional":696.85}\],"
 [ $? -eq 2 ] || fail "a shock without % was not refused"
 "$levcal" stress --policy "$data/policy.yaml" --portfolio "$data/book.yaml" --shock=Y=-30% >/dev/null 2>&1
 [ $? -eq 2 ] || fail "a shock on an unknown market was not refused"
+# --vol: tighter volatility caps, never fewer accounts over their limit; here one more.
+mkdir -p "$out/vx/policies" "$out/vx/examples"
+cp "$top/examples/"*synthetic.csv "$top/examples/portfolio.yaml" "$out/vx/examples/"
+awk '/^  (BTC|ETH)USDT:$/ { print; print "    liquidity: {adv: 100000000, sigma_1d: 0.03}"; next } { print }' \
+    "$top/policies/volatility.yaml" >"$out/vx/policies/v.yaml"
+over() { "$levcal" stress --policy "$out/vx/policies/v.yaml" --portfolio "$out/vx/examples/portfolio.yaml" \
+    --shock=-1% --vol "$1" --format json | sed -n 's/.*"final":{"statuses":{.*"over_limit":\([0-9]*\),.*/\1/p'; }
+o1=$(over x1) o20=$(over x20)
+[ -n "$o1" ] && [ -n "$o20" ] && [ "$o20" -gt "$o1" ] || fail "--vol x20 gave $o20 accounts over their limit, x1 $o1"
 # The page.
 "$levcal" stress --policy "$data/policy.yaml" --portfolio "$data/book.yaml" --shock=-9.5% --html "$out/cascade.html" >/dev/null ||
     fail "--html exited $?"
