@@ -77,6 +77,7 @@ int cli_cmd_diff(int argc, char **argv);
 int cli_cmd_backtest(int argc, char **argv);
 int cli_cmd_calibrate(int argc, char **argv);
 int cli_cmd_stress(int argc, char **argv);
+int cli_cmd_import(int argc, char **argv);
 
 /* eval's --require-approval and --require-signature KEY.pub (NULL: not asked): -1 when
  * the policy passes, else the exit status (the reason printed). */
@@ -94,6 +95,10 @@ int cli_input_format(const char *cmd, const char *arg, lc_input_format *fmt);
 /* Checks that a command reading a policy and a portfolio got both, not both from standard
  * input: -1 when so, else the usage error's exit status (printed). */
 int cli_need_policy_portfolio(const char *cmd, const char *policy, const char *portfolio);
+
+/* Replaces "path" with "text" atomically (a temporary file beside it, fsync, rename),
+ * keeping an existing file's mode; false with the reason printed. */
+bool cli_write_in_place(const char *path, const char *text, size_t len);
 
 /* Says that standard output could not be written; returns LC_EXIT_INTERNAL. */
 int cli_write_failed(void);

@@ -58,7 +58,7 @@ static bool read_all(const char *path, char **pbuf, size_t *plen)
 
 /* Replaces "path" with "text" atomically (a temporary file beside it, then a rename),
  * keeping the file's mode. */
-static bool write_in_place(const char *path, const char *text, size_t len)
+bool cli_write_in_place(const char *path, const char *text, size_t len)
 {
     size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
@@ -328,7 +328,7 @@ int cli_cmd_fmt(int argc, char **argv)
                 printf("%s\n", files[i]);
                 code = 1;
             } else if (write && !same) {
-                if (!write_in_place(files[i], out[i], out_len[i]))
+                if (!cli_write_in_place(files[i], out[i], out_len[i]))
                     code = LC_EXIT_INTERNAL;
             } else if (!check && !write) {
                 fwrite(out[i], 1, out_len[i], stdout);
@@ -507,7 +507,7 @@ int cli_cmd_approve(int argc, char **argv)
         goto done;
     }
     lc_diags_print(&d, stderr);
-    if (!write_in_place(file, out, out_len)) {
+    if (!cli_write_in_place(file, out, out_len)) {
         code = LC_EXIT_INPUT;
     } else {
         printf("%s: approved %s by %s at %s\n", file, digest, by, at);

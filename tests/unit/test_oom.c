@@ -84,6 +84,26 @@ static long walk_failures(const char *book)
     return fail_at;
 }
 
+/* Fails each allocation of "run" in turn: every run must end in out of memory until one
+ * succeeds; at least "least" allocations must have been walked. */
+static void walk_run(lc_status (*run)(void), long least)
+{
+    assert_int_equal(run(), LC_OK);
+    lc_set_allocator(failing_alloc, NULL);
+    for (fail_at = 0;; fail_at++) {
+        count = 0;
+        lc_status rc = run();
+        if (rc == LC_OK)
+            break;
+        if (rc != LC_ENOMEM)
+            fail_msg("allocation %ld failed: got '%s', expected out of memory", fail_at,
+                     lc_strerror(rc));
+    }
+    lc_set_allocator(NULL, NULL);
+    print_message("allocations walked: %ld\n", fail_at);
+    assert_true(fail_at > least);
+}
+
 static void oom_yaml(void **state)
 {
     (void)state;
@@ -217,20 +237,7 @@ static void oom_governance(void **state)
                        "  - name: two\n    portfolio:\n      marks: {X: 1}\n      accounts: []\n"
                        "    expect: {}\n");
     /* It must run whole first: the walk ends at the first allocation count that passes. */
-    assert_int_equal(run_gov(), LC_OK);
-    lc_set_allocator(failing_alloc, NULL);
-    for (fail_at = 0;; fail_at++) {
-        count = 0;
-        lc_status rc = run_gov();
-        if (rc == LC_OK)
-            break;
-        if (rc != LC_ENOMEM)
-            fail_msg("allocation %ld failed: got '%s', expected out of memory", fail_at,
-                     lc_strerror(rc));
-    }
-    lc_set_allocator(NULL, NULL);
-    print_message("allocations walked: %ld\n", fail_at);
-    assert_true(fail_at > 300); /* every function's allocations were walked through */
+    walk_run(run_gov, 300); /* every function's allocations were walked through */
     snprintf(cmd, sizeof cmd, "rm -rf %s", gov_dir);
     assert_int_equal(system(cmd), 0);
 }
@@ -299,20 +306,67 @@ static lc_status run_sim(void)
 static void oom_sim(void **state)
 {
     (void)state;
-    assert_int_equal(run_sim(), LC_OK);
-    lc_set_allocator(failing_alloc, NULL);
-    for (fail_at = 0;; fail_at++) {
-        count = 0;
-        lc_status rc = run_sim();
-        if (rc == LC_OK)
-            break;
-        if (rc != LC_ENOMEM)
-            fail_msg("allocation %ld failed: got '%s', expected out of memory", fail_at,
-                     lc_strerror(rc));
+    walk_run(run_sim, 100);
+}
+
+/* ==== Margin schemes and venue imports ================================== */
+
+static void oom_schemes(void **state)
+{
+    (void)state;
+    policy_text = "levcal: 1\npolicy: {id: p, version: 1}\nmarkets:\n"
+                  "  Q:\n    lot_size: 0.01\n    tiers_by: quantity\n    tiers:\n"
+                  "      - {cap: 5, max_leverage: 50, mmr: 0.01}\n"
+                  "      - {cap: 50, max_leverage: 20, mmr: 0.025, maintenance_amount: 10}\n"
+                  "  O:\n    lot_size: 1\n    margin: {scheme: open_interest, base_imf: 0.1, "
+                  "maintenance_fraction: 0.5, oi_lower: 1000, oi_upper: 5000}\n"
+                  "  S:\n    lot_size: 0.1\n    margin: {scheme: size_premium, base_imf: 0.02, "
+                  "factor: 0.002, maintenance_ratio: 0.5}\n"
+                  "deleveraging:\n  liquidation: {target: {margin_ratio: 0.5}, fee_rate: 0.001}\n";
+    long n = walk_failures("marks: {Q: 1000, O: 2, S: 50}\nopen_interest: {O: 3000}\naccounts:\n"
+                           "  - {id: a, collateral: 300, positions: [{market: Q, qty: 7, entry: 1000}, "
+                           "{market: O, qty: 100, entry: 2}, {market: S, qty: -400, entry: 48}]}\n"
+                           "  - {id: b, collateral: 10, positions: [{market: S, qty: 10, entry: 50, "
+                           "isolated_margin: 20}]}\n");
+    policy_text = policy;
+    print_message("allocations walked: %ld\n", n);
+}
+
+static lc_status run_imports(void)
+{
+    static const struct {
+        const char *venue, *f1, *f2;
+    } v[] = {{"binance", "binance-leverageBracket.json", NULL},
+             {"bybit", "bybit-risk-limit.json", NULL},
+             {"okx", "okx-position-tiers.json", "okx-instruments.json"},
+             {"hyperliquid", "hyperliquid-meta.json", NULL},
+             {"dydx", "dydx-liquidity-tiers.json", "dydx-perpetuals.json"}};
+    lc_status rc = LC_OK;
+    for (size_t i = 0; i < sizeof v / sizeof v[0] && rc == LC_OK; i++) {
+        char a[600], b[600];
+        snprintf(a, sizeof a, "%s/tests/data/venues/%s", LC_TOP_DIR, v[i].f1);
+        snprintf(b, sizeof b, "%s/tests/data/venues/%s", LC_TOP_DIR, v[i].f2 ? v[i].f2 : "");
+        const char *files[2] = {a, b};
+        lc_import_opts o = {v[i].venue, files, v[i].f2 ? 2 : 1, NULL, 0, NULL, NULL, (double)NAN};
+        lc_diags d;
+        lc_diags_init(&d);
+        char *text = NULL;
+        size_t len = 0;
+        rc = lc_import(&o, &text, &len, &d);
+        if (rc == LC_OK && (!text || !len))
+            fail_msg("%s: imported nothing", v[i].venue);
+        if (rc != LC_OK && text)
+            fail_msg("%s: text returned with an error", v[i].venue);
+        lc_free(text);
+        lc_diags_free(&d);
     }
-    lc_set_allocator(NULL, NULL);
-    print_message("allocations walked: %ld\n", fail_at);
-    assert_true(fail_at > 100);
+    return rc;
+}
+
+static void oom_import(void **state)
+{
+    (void)state;
+    walk_run(run_imports, 100);
 }
 
 int main(void)
@@ -323,6 +377,8 @@ int main(void)
         cmocka_unit_test(oom_scripted),
         cmocka_unit_test(oom_governance),
         cmocka_unit_test(oom_sim),
+        cmocka_unit_test(oom_schemes),
+        cmocka_unit_test(oom_import),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

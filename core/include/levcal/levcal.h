@@ -284,6 +284,31 @@ LC_API lc_status lc_policy_approve(const char *name, const char *buf, size_t len
 LC_API lc_status lc_lint(const char *const *paths, size_t n, const char *const *disable,
                          size_t n_disable, lc_diags *out);
 
+/** @brief What `levcal import` reads: a venue's published tier data. */
+typedef struct lc_import_opts {
+    const char *venue;               /* "binance", "bybit", "okx", "hyperliquid", "dydx" */
+    const char *const *files;        /* the saved API responses (borrowed) */
+    size_t n_files;
+    const char *const *markets;      /* only these markets; every one when n_markets is 0 */
+    size_t n_markets;
+    const char *id;                  /* policy.id; NULL for the venue's name */
+    const char *owner;               /* policy.owner; NULL for "unassigned" */
+    double contract_size;            /* okx without the instruments file; NaN otherwise */
+} lc_import_opts;
+
+/**
+ * @brief Converts a venue's saved API responses into a policy: canonical text that loads
+ * and lints without an error, the venue, endpoint and each file's sha256 in its
+ * description. Problems in the files are reported at their file:line:col.
+ * @param[out] pout  caller owns; free with lc_free. NULL on failure (nothing partial).
+ * @return LC_OK; LC_EINPUT (errors in @p diags), LC_EIO, LC_EINVAL (unknown venue), LC_ENOMEM
+ */
+LC_API lc_status lc_import(const lc_import_opts *o, char **pout, size_t *pout_len,
+                           lc_diags *diags);
+
+/** @brief The name of importable venue @p i ("binance"...), or NULL past the last. */
+LC_API const char *lc_import_venue(size_t i);
+
 /** @brief The id of lint rule @p i ("leverage-cliff"...), or NULL past the last. */
 LC_API const char *lc_lint_rule(size_t i);
 
@@ -344,7 +369,8 @@ typedef enum lc_binding {
     LC_BIND_VOLATILITY = 1, /* the volatility cap 1 / (z * sigma_h + mmr) */
     LC_BIND_FALLBACK = 2,   /* the market's fallback_max_leverage: its model failed */
     LC_BIND_SCRIPT = 3,     /* a script's max_leverage hook (binding_script names it) */
-    LC_BIND_SCRIPT_ERROR = 4 /* held at 1x because a script failed on the account */
+    LC_BIND_SCRIPT_ERROR = 4, /* held at 1x because a script failed on the account */
+    LC_BIND_MARGIN = 5       /* the market's margin scheme: 1 / imf */
 } lc_binding;
 
 /** @brief "tier", "volatility", "fallback", "script" or "script_error". */
@@ -640,6 +666,13 @@ typedef struct lc_position_result {
     const lc_rule_match *rules; /* isolated positions: the rules that matched */
     size_t n_rules;
     const lc_plan *plan;        /* isolated positions: the plan, or NULL */
+    const char *tier_basis;     /* "notional" or "quantity": what the market's caps measure;
+                                   NULL under a margin scheme */
+    const char *margin_scheme;  /* "open_interest" or "size_premium", or NULL for tiers */
+    double imf, mmf;            /* a margin scheme's initial and maintenance fractions;
+                                   NaN for tiers */
+    double open_interest;       /* open_interest scheme: the market's open notional the
+                                   scaling read; NaN otherwise */
 } lc_position_result;
 
 /** @brief The evaluation of one account; the sums run over its cross positions only. */

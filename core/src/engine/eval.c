@@ -60,9 +60,10 @@ static void eval_position(const lc_policy *pol, const lc_portfolio *pf, const lc
     double mark = pf->marks[p->market];
     double q = fabs(p->qty);
     double n = q * mark;
-    int over;
-    size_t t = lc_tier_find(mk->tiers, mk->n_tiers, n, &over);
-    const lc_tier *tr = &mk->tiers[t];
+    double oi = pf->oi ? pf->oi[p->market] : (double)NAN;
+    lc__rates rt;
+    lc__rates_at(mk, q, n, oi, &rt);
+    size_t t = rt.tier;
 
     r->market = mk->name;
     r->qty = p->qty;
@@ -70,29 +71,38 @@ static void eval_position(const lc_policy *pol, const lc_portfolio *pf, const lc
     r->mark = mark;
     r->notional = n;
     r->tier = (unsigned)t + 1;
-    r->over_limit = over;
-    r->tier_max_leverage = tr->max_leverage;
+    r->over_limit = rt.over;
+    r->tier_max_leverage = rt.max_leverage;
+    r->max_leverage = lc__rates_leverage(mk, &rt, &r->binding);
     if (mk->vol) {
-        r->max_leverage = mk->vol->eff_lev[t];
-        r->binding = mk->vol->binding[t];
         r->model = pol->models[mk->vol->model].name;
         r->sigma_h = mk->vol->sigma_h;
         r->z = mk->vol->z;
     } else {
-        r->max_leverage = tr->max_leverage;
-        r->binding = LC_BIND_TIER;
         r->model = NULL;
         r->sigma_h = r->z = (double)NAN;
     }
+    static const char *const basis_name[] = {"notional", "quantity"};
+    if (mk->margin) {
+        r->tier_basis = NULL;
+        r->margin_scheme = mk->margin->scheme == LC__SCHEME_OI ? "open_interest" : "size_premium";
+        r->open_interest = mk->margin->scheme == LC__SCHEME_OI ? oi : (double)NAN;
+    } else {
+        r->tier_basis = basis_name[mk->basis];
+        r->margin_scheme = NULL;
+        r->open_interest = (double)NAN;
+    }
+    r->imf = rt.imf;
+    r->mmf = rt.mmf;
     r->binding_script = r->ignored_script = r->clamped_script = NULL;
     r->bankruptcy_price = (double)NAN;
     r->rules = NULL;
     r->n_rules = 0;
     r->plan = NULL;
     r->ignored_cap = r->clamped_cap = (double)NAN;
-    r->mmr = tr->mmr;
-    r->maintenance_amount = tr->maintenance_amount;
-    r->maintenance_margin = lc__tier_mm(tr, n);
+    r->mmr = rt.mmr;
+    r->maintenance_amount = rt.amount;
+    r->maintenance_margin = n * rt.mmr - rt.amount;
     r->upnl = p->qty * (mark - p->entry);
     r->status = LC_VERDICT_OK;
     r->reason = LC_REASON_NONE;
@@ -107,8 +117,7 @@ static void eval_position(const lc_policy *pol, const lc_portfolio *pf, const lc
     r->isolated_margin = p->iso_margin;
     r->equity = eq;
     r->margin_ratio = eq > 0 ? r->maintenance_margin / eq : (double)NAN;
-    r->liquidation_price = lc__liquidation_price(mk->tiers, mk->n_tiers, t, p->iso_margin, q,
-                                                 p->qty > 0 ? 1.0 : -1.0, p->entry);
+    r->liquidation_price = lc__position_lp(mk, r, p->iso_margin, q, p->qty > 0 ? 1.0 : -1.0);
 }
 
 /* The account's sums over its cross positions, and each cross position's liquidation
@@ -132,9 +141,8 @@ static void eval_cross(const lc_policy *pol, const lc__acct *in, const lc__pos *
             continue;
         const lc__market *mk = &pol->markets[pos[i].market];
         double base = in->collateral - (mm - r->maintenance_margin) + (upnl - r->upnl);
-        r->liquidation_price = lc__liquidation_price(mk->tiers, mk->n_tiers, r->tier - 1, base,
-                                                     fabs(pos[i].qty),
-                                                     pos[i].qty > 0 ? 1.0 : -1.0, pos[i].entry);
+        r->liquidation_price = lc__position_lp(mk, r, base, fabs(pos[i].qty),
+                                               pos[i].qty > 0 ? 1.0 : -1.0);
     }
     double equity = in->collateral + upnl;
     a->id = in->id;

@@ -103,23 +103,63 @@ static void section(explainer *e, const char *fmt, ...)
 
 /* ==== A position ========================================================= */
 
+/* A margin scheme's rates, in place of a tier. */
+static void explain_scheme(explainer *e, const lc__market *mk, const lc_position_result *r)
+{
+    char a[48], b[48], c[48], d[48];
+    const lc__margin *g = mk->margin;
+    if (g->scheme == LC__SCHEME_OI) {
+        if (g->oi_upper > 0) {
+            add(e, "open interest", r->open_interest, "the market's open notional (portfolio)",
+                NULL, NULL);
+            add(e, "imf", r->imf,
+                "min(1, base_imf + max(0, (OI − oi_lower) / (oi_upper − oi_lower)) × (1 − base_imf))",
+                "margin scheme open_interest", "min(1, %s + max(0, (%s − %s) / (%s − %s)) × (1 − %s))",
+                num(g->base_imf, a), num(r->open_interest, b), num(g->oi_lower, c),
+                num(g->oi_upper, d), num(g->oi_lower, c), num(g->base_imf, a));
+        } else {
+            add(e, "imf", r->imf, "base_imf", "margin scheme open_interest, oi_upper 0: no scaling",
+                NULL);
+        }
+        add(e, "mmf", r->mmf, "base_imf × maintenance_fraction", "does not scale with open interest",
+            "%s × %s", num(g->base_imf, a), num(g->maintenance_fraction, b));
+    } else {
+        add(e, "imf", r->imf, "max(base_imf, factor × sqrt(|qty|))", "margin scheme size_premium",
+            "max(%s, %s × sqrt(%s))", num(g->base_imf, a), num(g->factor, b),
+            num(fabs(r->qty), c));
+        add(e, "mmf", r->mmf, "maintenance_ratio × imf", NULL, "%s × %s",
+            num(g->maintenance_ratio, a), num(r->imf, b));
+    }
+    add(e, "scheme max leverage", r->tier_max_leverage, "1 / imf", NULL, "1 / %s", num(r->imf, a));
+}
+
 static void explain_tier(explainer *e, const lc__market *mk, const lc_position_result *r)
 {
     char a[48], b[48], c[48], note[400];
+    if (mk->margin) {
+        explain_scheme(e, mk, r);
+        return;
+    }
     size_t t = r->tier - 1;
+    bool by_qty = mk->basis == LC__BASIS_QUANTITY;
+    double x = by_qty ? fabs(r->qty) : r->notional;
+    const char *what = by_qty ? "size" : "notional";
     double lo = t ? mk->tiers[t - 1].cap : 0, hi = mk->tiers[t].cap;
     if (r->over_limit)
         snprintf(note, sizeof note, "%s is at or above the last cap %s: over the market's "
                                     "position limit; the last tier's figures apply",
-                 num(r->notional, a), num(hi, b));
-    else if (t && r->notional == lo)
-        snprintf(note, sizeof note, "%s is exactly at tier %zu's cap: a notional at a cap "
+                 num(x, a), num(hi, b));
+    else if (t && x == lo)
+        snprintf(note, sizeof note, "%s is exactly at tier %zu's cap: a %s at a cap "
                                     "belongs to the next tier, [%s, %s)",
-                 num(r->notional, a), t, num(lo, b), num(hi, c));
+                 num(x, a), t, what, num(lo, b), num(hi, c));
     else
-        snprintf(note, sizeof note, "%s is in [%s, %s)", num(r->notional, a), num(lo, b),
+        snprintf(note, sizeof note, "%s is in [%s, %s)", num(x, a), num(lo, b),
                  isinf(hi) ? "no limit" : num(hi, c));
-    add(e, "tier", (double)r->tier, "the bracket the notional falls in", note, NULL);
+    add(e, "tier", (double)r->tier,
+        by_qty ? "the bracket the size |qty| falls in (tiers_by: quantity)"
+               : "the bracket the notional falls in",
+        note, NULL);
     add(e, "tier figures", (double)NAN, NULL, NULL, "max_leverage %s, mmr %s",
         num(mk->tiers[t].max_leverage, a), num(mk->tiers[t].mmr, b));
 }
@@ -131,6 +171,14 @@ static void explain_cum(explainer *e, const lc__market *mk, const lc_position_re
     char a[48], b[48], c[48], d[48];
     size_t t = r->tier - 1;
     double cum = 0;
+    if (mk->margin)
+        return;
+    if (mk->basis == LC__BASIS_QUANTITY) {
+        add(e, "maintenance amount", r->maintenance_amount,
+            "as written in the tier, 0 unless given", "tiers_by: quantity applies the rate to "
+            "the whole notional", NULL);
+        return;
+    }
     if (t == 0) {
         add(e, "maintenance amount", 0, "the first tier's, cum(1)",
             given ? "given in the policy, checked" : NULL, NULL);
@@ -246,6 +294,16 @@ static void explain_liq(explainer *e, const lc_policy *pol, const lc_account_res
             "%s − (%s − %s) + (%s − %s)", num(acc->collateral, a),
             num(acc->maintenance_margin, b), num(r->maintenance_margin, c), num(acc->upnl, d),
             num(r->upnl, f));
+    }
+    if (mk->margin || mk->basis == LC__BASIS_QUANTITY) {
+        double lp = lc__position_lp(mk, r, base, q, side);
+        add(e, "liquidation price", lp, "(base + amount − side × q × entry) / (q × mmr − side × q)",
+            isnan(lp) ? "none: it would be at or below zero"
+                      : "the rates depend on the size or open interest, not the price: one line",
+            "(%s + %s − %s × %s × %s) / (%s × %s − %s × %s)", num(base, a),
+            num(r->maintenance_amount, b), side > 0 ? "1" : "(−1)", num(q, c), num(r->entry, d),
+            num(q, f), num(r->mmr, g), side > 0 ? "1" : "(−1)", num(q, h));
+        return;
     }
     lc__lp_step steps[64];
     size_t n = 0;

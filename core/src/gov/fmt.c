@@ -36,8 +36,10 @@ static const char *const o_approval[] = {"by", "at", "digest", NULL};
 static const char *const o_model[] = {"plugin", "version", "path", "params", NULL};
 static const char *const o_limits[] = {"instructions", "memory_mib", NULL};
 static const char *const o_script[] = {"path", "name", "params", "scripts_may_loosen", NULL};
-static const char *const o_market[] = {"lot_size", "tiers", "volatility", "script",
-                                       "liquidity", NULL};
+static const char *const o_market[] = {"lot_size", "tiers_by", "tiers", "margin", "volatility",
+                                       "script", "liquidity", NULL};
+static const char *const o_margin[] = {"scheme", "base_imf", "maintenance_fraction", "oi_lower",
+                                       "oi_upper", "factor", "maintenance_ratio", NULL};
 static const char *const o_liquidity[] = {"adv", "sigma_1d", "impact_k", NULL};
 static const char *const o_tier[] = {"cap", "max_leverage", "mmr", "maintenance_amount", NULL};
 static const char *const o_vol[] = {"model", "history", "horizon", "confidence",
@@ -66,6 +68,7 @@ static const schema schemas[] = {
     {"markets/*/volatility", o_vol, 0},
     {"markets/*/script", o_script, 0},
     {"markets/*/liquidity", o_liquidity, 0},
+    {"markets/*/margin", o_margin, 0},
     {"deleveraging", o_delev, 'b'},
     {"deleveraging/liquidation", o_liq, 0},
     {"deleveraging/rules", NULL, 'b'},

@@ -18,6 +18,9 @@ lc_status lc__fmt(const char *name, const char *buf, size_t len, lc__buf *out, l
  * double-quoted otherwise ("flow": inside {...} or [...]). */
 void lc__fmt_string(lc__buf *o, const char *s, size_t len, bool flow);
 
+/* lc_lint of one policy text "text" named "name", no rule disabled but its own. */
+lc_status lc__lint_text(const char *name, const char *text, size_t len, lc_diags *out);
+
 /* Parses "buf" into a located tree in arena "a" (diagnostics to "d"). */
 lc_status lc__gov_parse(const char *name, const char *buf, size_t len, lc__arena *a,
                         lc__node **proot, lc_diags *d);

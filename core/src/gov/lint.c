@@ -125,7 +125,7 @@ static bool num(const lc__node *n, double *v)
 
 /* ==== Rules ============================================================= */
 
-static void tier_rules(linter *L, const lc__node *tiers)
+static void tier_rules(linter *L, const lc__node *tiers, bool by_quantity)
 {
     double prev_lev = 0, prev_mmr = 0;
     char a[40], b[40], c[40];
@@ -153,7 +153,8 @@ static void tier_rules(linter *L, const lc__node *tiers)
                    "tier %zu: mmr %s x max_leverage %s = %.10g > 0.8: a position opened at max "
                    "leverage starts within 20%% of liquidation",
                    i + 1, lc__numstr(mmr, a), lc__numstr(lev, b), mmr * lev);
-        if (lc__gov_get(t, "maintenance_amount", &kcum))
+        /* Quantity-keyed tiers take their amount as written: it is meant, not derived. */
+        if (!by_quantity && lc__gov_get(t, "maintenance_amount", &kcum))
             report(L, kcum, LC_SEV_NOTE, "explicit-maintenance-amount",
                    "tier %zu gives maintenance_amount by hand; it is derived from the caps and "
                    "rates (and checked when given), so it can be left out",
@@ -161,6 +162,22 @@ static void tier_rules(linter *L, const lc__node *tiers)
         prev_lev = lev;
         prev_mmr = mmr;
     }
+}
+
+/* A margin scheme's buffer: maintenance over initial margin is the scheme's fraction or
+ * ratio, the same product mmr x max leverage as a tier's. */
+static void scheme_rules(linter *L, const lc__node *margin)
+{
+    const lc__node *k = NULL, *v = lc__gov_get(margin, "maintenance_fraction", &k);
+    if (!v)
+        v = lc__gov_get(margin, "maintenance_ratio", &k);
+    double x;
+    char a[40];
+    if (num(v, &x) && x > 0.8)
+        report(L, k, LC_SEV_WARNING, "thin-buffer",
+               "%s %s > 0.8: maintenance margin is over 80%% of initial margin, so a position "
+               "opened at max leverage starts within 20%% of liquidation",
+               k->s, lc__numstr(x, a));
 }
 
 static void loosen_rule(linter *L, const lc__node *script)
@@ -205,7 +222,10 @@ static void run_rules(linter *L, const lc__node *root, const lc_policy *p)
     const lc__node *models = lc__gov_get(root, "models", NULL);
     for (size_t i = 0; markets && i + 1 < markets->n; i += 2) {
         const lc__node *k = markets->kids[i], *body = markets->kids[i + 1];
-        tier_rules(L, lc__gov_get(body, "tiers", NULL));
+        const lc__node *basis = lc__gov_get(body, "tiers_by", NULL);
+        tier_rules(L, lc__gov_get(body, "tiers", NULL),
+                   basis && basis->kind == LC__NODE_SCALAR && strcmp(basis->s, "quantity") == 0);
+        scheme_rules(L, lc__gov_get(body, "margin", NULL));
         if (!lc__gov_get(body, "volatility", NULL))
             report(L, k, LC_SEV_NOTE, "no-volatility-cap",
                    "market '%s' has no volatility section: its leverage does not respond to "
@@ -263,15 +283,27 @@ static void run_rules(linter *L, const lc__node *root, const lc_policy *p)
 
 /* ==== One file ========================================================== */
 
+/* Lints "buf" (read from "path"; "rc" how reading went, with its diagnostics in "tmp"). */
+static void lint_text(linter *L, const char *path, const char *buf, size_t len, lc_status rc,
+                      lc_diags *tmp_in, bool *unreadable);
+
 static void lint_file(linter *L, const char *path, bool *unreadable)
 {
     lc_diags tmp;
     lc_diags_init(&tmp);
     char *buf = NULL;
     size_t len = 0;
+    lc_status rc = lc__read_file(path, &buf, &len, &tmp);
+    lint_text(L, path, buf, len, rc, &tmp, unreadable);
+    lc__free(buf);
+}
+
+static void lint_text(linter *L, const char *path, const char *buf, size_t len, lc_status rc,
+                      lc_diags *tmp_in, bool *unreadable)
+{
+    lc_diags tmp = *tmp_in;
     L->file = path;
     L->p = NULL;
-    lc_status rc = lc__read_file(path, &buf, &len, &tmp);
     lc_policy *p = NULL;
     if (rc == LC_OK)
         rc = lc_policy_load_buffer(path, buf, len, &p, &tmp);
@@ -304,7 +336,6 @@ static void lint_file(linter *L, const char *path, bool *unreadable)
     }
     lc_policy_free(p);
     lc_diags_free(&tmp);
-    lc__free(buf);
 }
 
 static int finding_cmp(const void *pa, const void *pb)
@@ -320,15 +351,36 @@ static int finding_cmp(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+static lc_status lint_all(const char *const *paths, size_t n, const char *text, size_t len,
+                          const char *const *disable, size_t n_disable, lc_diags *out);
+
 lc_status lc_lint(const char *const *paths, size_t n, const char *const *disable,
                   size_t n_disable, lc_diags *out)
 {
     if ((!paths && n) || (!disable && n_disable) || !out)
         return LC_EINVAL;
+    return lint_all(paths, n, NULL, 0, disable, n_disable, out);
+}
+
+lc_status lc__lint_text(const char *name, const char *text, size_t len, lc_diags *out)
+{
+    return lint_all(&name, 1, text, len, NULL, 0, out);
+}
+
+static lc_status lint_all(const char *const *paths, size_t n, const char *text, size_t len,
+                          const char *const *disable, size_t n_disable, lc_diags *out)
+{
     linter L = {NULL, 0, 0, NULL, disable, n_disable, NULL, LC_OK};
     bool unreadable = false;
-    for (size_t i = 0; i < n && L.rc == LC_OK; i++)
-        lint_file(&L, paths[i], &unreadable);
+    for (size_t i = 0; i < n && L.rc == LC_OK; i++) {
+        if (text) {
+            lc_diags tmp;
+            lc_diags_init(&tmp);
+            lint_text(&L, paths[i], text, len, LC_OK, &tmp, &unreadable);
+        } else {
+            lint_file(&L, paths[i], &unreadable);
+        }
+    }
     if (L.n)
         qsort(L.v, L.n, sizeof(*L.v), finding_cmp);
     for (size_t i = 0; i < L.n; i++) {

@@ -22,6 +22,11 @@ lc_status lc__load_market_script(lc__ld *ld, lc_policy *p, long market, const lc
 lc_status lc__load_models(lc__ld *ld, lc_policy *p, const lc__node *m);
 lc_status lc__load_volatility(lc__ld *ld, lc_policy *p, lc__market *mk, const lc__node *v);
 
+/* policy_margin.c: a market's 'tiers_by' (false on a bad value) and 'margin' scheme,
+ * which also sets the one tier that stands for the scheme. */
+bool lc__load_basis(lc__ld *ld, lc__market *mk, const lc__node *n);
+lc_status lc__load_margin(lc__ld *ld, lc_policy *p, lc__market *mk, const lc__node *m);
+
 /* policy_delev.c: the 'deleveraging' section (after the markets, which rules name), and the
  * lot sizes every market needs when the section makes plans. */
 lc_status lc__load_deleveraging(lc__ld *ld, lc_policy *p, const lc__node *m);

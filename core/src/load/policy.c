@@ -37,7 +37,7 @@ static bool is_unbounded(const lc__node *n)
 /* Validates one market's tier list into "out" (n entries). Each rule is checked against
  * the last tier whose value of that kind was valid, so one bad number yields one error,
  * not a cascade down the table. */
-static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
+static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out, lc__basis basis)
 {
     bool have_cap = false, have_lev = false, have_mmr = false, chain_ok = true;
     double prev_cap = 0, prev_lev = 0, prev_mmr = 0, cum = 0;
@@ -122,6 +122,20 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
             prev_mmr = t->mmr;
         }
 
+        if (basis == LC__BASIS_QUANTITY) {
+            /* OKX and BitMEX apply the tier's rate to the whole notional: the amount is
+             * 0 unless written, and then taken as written. */
+            t->maintenance_amount = 0;
+            if (v[T_CUM] && lc__node_number(ld, v[T_CUM], &x)) {
+                if (!(x >= 0) || !isfinite(x))
+                    lc__ld_error(ld, LC_DIAG_VALUE, v[T_CUM]->line, v[T_CUM]->col,
+                                 "expected maintenance_amount of at least 0, got %s",
+                                 v[T_CUM]->s);
+                else
+                    t->maintenance_amount = x;
+            }
+            continue;
+        }
         /* cum depends on every earlier cap and rate: derive it only while they are valid. */
         chain_ok = chain_ok && ok_cap && ok_mmr;
         if (chain_ok)
@@ -140,10 +154,11 @@ static void load_tiers(lc__ld *ld, const lc__node *seq, lc_tier *out)
 
 /* ==== Sections ========================================================== */
 
-enum { M_TIERS, M_VOLATILITY, M_SCRIPT, M_LOT, M_LIQUIDITY, M_NKEYS };
-static const lc__key market_keys[M_NKEYS] = {{"tiers", true},     {"volatility", false},
+enum { M_TIERS, M_VOLATILITY, M_SCRIPT, M_LOT, M_LIQUIDITY, M_BASIS, M_MARGIN, M_NKEYS };
+static const lc__key market_keys[M_NKEYS] = {{"tiers", false},    {"volatility", false},
                                              {"script", false},   {"lot_size", false},
-                                             {"liquidity", false}};
+                                             {"liquidity", false}, {"tiers_by", false},
+                                             {"margin", false}};
 
 enum { Q_ADV, Q_SIGMA, Q_K, Q_NKEYS };
 static const lc__key liquidity_keys[Q_NKEYS] = {
@@ -228,18 +243,44 @@ static lc_status load_markets(lc__ld *ld, lc_policy *p, const lc__node *m)
         }
         if (v[M_LIQUIDITY])
             load_liquidity(ld, mk, v[M_LIQUIDITY]);
-        if (!v[M_TIERS] || !lc__node_expect(ld, v[M_TIERS], LC__NODE_SEQ))
-            continue;
-        if (v[M_TIERS]->n == 0) {
-            lc__ld_error(ld, LC_DIAG_MISSING, v[M_TIERS]->line, v[M_TIERS]->col,
-                         "expected at least one tier for market '%s'", name);
-            continue;
+        if (v[M_BASIS] && lc__load_basis(ld, mk, v[M_BASIS]) && mk->basis == LC__BASIS_QUANTITY)
+            p->mixed_basis = true;
+        if (v[M_MARGIN]) {
+            if (v[M_TIERS]) {
+                lc__ld_error(ld, LC_DIAG_VALUE, v[M_MARGIN]->line, v[M_MARGIN]->col,
+                             "market '%s' has both 'tiers' and 'margin'; expected one: a "
+                             "margin scheme replaces the tier table", name);
+                continue;
+            }
+            if (v[M_BASIS])
+                lc__ld_error(ld, LC_DIAG_VALUE, v[M_BASIS]->line, v[M_BASIS]->col,
+                             "'tiers_by' applies to a tier table; market '%s' has a margin "
+                             "scheme", name);
+            lc_status rc = lc__load_margin(ld, p, mk, v[M_MARGIN]);
+            if (rc)
+                return rc;
+            if (!mk->margin)
+                continue;
+        } else {
+            if (!v[M_TIERS]) {
+                lc__ld_error(ld, LC_DIAG_MISSING, body->line, body->col,
+                             "a market is missing required key 'tiers' (or a 'margin' "
+                             "scheme)");
+                continue;
+            }
+            if (!lc__node_expect(ld, v[M_TIERS], LC__NODE_SEQ))
+                continue;
+            if (v[M_TIERS]->n == 0) {
+                lc__ld_error(ld, LC_DIAG_MISSING, v[M_TIERS]->line, v[M_TIERS]->col,
+                             "expected at least one tier for market '%s'", name);
+                continue;
+            }
+            mk->tiers = lc__arena_alloc(&p->arena, v[M_TIERS]->n * sizeof(lc_tier));
+            if (!mk->tiers)
+                return LC_ENOMEM;
+            mk->n_tiers = v[M_TIERS]->n;
+            load_tiers(ld, v[M_TIERS], mk->tiers, mk->basis);
         }
-        mk->tiers = lc__arena_alloc(&p->arena, v[M_TIERS]->n * sizeof(lc_tier));
-        if (!mk->tiers)
-            return LC_ENOMEM;
-        mk->n_tiers = v[M_TIERS]->n;
-        load_tiers(ld, v[M_TIERS], mk->tiers);
         if (v[M_VOLATILITY]) {
             lc_status rc = lc__load_volatility(ld, p, mk, v[M_VOLATILITY]);
             if (rc)
@@ -399,14 +440,15 @@ lc_status lc_policy_load_buffer(const char *name, const char *buf, size_t len, l
         rc = LC_ENOMEM;
         goto fail;
     }
+    /* The index first: the digest asks which markets are keyed by quantity. */
+    if (!ld.n_errors && (rc = lc__policy_build_index(p)) != LC_OK)
+        goto fail;
     if (!ld.n_errors && (rc = lc__policy_digest(&ld, p, root)) != LC_OK)
         goto fail;
     if (ld.n_errors) {
         rc = LC_EINPUT;
         goto fail;
     }
-    if ((rc = lc__policy_build_index(p)) != LC_OK)
-        goto fail;
     *pp = p;
     return LC_OK;
 fail:

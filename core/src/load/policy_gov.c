@@ -117,15 +117,19 @@ static bool key_is(const char *k, const char *want)
     return k && strcmp(k, want) == 0;
 }
 
-/* Leaves out policy.approvals and markets.*.tiers[*].maintenance_amount. */
+/* Leaves out policy.approvals and markets.*.tiers[*].maintenance_amount where it is
+ * derived (notional tiers): a quantity-keyed tier's amount is taken as written, so it is
+ * part of the meaning. */
 static bool skip(void *ctx, const char *const *path, size_t depth)
 {
-    (void)ctx;
+    const lc_policy *p = ctx;
     if (depth == 2)
         return key_is(path[0], "policy") && key_is(path[1], "approvals");
-    if (depth == 5)
-        return key_is(path[0], "markets") && key_is(path[2], "tiers") && !path[3] &&
-               key_is(path[4], "maintenance_amount");
+    if (depth == 5 && key_is(path[0], "markets") && key_is(path[2], "tiers") && !path[3] &&
+        key_is(path[4], "maintenance_amount")) {
+        long m = path[1] ? lc__policy_find(p, path[1], strlen(path[1])) : -1;
+        return m < 0 || p->markets[m].basis != LC__BASIS_QUANTITY;
+    }
     return false;
 }
 
@@ -161,7 +165,7 @@ lc_status lc__policy_digest(lc__ld *ld, lc_policy *p, const lc__node *root)
     lc__buf_char(&files, '}');
     if ((rc = lc__buf_status(&files)) != LC_OK)
         goto done;
-    rc = lc__jcs_write(root, skip, NULL, "$files", files.p, &canon, ld->file, ld->diags);
+    rc = lc__jcs_write(root, skip, p, "$files", files.p, &canon, ld->file, ld->diags);
     if (rc == LC_EINPUT)
         ld->n_errors++;
     if (rc)

@@ -149,13 +149,25 @@ static void missing_keys(pload *s, const lc__key *keys, int nkeys, unsigned seen
                          keys[k].name);
 }
 
-/* ==== Marks ============================================================= */
+/* ==== Marks and open interest ============================================ */
 
-static void load_marks(pload *s, const lc__event *start)
+/* What a mapping of market names to numbers is about, for its messages. */
+typedef struct market_map {
+    const char *section;  /* "marks" */
+    const char *values;   /* "prices" */
+    const char *noun;     /* "mark" */
+    const char *expect;   /* "a mark price above 0" */
+    bool zero_ok;         /* 0 allowed (open interest), else above 0 */
+} market_map;
+
+/* Reads 'marks' or 'open_interest' into "out" (per policy market), "line" recording where
+ * each market was given. */
+static void load_market_map(pload *s, const lc__event *start, const market_map *mm,
+                            double *out, unsigned *line)
 {
     if (start->type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
-                     "expected 'marks' to map market names to prices, got %s",
+                     "expected '%s' to map market names to %s, got %s", mm->section, mm->values,
                      start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
         skip(s, start);
         return;
@@ -170,26 +182,54 @@ static void load_marks(pload *s, const lc__event *start)
         long m = lc__policy_find(s->pol, k.s, k.len);
         if (m < 0) {
             lc__ld_warn(&s->ld, LC_DIAG_REFERENCE, k.line, k.col,
-                        "mark for market '%.*s', which the policy does not define; ignored",
-                        (int)k.len, k.s);
-        } else if (s->mark_line[m]) {
-            lc__ld_error(&s->ld, LC_DIAG_DUPLICATE, k.line, k.col, "mark for '%s' given twice (first at line %u)",
-                         s->pol->markets[m].name, s->mark_line[m]);
+                        "%s for market '%.*s', which the policy does not define; ignored",
+                        mm->noun, (int)k.len, k.s);
+        } else if (line[m]) {
+            lc__ld_error(&s->ld, LC_DIAG_DUPLICATE, k.line, k.col, "%s for '%s' given twice (first at line %u)",
+                         mm->noun, s->pol->markets[m].name, line[m]);
             m = -1;
         } else {
-            s->mark_line[m] = k.line;
+            line[m] = k.line;
         }
         if (!next(s, &v))
             return;
-        double px;
-        if (number(s, &v, &px) && m >= 0) {
-            if (!(px > 0))
-                lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected a mark price above 0, got %.*s",
-                             (int)v.len, v.s);
+        double x;
+        if (number(s, &v, &x) && m >= 0) {
+            if (!(x > 0) && !(mm->zero_ok && x == 0))
+                lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected %s, got %.*s",
+                             mm->expect, (int)v.len, v.s);
             else
-                s->pf->marks[m] = px;
+                out[m] = x;
         }
     }
+}
+
+static void load_marks(pload *s, const lc__event *start)
+{
+    static const market_map mm = {"marks", "prices", "mark", "a mark price above 0", false};
+    load_market_map(s, start, &mm, s->pf->marks, s->mark_line);
+}
+
+/* 'open_interest': each market's open notional, which the open_interest margin scheme
+ * scales its initial margin by. */
+static void load_open_interest(pload *s, const lc__event *start)
+{
+    static const market_map mm = {"open_interest", "open notional", "open interest",
+                                  "an open interest (notional) of at least 0", true};
+    lc_portfolio *pf = s->pf;
+    size_t nm = s->pol->n_markets;
+    unsigned *line = lc__calloc(nm ? nm : 1, sizeof(*line));
+    if (!pf->oi)
+        pf->oi = lc__malloc((nm ? nm : 1) * sizeof(double));
+    if (!line || !pf->oi) {
+        lc__free(line);
+        s->rc = LC_ENOMEM;
+        return;
+    }
+    for (size_t m = 0; m < nm; m++)
+        pf->oi[m] = (double)NAN;
+    load_market_map(s, start, &mm, pf->oi, line);
+    lc__free(line);
 }
 
 /* ==== Positions ========================================================= */
@@ -559,8 +599,9 @@ static void load_accounts(pload *s, const lc__event *start)
 
 /* ==== Document ========================================================== */
 
-enum { D_MARKS, D_ACCOUNTS, D_AS_OF, D_NKEYS };
-static const lc__key doc_keys[D_NKEYS] = {{"marks", true}, {"accounts", true}, {"as_of", false}};
+enum { D_MARKS, D_ACCOUNTS, D_AS_OF, D_OI, D_NKEYS };
+static const lc__key doc_keys[D_NKEYS] = {
+    {"marks", true}, {"accounts", true}, {"as_of", false}, {"open_interest", false}};
 
 static void load_doc(pload *s)
 {
@@ -592,6 +633,8 @@ static void load_doc(pload *s)
             load_marks(s, &v);
         } else if (key == D_ACCOUNTS) {
             load_accounts(s, &v);
+        } else if (key == D_OI) {
+            load_open_interest(s, &v);
         } else if (string(s, &v) && !lc__parse_time(v.s, v.len, &s->pf->as_of)) {
             lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
                          "expected 'as_of' as a date (YYYY-MM-DD) or time "
@@ -613,6 +656,16 @@ static void check_marks(pload *s)
             lc__ld_error(&s->ld, LC_DIAG_REFERENCE, s->use_line[m], s->use_col[m],
                          "no mark price for market '%s'; expected it under 'marks'",
                          s->pol->markets[m].name);
+    /* A market that scales its margin by open interest cannot be judged without it. */
+    for (size_t m = 0; m < s->pol->n_markets; m++) {
+        const lc__margin *g = s->pol->markets[m].margin;
+        if (s->use_line[m] && g && g->scheme == LC__SCHEME_OI && g->oi_upper > 0 &&
+            (!s->pf->oi || isnan(s->pf->oi[m])))
+            lc__ld_error(&s->ld, LC_DIAG_REFERENCE, s->use_line[m], s->use_col[m],
+                         "no open interest for market '%s', whose margin scales with it "
+                         "(scheme open_interest); expected it under 'open_interest'",
+                         s->pol->markets[m].name);
+    }
 }
 
 /* Every figure the evaluation derives from the inputs must be a finite double: a
@@ -810,6 +863,7 @@ void lc_portfolio_free(lc_portfolio *pf)
         return;
     lc__arena_free(&pf->arena);
     lc__free(pf->marks);
+    lc__free(pf->oi);
     lc__free(pf->accts);
     lc__free(pf->pos);
     lc__free(pf);

@@ -38,6 +38,8 @@ const char *lc_binding_name(lc_binding b)
         return "script";
     case LC_BIND_SCRIPT_ERROR:
         return "script_error";
+    case LC_BIND_MARGIN:
+        return "margin_scheme";
     }
     return "tier";
 }

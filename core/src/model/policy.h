@@ -132,13 +132,37 @@ typedef struct lc__delev {
     unsigned adl_line, adl_col; /* where the ranking is named */
 } lc__delev;
 
+/* What a market's tiers are keyed by: the position's notional (Binance, Bybit,
+ * Hyperliquid) or its size in base units (OKX, BitMEX), the tier's mmr then applied to
+ * the whole notional with the maintenance amount as written (0 unless given). */
+typedef enum lc__basis { LC__BASIS_NOTIONAL = 0, LC__BASIS_QUANTITY } lc__basis;
+
+/* A margin scheme that replaces the tier table: rates from the market's open interest
+ * (dYdX v4 liquidity tiers) or from the position's size (FTX's and Drift's IMF factor). */
+typedef enum lc__scheme { LC__SCHEME_TIERS = 0, LC__SCHEME_OI, LC__SCHEME_SIZE } lc__scheme;
+
+typedef struct lc__margin {
+    lc__scheme scheme;
+    double base_imf;
+    double maintenance_fraction; /* open_interest: mmf = base_imf * this */
+    double oi_lower, oi_upper;   /* open_interest: the scaling's bounds; upper 0 = none */
+    double factor;               /* size_premium: imf = max(base_imf, factor * sqrt|qty|) */
+    double maintenance_ratio;    /* size_premium: mmf = this * imf */
+    unsigned line, col;          /* where 'margin' is given */
+} lc__margin;
+
 typedef struct lc__market {
     const char *name;
     double lot_size;    /* the smallest quantity a plan closes; NaN if not given */
     int lot_decimals;   /* decimals of lot_size as written, to print multiples of it */
     double lot_scale;   /* 10^min(lot_decimals, 15): multiples are rounded to it */
-    lc_tier *tiers;     /* ascending caps; cum derived or checked */
+    lc_tier *tiers;     /* ascending caps; cum derived or checked (notional basis); with a
+                           margin scheme one tier standing for it: cap .inf, 1/base_imf,
+                           the maintenance rate at base_imf */
     size_t n_tiers;
+    lc__basis basis;    /* what the caps measure */
+    bool basis_given;   /* 'tiers_by' is written */
+    lc__margin *margin; /* NULL for a tier table */
     unsigned line, col; /* where the market is named */
     lc__volcfg *vol;    /* NULL if the market has no volatility cap */
     double liq_adv, liq_sigma, liq_k; /* 'liquidity' for stress runs; NaN where not given */
@@ -192,6 +216,8 @@ struct lc_policy {
     size_t n_files, cap_files;
     lc__lint_off *lint_off;  /* lint.disable */
     size_t n_lint_off;
+    bool mixed_basis;        /* a market is keyed by quantity or has a margin scheme: the
+                                report names each position's basis */
 };
 
 /* The names of metrics, position metrics, orders (names.c). */

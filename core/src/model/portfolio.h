@@ -43,6 +43,8 @@ struct lc_portfolio {
     const lc_policy *pol; /* borrowed; resolves market indexes */
     lc__arena arena;      /* account ids */
     double *marks;        /* per policy market; NaN if the portfolio gives none */
+    double *oi;           /* per policy market: 'open_interest', its open notional; NaN
+                             where not given; NULL when the portfolio gives none */
     lc__acct *accts;
     size_t n_accts, cap_accts;
     lc__pos *pos;

@@ -83,7 +83,20 @@ static bool liquidated(const lc_rule_match *m, size_t n)
     return false;
 }
 
-static void write_position(lc__out *o, const lc_position_result *p, bool pool_liquidated)
+/* A margin scheme's figures: which one, the rates it gave, the open interest it read. */
+static void write_margin(lc__out *o, const lc_position_result *p)
+{
+    lc__out_key_str(o, ",\"margin\":{\"scheme\":", p->margin_scheme);
+    if (!isnan(p->open_interest))
+        key_num(o, ",\"open_interest\":", p->open_interest);
+    key_num(o, ",\"imf\":", p->imf);
+    key_num(o, ",\"mmf\":", p->mmf);
+    lc__out_char(o, '}');
+}
+
+/* "basis": the policy mixes tier bases or schemes, so every position says which. */
+static void write_position(lc__out *o, const lc_position_result *p, bool pool_liquidated,
+                          bool basis)
 {
     lc__out_lit(o, "{\"market\":");
     lc__out_json_str(o, p->market);
@@ -108,6 +121,10 @@ static void write_position(lc__out *o, const lc_position_result *p, bool pool_li
         key_num(o, ",\"sigma_h\":", p->sigma_h);
         key_num(o, ",\"z\":", p->z);
     }
+    if (basis && p->tier_basis)
+        lc__out_key_str(o, ",\"tier_basis\":", p->tier_basis);
+    if (p->margin_scheme)
+        write_margin(o, p);
     if (p->isolated) {
         key_num(o, ",\"isolated_margin\":", p->isolated_margin);
         key_num(o, ",\"equity\":", p->equity);
@@ -132,7 +149,8 @@ static void write_position(lc__out *o, const lc_position_result *p, bool pool_li
     lc__out_char(o, '}');
 }
 
-static void write_account(lc__out *o, const lc_account_result *a, const lc_position_result *pos)
+static void write_account(lc__out *o, const lc_account_result *a, const lc_position_result *pos,
+                          bool basis)
 {
     lc__out_lit(o, "{\"id\":");
     lc__out_json_str(o, a->id);
@@ -216,7 +234,7 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     for (size_t i = 0; i < a->n_positions; i++) {
         if (i)
             lc__out_char(o, ',');
-        write_position(o, &pos[i], liquidated(a->rules, a->n_rules));
+        write_position(o, &pos[i], liquidated(a->rules, a->n_rules), basis);
     }
     lc__out_lit(o, "]}");
 }
@@ -279,7 +297,7 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
         if (!lc__selected(src, a))
             continue;
         lc__out_str(&o, written++ ? ",\n" : "\n");
-        write_account(&o, a, pos);
+        write_account(&o, a, pos, src->pol->mixed_basis);
     }
     /* The summary comes last: a streamed report knows the counts only at the end. */
     lc__out_printf(&o, "\n],\n\"summary\":{\"accounts\":%zu,\"positions\":%zu", src->n_acc,

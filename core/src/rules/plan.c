@@ -30,6 +30,7 @@ typedef struct ppos {
     const lc_position_result *r;
     const lc__market *mk;
     double mark;    /* r->mark, kept at hand: the sums read it again and again */
+    double oi;      /* the market's open interest (open_interest scheme), else NaN */
     double q;       /* |qty| */
     double lot;
     size_t lots;    /* lots that close it whole (the last may be partial) */
@@ -45,12 +46,13 @@ static figs remaining(const ppos *p, double closed)
     if (!(rem > 0))
         return f;
     f.notional = rem * p->mark;
-    size_t t = lc_tier_find(p->mk->tiers, p->mk->n_tiers, f.notional, &f.over);
-    const lc_tier *tr = &p->mk->tiers[t];
-    f.tier = (unsigned)t + 1;
-    f.mm = lc__tier_mm(tr, f.notional);
-    double lev = p->mk->vol ? p->mk->vol->eff_lev[t] : tr->max_leverage;
-    f.im = f.notional / lev;
+    lc__rates rt;
+    lc_binding b;
+    lc__rates_at(p->mk, rem, f.notional, p->oi, &rt);
+    f.tier = (unsigned)rt.tier + 1;
+    f.over = rt.over;
+    f.mm = f.notional * rt.mmr - rt.amount;
+    f.im = f.notional / lc__rates_leverage(p->mk, &rt, &b);
     return f;
 }
 
@@ -74,7 +76,15 @@ static void set_whole(ppos *p)
 {
     const lc_position_result *r = p->r;
     size_t t = r->tier - 1;
-    double lev = p->mk->vol ? p->mk->vol->eff_lev[t] : p->mk->tiers[t].max_leverage;
+    double lev;
+    if (!p->mk->margin) {
+        lev = p->mk->vol ? p->mk->vol->eff_lev[t] : p->mk->tiers[t].max_leverage;
+    } else {
+        lc__rates rt;
+        lc_binding b;
+        lc__rates_at(p->mk, p->q, r->notional, p->oi, &rt);
+        lev = lc__rates_leverage(p->mk, &rt, &b);
+    }
     /* The evaluation divided by the same figure unless a script moved the cap. */
     double im = r->max_leverage == lev ? r->initial_margin : r->notional / lev;
     p->whole.notional = p->left.notional = r->notional;
@@ -138,6 +148,60 @@ static bool meets_at(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, size_
     return meets(cfg, &t);
 }
 
+/* The size premium's maintenance, mmf(rem) * rem * mark with mmf growing as sqrt(rem),
+ * is convex in the lots closed, and so is the condition mm - target * equity <= 0 (the
+ * fee is linear): the fewest lots is the left root of a convex function, found by
+ * bisection left of its minimum, then checked with the rates themselves. */
+static double size_gap(const lc__plancfg *cfg, const ppos *p, double rest_mm, double e0,
+                       double k)
+{
+    const lc__margin *g = p->mk->margin;
+    double rem = p->q - k * p->lot, imf = lc__imf_size(g, rem);
+    double mm = rest_mm + g->maintenance_ratio * imf * rem * p->mark;
+    return mm - cfg->target_value * (e0 - cfg->fee_rate * p->mark * p->lot * k);
+}
+
+static size_t fewest_lots_convex(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j,
+                                 double equity, const totals *rest)
+{
+    ppos *p = &ps[j];
+    double rest_mm = rest->mm - p->whole.mm, e0 = rest->equity;
+    size_t best = 0;
+    if (p->lots > 1) {
+        /* The minimum: the first k whose next step no longer descends. */
+        size_t lo = 1, hi = p->lots - 1;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (size_gap(cfg, p, rest_mm, e0, (double)mid + 1) >= size_gap(cfg, p, rest_mm, e0, (double)mid))
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        size_t kmin = lo;
+        if (size_gap(cfg, p, rest_mm, e0, (double)kmin) <= 0) {
+            size_t a = 1, b = kmin; /* descending on [1, kmin]: the first k at or below 0 */
+            while (a < b) {
+                size_t mid = a + (b - a) / 2;
+                if (size_gap(cfg, p, rest_mm, e0, (double)mid) <= 0)
+                    b = mid;
+                else
+                    a = mid + 1;
+            }
+            size_t k = a;
+            bool ok = meets_at(cfg, ps, n, j, k, equity);
+            for (int tries = 0; !ok && tries < 3 && k < p->lots - 1; tries++)
+                ok = meets_at(cfg, ps, n, j, ++k, equity);
+            while (ok && k > 1 && meets_at(cfg, ps, n, j, k - 1, equity))
+                k--;
+            if (ok)
+                best = k;
+        }
+    }
+    if (!best && meets_at(cfg, ps, n, j, p->lots, equity))
+        best = p->lots;
+    return best;
+}
+
 /* The fewest lots of ps[j] (not closed yet) that meet the target, or 0 if even closing it
  * whole does not.
  * In each tier t the remaining notional is n(k) = mark (q - k lot), the margin or notional
@@ -153,11 +217,16 @@ static size_t fewest_lots(const lc__plancfg *cfg, ppos *ps, size_t n, size_t j, 
     const lc_tier *tiers = p->mk->tiers;
     /* Higher tiers hold the smaller lot counts (the position is larger there): the first
      * tier, from the position's own down, with a solution holds the fewest lots. */
+    if (p->mk->margin && p->mk->margin->scheme == LC__SCHEME_SIZE &&
+        cfg->target == LC__TARGET_MR)
+        return fewest_lots_convex(cfg, ps, n, j, equity, rest);
+    /* Caps in base units (quantity-keyed tiers) or in notional. */
+    double unit = p->mk->basis == LC__BASIS_QUANTITY ? 1 : mark;
     for (size_t t = p->r->tier; best == 0 && p->lots > 1 && t-- > 0;) {
         /* k with n(k) in [lo, hi): (q - hi/mark)/L < k <= (q - lo/mark)/L, and k < lots. */
         double lo = t ? tiers[t - 1].cap : 0, hi = tiers[t].cap;
-        double kmin_d = isinf(hi) ? 1 : floor((p->q - hi / mark) / L) + 1;
-        double kmax_d = floor((p->q - lo / mark) / L);
+        double kmin_d = isinf(hi) ? 1 : floor((p->q - hi / unit) / L) + 1;
+        double kmax_d = floor((p->q - lo / unit) / L);
         if (kmin_d < 1)
             kmin_d = 1;
         if (kmax_d > (double)(p->lots - 1))
@@ -272,9 +341,11 @@ static bool step_down(const lc__plancfg *cfg, ppos *ps, size_t n, const size_t *
         ppos *p = &ps[order[oi]];
         if (p->r->tier < 2)
             continue;
+        /* The floor in the caps' unit: notional, or base units for quantity tiers. */
         double floor_n = p->mk->tiers[p->r->tier - 2].cap;
-        double m = ceil(floor_n / (p->r->mark * p->lot)) - 1;
-        while (m > 0 && m * p->lot * p->r->mark >= floor_n)
+        double unit = p->mk->basis == LC__BASIS_QUANTITY ? 1 : p->r->mark;
+        double m = ceil(floor_n / (unit * p->lot)) - 1;
+        while (m > 0 && m * p->lot * unit >= floor_n)
             m--;
         if (m < 0 || m * p->lot >= p->q)
             continue;
@@ -310,6 +381,7 @@ static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancf
         ps[i].r = r;
         ps[i].mk = &pol->markets[pl->market[i]];
         ps[i].mark = r->mark;
+        ps[i].oi = r->open_interest;
         ps[i].q = fabs(r->qty);
         ps[i].lot = ps[i].mk->lot_size;
         /* ceil(q / lot - 1e-9), at least 1, without the libm call: q / lot is positive. */

@@ -42,6 +42,80 @@ double lc__liquidation_price_steps(const lc_tier *tiers, size_t n_tiers, size_t 
                                    double base, double q, double side, double ep,
                                    lc__lp_step *steps, size_t cap, size_t *n_steps);
 
+/* ==== Rates (margin.c) ================================================== */
+
+/* A position's rates: its tier (0-based) and whether it is past the last cap, the
+ * maintenance rate and amount (mm = notional * mmr - amount), the declarative max
+ * leverage, and under a margin scheme its imf and mmf (NaN for tiers). */
+typedef struct lc__rates {
+    size_t tier;
+    int over;
+    double mmr, amount;
+    double max_leverage;
+    double imf, mmf;
+} lc__rates;
+
+/* The rates of a margin scheme, and the max leverage under one (out of line: the tier
+ * tables below are the common case, inlined into the evaluation's loop). */
+void lc__rates_scheme(const lc__market *mk, double q, double oi, lc__rates *r);
+double lc__rates_scheme_leverage(const lc__market *mk, const lc__rates *r, lc_binding *binding);
+
+/* The rates of |qty| "q" at "notional" in market "mk", "oi" the market's open notional
+ * (read by the open_interest scheme only). */
+static inline void lc__rates_at(const lc__market *mk, double q, double notional, double oi,
+                                lc__rates *r)
+{
+    if (mk->margin) {
+        lc__rates_scheme(mk, q, oi, r);
+        return;
+    }
+    int over;
+    size_t t = lc_tier_find(mk->tiers, mk->n_tiers,
+                            mk->basis == LC__BASIS_QUANTITY ? q : notional, &over);
+    const lc_tier *tr = &mk->tiers[t];
+    r->tier = t;
+    r->over = over;
+    r->mmr = tr->mmr;
+    r->amount = tr->maintenance_amount;
+    r->max_leverage = tr->max_leverage;
+    r->imf = r->mmf = (double)NAN;
+}
+
+/* The open_interest scheme's imf at open notional "oi"; the size_premium's at |qty| "q". */
+double lc__imf_open_interest(const lc__margin *m, double oi);
+double lc__imf_size(const lc__margin *m, double q);
+
+/* The max leverage evaluation uses for rates "r": the declarative one, or the market's
+ * volatility cap or fallback where lower; what set it in *binding. */
+static inline double lc__rates_leverage(const lc__market *mk, const lc__rates *r,
+                                        lc_binding *binding)
+{
+    if (mk->margin)
+        return lc__rates_scheme_leverage(mk, r, binding);
+    if (!mk->vol) {
+        *binding = LC_BIND_TIER;
+        return r->max_leverage;
+    }
+    *binding = mk->vol->binding[r->tier];
+    return mk->vol->eff_lev[r->tier];
+}
+
+/* The liquidation price of a position whose rates do not move with the price (quantity
+ * tiers, margin schemes): one line, solved in closed form. NaN when there is none. */
+double lc__fixed_rate_lp(const lc_position_result *r, double base, double q, double side);
+
+/* The liquidation price of position "r" of market "mk" (|qty| "q", "side"), "base" what
+ * the rest of its pool holds: the tier walk for notional brackets, else the closed form
+ * of its fixed rates. NaN when there is none. */
+static inline double lc__position_lp(const lc__market *mk, const lc_position_result *r,
+                                     double base, double q, double side)
+{
+    if (!mk->margin && mk->basis == LC__BASIS_NOTIONAL)
+        return lc__liquidation_price(mk->tiers, mk->n_tiers, r->tier - 1, base, q, side,
+                                     r->entry);
+    return lc__fixed_rate_lp(r, base, q, side);
+}
+
 /* ==== Statuses (judge.c) ================================================ */
 
 /* The status of a margin pool with "equity", maintenance margin "mm", "available" margin

@@ -364,6 +364,14 @@ lc_status lc_recalibrate_write(const lc_policy *pol, const lc_calibrate_request 
         const lc__volcfg *vc = mk->vol;
         if (!vc)
             continue;
+        if (mk->margin || mk->basis == LC__BASIS_QUANTITY) {
+            lc__diag_add(d, LC_SEV_ERROR, LC_DIAG_VALUE, pol->path, mk->line, mk->col,
+                         "market '%s' %s: calibration derives notional tiers and cannot "
+                         "rewrite it", mk->name,
+                         mk->margin ? "has a margin scheme" : "is keyed by quantity");
+            rc = LC_EINPUT;
+            break;
+        }
         const char *path = override_for(histories, n_histories, mk->name);
         if (!path)
             path = vc->history;

@@ -214,6 +214,14 @@ lc_status lc_policy_backtest_write(const lc_policy *pol, const lc_policy_backtes
     lc_status rc = LC_OK;
     for (size_t i = 0; i < pol->n_markets && rc == LC_OK; i++) {
         const lc__market *mk = &pol->markets[i];
+        if (mk->margin || mk->basis == LC__BASIS_QUANTITY) {
+            /* Its positions are opened at each tier's notional floor: a margin scheme or
+             * quantity caps have no such floor to open at. */
+            lc__diag_add(d, LC_SEV_WARNING, LC_DIAG_VALUE, pol->path, mk->line, mk->col,
+                         "market '%s' %s: the policy backtest tests notional tiers; not tested",
+                         mk->name, mk->margin ? "has a margin scheme" : "is keyed by quantity");
+            continue;
+        }
         const char *path = override_for(rq, mk->name);
         if (!path && mk->vol)
             path = mk->vol->history;
