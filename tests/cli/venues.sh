@@ -88,6 +88,16 @@ refuse "expected the binance file" binance
 sed 's/"liquidity_tier": 1,/"liquidity_tier": 7,/' "$v/dydx-perpetuals.json" >"$out/perps7.json"
 refuse "perps7.json:5:135: error: PEPE-USD is on liquidity tier 7, which .*dydx-liquidity-tiers.json does not list" \
     dydx "$v/dydx-liquidity-tiers.json" "$out/perps7.json"
+# Figures the policy loader would refuse are refused at the venue's own field.
+printf '[{"symbol":"X","brackets":[{"initialLeverage":10,"notionalCap":100,"notionalFloor":0,"maintMarginRatio":0.01},\n{"initialLeverage":20,"notionalCap":1000,"notionalFloor":100,"maintMarginRatio":0.02}]}]\n' >"$out/rising.json"
+refuse "rising.json:2:20: error: expected a max leverage of at most the previous tier's: X tier 2 has 20" \
+    binance "$out/rising.json"
+printf '{"universe":[{"name":"A","maxLeverage":3,"marginTableId":57}],\n"marginTables":[[57,{"marginTiers":[{"lowerBound":"0","maxLeverage":0}]}]]}\n' >"$out/zero.json"
+refuse "zero.json:2:69: error: expected a max leverage of at least 1: A tier 1 has 0" hyperliquid "$out/zero.json"
+sed 's/"maintenance_fraction_ppm": 500000, "base_position_notional": "0", "impact_notional": "5000000000"/"maintenance_fraction_ppm": 1000000, "base_position_notional": "0", "impact_notional": "5000000000"/' \
+    "$v/dydx-liquidity-tiers.json" >"$out/mf.json"
+refuse "mf.json:4:[0-9]*: error: expected maintenance_fraction_ppm above 0 and below 1000000, got 1000000" \
+    dydx "$out/mf.json"
 printf '' >"$out/empty.json"
 refuse "empty.json:1:1: error:" binance "$out/empty.json"
 refuse "nosuch.json" binance "$out/nosuch.json"
@@ -134,6 +144,24 @@ grep -q "dydx-nooi.yaml:3:[0-9]*: error: no open interest for market 'PEPE-USD'"
     fail "explain exited $?"
 grep -q "= 0.55  (margin scheme open_interest)" "$out/explain.txt" || fail "explain: no imf line"
 grep -q "one line" "$out/explain.txt" || fail "explain: no closed-form liquidation"
+# Caps on top of a scheme (tests/data/schemes): a volatility cap, worked out on the
+# scheme's base rates as 1 / (z sigma_h + base mmf) = 1 / (z sigma_h + 0.01), binds a small
+# position (below the scheme's 50x); a position of 10,000 pays the size premium, imf
+# 0.002 x 100 = 0.2, 5x, under the cap; a script halves H's 1/0.05 = 20x to 10x.
+sd=$top/tests/data/schemes
+"$levcal" eval --policy "$sd/volcap.yaml" --portfolio "$sd/book.yaml" --format json >"$out/volcap.json" ||
+    fail "scheme volcap eval exited $?"
+z=$(sed -n 's/.*"volatility":{"S":{[^}]*"z":\([^,]*\),.*/\1/p' "$out/volcap.json")
+sg=$(sed -n 's/.*"volatility":{"S":{[^}]*"sigma_h":\([^,]*\),.*/\1/p' "$out/volcap.json")
+cap=$(awk -v z="$z" -v s="$sg" 'BEGIN { printf "%.17g", 1 / (z * s + 0.01) }')
+small=$(sed -n 's/.*"id":"small".*"market":"S",[^{]*"max_leverage":\([^,]*\),.*/\1/p' "$out/volcap.json")
+[ -n "$z" ] && [ -n "$sg" ] && near "$small" "$cap" || fail "small S max leverage '$small', want 1/(z sigma_h + 0.01) = $cap"
+grep -q '"id":"small",.*"binding":"volatility"' "$out/volcap.json" || fail "small S not bound by volatility"
+grep -q '"id":"big",.*"max_leverage":5,.*"binding":"margin_scheme"' "$out/volcap.json" ||
+    fail "big S: the size premium's 5x does not bind"
+grep -q '"id":"halved",.*"max_leverage":10,.*"binding":"script:halves"' "$out/volcap.json" ||
+    fail "H: the script's halving does not bind"
+
 # A quantity-keyed tier's amount is taken as written, so the digest covers it.
 qpol() {
     printf 'levcal: 1\npolicy: {id: q, version: 1}\nmarkets:\n  Q:\n    tiers_by: quantity\n    tiers:\n      - {cap: 5, max_leverage: 50, mmr: 0.01%s}\n' "$1"

@@ -14,11 +14,12 @@ seeds() {
     portfolio) echo "$top/examples $top/tests/data/portfolio $top/tests/data" ;;
     history) echo "$top/examples $top/tests/data/history $top/tests/data" ;;
     script) echo "$top/scripts $top/tests/data/scripts" ;;
+    import) echo "$top/tests/data/venues" ;;
     esac
 }
 rm -rf "$build/artifacts"
 mkdir -p "$build/artifacts"
-for t in policy portfolio history script; do
+for t in policy portfolio history script import; do
     mkdir -p "$build/corpus/$t"
     echo "fuzz_$t: $secs s"
     "$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \

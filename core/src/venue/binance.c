@@ -44,6 +44,8 @@ static void symbol(lc__vctx *c, const lc__node *s)
         const lc__node *mmr = lc__v_get(c, t, "maintMarginRatio", "a bracket");
         const lc__node *kum = lc__gov_get(t, "cum", NULL);
         lc__vtier v;
+        memset(&v, 0, sizeof v);
+        v.at_cap = cap, v.at_lev = lev, v.at_mmr = mmr;
         double fl, given;
         if (!lev || !cap || !flo || !mmr ||
             !lc__v_num(c, lev, "initialLeverage", &v.lev, v.lev_s) ||

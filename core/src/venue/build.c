@@ -47,6 +47,35 @@ lc__vmarket *lc__v_market(lc__vctx *c, const char *name)
 
 bool lc__v_tier(lc__vctx *c, lc__vmarket *m, const lc__vtier *t)
 {
+    const lc__vtier *p = m->n_tiers ? &m->tiers[m->n_tiers - 1] : NULL;
+    const lc__node *at_mmr = t->at_mmr ? t->at_mmr : t->at_lev;
+    char a[40];
+    const char *err = NULL;
+    const lc__node *at = NULL;
+    if (!(t->lev >= 1)) {
+        err = "expected a max leverage of at least 1";
+        at = t->at_lev;
+    } else if (!(t->mmr > 0) || !(t->mmr * t->lev < 1)) {
+        err = "expected a maintenance rate above 0 and below 1/max leverage";
+        at = at_mmr;
+    } else if (p && !(t->cap > p->cap)) {
+        err = "expected a cap above the previous tier's";
+        at = t->at_cap;
+    } else if (p && t->lev > p->lev) {
+        err = "expected a max leverage of at most the previous tier's";
+        at = t->at_lev;
+    } else if (p && t->mmr < p->mmr) {
+        err = "expected a maintenance rate of at least the previous tier's";
+        at = at_mmr;
+    }
+    if (err) {
+        lc__ld_error(&c->ld, LC_DIAG_VALUE, at ? at->line : 0, at ? at->col : 0,
+                     "%s: %s tier %zu has %s", err, m->name, m->n_tiers + 1,
+                     at == t->at_lev ? t->lev_s
+                     : at == t->at_cap ? (isinf(t->cap) ? "no cap" : t->cap_s)
+                                       : lc__numstr(t->mmr, a));
+        return false;
+    }
     if (m->n_tiers == m->cap_tiers) {
         size_t cap = m->cap_tiers ? 2 * m->cap_tiers : 8;
         lc__vtier *v = lc__arena_alloc(&c->arena, cap * sizeof(*v));

@@ -62,6 +62,8 @@ void lc__import_bybit(lc__vctx *c, lc__vfile *f, size_t n)
             !lc__v_expect(c, sym, LC__NODE_SCALAR, "the symbol (a string)"))
             return;
         lc__vtier v;
+        memset(&v, 0, sizeof v);
+        v.at_cap = cap, v.at_lev = lev, v.at_mmr = mmr;
         if (!lc__v_num(c, cap, "riskLimitValue", &v.cap, v.cap_s) ||
             !lc__v_num(c, mmr, "maintenanceMargin", &v.mmr, v.mmr_s) ||
             !lc__v_num(c, lev, "maxLeverage", &v.lev, v.lev_s))
@@ -85,6 +87,7 @@ void lc__import_bybit(lc__vctx *c, lc__vfile *f, size_t n)
                         "%s risk limit %zu gives mmDeduction %s; derived from the caps and rates "
                         "it is %s, which the policy uses", sym->s, m->n_tiers + 1, ded->s,
                         lc__numstr(cum, b));
-        lc__v_tier(c, m, &v);
+        if (!lc__v_tier(c, m, &v))
+            return;
     }
 }

@@ -34,6 +34,22 @@ static bool scheme(lc__vctx *c, const lc__node *t, lc__vmarket *m)
                      "expected initial_margin_ppm above 0 and at most 1000000, got %s", im->s);
         return false;
     }
+    if (!(x[1] > 0 && x[1] < PPM)) {
+        lc__ld_error(&c->ld, LC_DIAG_VALUE, mf->line, mf->col,
+                     "expected maintenance_fraction_ppm above 0 and below 1000000, got %s", mf->s);
+        return false;
+    }
+    if (x[3] > 0 && !(x[3] > x[2])) {
+        lc__ld_error(&c->ld, LC_DIAG_VALUE, hi->line, hi->col,
+                     "expected open_interest_upper_cap above the lower cap (or 0), got %s", hi->s);
+        return false;
+    }
+    if (x[2] < 0 || x[3] < 0) {
+        const lc__node *at = x[2] < 0 ? lo : hi;
+        lc__ld_error(&c->ld, LC_DIAG_VALUE, at->line, at->col,
+                     "expected an open-interest cap of at least 0, got %s", at->s);
+        return false;
+    }
     m->oi_scheme = true;
     lc__v_numtext(x[0] / PPM, true, m->base_imf);
     lc__v_numtext(x[1] / PPM, true, m->mfrac);

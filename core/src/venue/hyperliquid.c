@@ -65,7 +65,11 @@ static void asset(lc__vctx *c, const lc__node *a, const lc__node *tables)
         return;
     if (!isnan(dec) && dec >= 0 && dec <= 15 && dec == floor(dec))
         lc__v_numtext(pow(10, -dec), true, m->lot_s);
-    lc__vtier v = {(double)INFINITY, max_lev, 0, "", "", ""};
+    lc__vtier v;
+    memset(&v, 0, sizeof v);
+    v.cap = (double)INFINITY;
+    v.lev = max_lev;
+    v.at_lev = tid ? tid : lev;
     if (!tb) {
         if (tid && !(id < 50)) {
             lc__ld_error(&c->ld, LC_DIAG_REFERENCE, tid->line, tid->col,
@@ -99,6 +103,8 @@ static void asset(lc__vctx *c, const lc__node *a, const lc__node *tables)
             !lc__v_num(c, lb, "lowerBound", &lower, NULL) ||
             !lc__v_num(c, tl, "maxLeverage", &v.lev, v.lev_s))
             return;
+        v.at_lev = tl;
+        v.at_cap = lb;
         if (i == 0 && lower != 0) {
             lc__ld_error(&c->ld, LC_DIAG_VALUE, lb->line, lb->col,
                          "expected the first margin tier's lowerBound 0, got %s", lb->s);

@@ -121,6 +121,8 @@ void lc__import_okx(lc__vctx *c, lc__vfile *f, size_t n)
         const lc__node *mmr = lc__v_get(c, t, "mmr", "a position tier");
         const lc__node *lev = lc__v_get(c, t, "maxLever", "a position tier");
         lc__vtier v;
+        memset(&v, 0, sizeof v);
+        v.at_cap = mx, v.at_lev = lev, v.at_mmr = mmr;
         double sz;
         if (!mx || !mmr || !lev || !lc__v_num(c, mx, "maxSz", &sz, NULL) ||
             !lc__v_num(c, mmr, "mmr", &v.mmr, v.mmr_s) ||
@@ -145,6 +147,7 @@ void lc__import_okx(lc__vctx *c, lc__vfile *f, size_t n)
                          name, mx->s, lc__numstr(m->tiers[m->n_tiers - 1].cap, a));
             return;
         }
-        lc__v_tier(c, m, &v);
+        if (!lc__v_tier(c, m, &v))
+            return;
     }
 }

@@ -24,6 +24,8 @@ typedef struct lc__vfile {
 typedef struct lc__vtier {
     double cap, lev, mmr;
     char cap_s[40], lev_s[40], mmr_s[40];
+    const lc__node *at_cap, *at_lev, *at_mmr; /* where the venue gives them (mmr may be
+                                                 NULL: derived from the leverage) */
 } lc__vtier;
 
 typedef struct lc__vmarket {
@@ -56,7 +58,9 @@ bool lc__v_wanted(lc__vctx *c, const char *name);
 /* A new market "name" (copied), or NULL (out of memory: c->rc is set). */
 lc__vmarket *lc__v_market(lc__vctx *c, const char *name);
 
-/* Appends a tier; false when out of memory. */
+/* Appends a tier after checking it as the policy loader will, against the market's
+ * previous tier: an error at the venue's own field (in c->ld's file) rather than in the
+ * policy text. False after an error or when out of memory. */
 bool lc__v_tier(lc__vctx *c, lc__vmarket *m, const lc__vtier *t);
 
 /* The number a node holds, as JSON number or a string of one (Bybit and OKX send
