@@ -162,6 +162,17 @@ grep -q '"id":"big",.*"max_leverage":5,.*"binding":"margin_scheme"' "$out/volcap
 grep -q '"id":"halved",.*"max_leverage":10,.*"binding":"script:halves"' "$out/volcap.json" ||
     fail "H: the script's halving does not bind"
 
+# diff: two quantity tables compare by size; a change of basis has no common axis, so it
+# shows as the change of tiers_by, without ranges.
+sed 's/max_leverage: 100, mmr: 0.005/max_leverage: 75,  mmr: 0.005/' "$top/policies/okx-linear-swap.yaml" >"$out/okx75.yaml"
+"$levcal" diff "$top/policies/okx-linear-swap.yaml" "$out/okx75.yaml" >"$out/diff-q.txt"
+grep -q '^  size \[5, 10): max leverage 100 -> 75, mmr 0.005 -> 0.005 (less leverage)$' "$out/diff-q.txt" ||
+    fail "diff of quantity tables: $(grep '\[' "$out/diff-q.txt")"
+sed '/tiers_by: quantity/d' "$top/policies/okx-linear-swap.yaml" >"$out/okxn.yaml"
+"$levcal" diff "$top/policies/okx-linear-swap.yaml" "$out/okxn.yaml" >"$out/diff-b.txt"
+grep -q '/markets/BTC-USDT-SWAP/tiers_by: "quantity" -> (none)' "$out/diff-b.txt" || fail "diff: basis change"
+grep -q '): max leverage' "$out/diff-b.txt" && fail "diff: ranges across a change of basis"
+
 # A quantity-keyed tier's amount is taken as written, so the digest covers it.
 qpol() {
     printf 'levcal: 1\npolicy: {id: q, version: 1}\nmarkets:\n  Q:\n    tiers_by: quantity\n    tiers:\n      - {cap: 5, max_leverage: 50, mmr: 0.01%s}\n' "$1"

@@ -164,6 +164,13 @@ static bool differs(double a, double b)
 
 static lc_status market_ranges(lc__market_diff *md)
 {
+    /* Ranges compare two tables in one unit: two notional tables, or two keyed by
+     * quantity (md->by_quantity). A margin scheme, or a change of basis, has no common
+     * axis; the changes of the canonical tree say what changed. */
+    const lc__market *o = md->old_mk, *w = md->new_mk;
+    if ((o && o->margin) || (w && w->margin) || (o && w && o->basis != w->basis))
+        return LC_OK;
+    md->by_quantity = (o ? o : w)->basis == LC__BASIS_QUANTITY;
     size_t n = 1 + (md->old_mk ? md->old_mk->n_tiers : 0) + (md->new_mk ? md->new_mk->n_tiers : 0);
     double *x = lc__malloc(n * sizeof(*x));
     md->ranges = lc__malloc(n * sizeof(*md->ranges));

@@ -22,8 +22,9 @@ typedef struct lc__range {
 typedef struct lc__market_diff {
     const char *name;
     const lc__market *old_mk, *new_mk;  /* NULL when added or removed */
-    lc__range *ranges;
+    lc__range *ranges;      /* caps in the notional, or in base units when by_quantity */
     size_t n_ranges;
+    bool by_quantity;
 } lc__market_diff;
 
 typedef struct lc__script_diff {

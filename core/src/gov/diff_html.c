@@ -473,8 +473,8 @@ void lc__diff_html(const lc__diff *df, FILE *out)
                 for (size_t r = 0; r < m->n_ranges; r++) {
                     const lc__range *g = &m->ranges[r];
                     char a[32], b[32], c[32], d[32], e[32], f[32];
-                    fprintf(out, "<li>[%s, %s): max leverage %sx → %sx, mmr %s%% → %s%%%s%s</li>",
-                            people(g->from, 0, a, sizeof a),
+                    fprintf(out, "<li>%s[%s, %s): max leverage %sx → %sx, mmr %s%% → %s%%%s%s</li>",
+                            m->by_quantity ? "size " : "", people(g->from, 0, a, sizeof a),
                             isinf(g->to) ? "no limit" : people(g->to, 0, b, sizeof b),
                             people(g->old_lev, 2, c, sizeof c), people(g->new_lev, 2, d, sizeof d),
                             people(g->old_mmr * 100, 4, e, sizeof e),

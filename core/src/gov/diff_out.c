@@ -303,7 +303,8 @@ void lc__diff_text(const lc__diff *df, FILE *out)
         tier_table(out, m);
         for (size_t r = 0; r < m->n_ranges; r++) {
             const lc__range *g = &m->ranges[r];
-            fprintf(out, "  [%s, %s): max leverage %s -> %s, mmr %s -> %s", lc__diff_num(g->from, a),
+            fprintf(out, "  %s[%s, %s): max leverage %s -> %s, mmr %s -> %s",
+                    m->by_quantity ? "size " : "", lc__diff_num(g->from, a),
                     lc__diff_num(g->to, b), lc__diff_num(g->old_lev, c),
                     lc__diff_num(g->new_lev, d), lc__diff_num(g->old_mmr, e),
                     lc__diff_num(g->new_mmr, f));
