@@ -132,6 +132,24 @@ static lc_status plan_for(const lc_policy *pol, const lc__pool *pl, const lc_rul
     return lc__plan_make(pol, pl, cfg, rule, worst, pp, arena);
 }
 
+/* A pool's figures, field by field: an initialiser would zero the metrics that
+ * lc__pool_measure_as writes next, for every pool of every account. */
+static inline void pool_set(lc__pool *pl, double equity, double collateral, double upnl,
+                            double notional, double mm, double im,
+                            const lc_position_result *const *pos, const uint32_t *market,
+                            size_t n)
+{
+    pl->equity = equity;
+    pl->collateral = collateral;
+    pl->upnl = upnl;
+    pl->notional = notional;
+    pl->mm = mm;
+    pl->im = im;
+    pl->pos = pos;
+    pl->market = market;
+    pl->n = n;
+}
+
 /* Every position of a liquidated pool: the mark at which its equity would be gone. */
 static void bankruptcy_prices(const lc__pool *pl, double equity, lc_position_result *const *pos)
 {
@@ -164,9 +182,9 @@ lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position
             continue;
         }
         const lc_position_result *one[1] = {r};
-        lc__pool pl = {.equity = r->equity, .collateral = r->isolated_margin, .upnl = r->upnl,
-                       .notional = r->notional, .mm = r->maintenance_margin,
-                       .im = r->initial_margin, .pos = one, .market = &src[i].market, .n = 1};
+        lc__pool pl;
+        pool_set(&pl, r->equity, r->isolated_margin, r->upnl, r->notional, r->maintenance_margin,
+                 r->initial_margin, one, &src[i].market, 1);
         lc__pool_measure_as(&pl, r->margin_ratio, r->equity > 0 ? r->notional / r->equity : 0);
         lc_verdict worst;
         lc_status rc = match_rules(pol, &pl, true, &r->rules, &r->n_rules, &worst, arena);
@@ -183,9 +201,9 @@ lc_status lc__deleverage(const lc_policy *pol, lc_account_result *a, lc_position
         if (r->status == LC_VERDICT_LIQUIDATE)
             bankruptcy_prices(&pl, r->equity, &r);
     }
-    lc__pool pl = {.equity = a->equity, .collateral = a->collateral, .upnl = a->upnl,
-                   .notional = a->notional, .mm = a->maintenance_margin, .im = a->initial_margin,
-                   .pos = cross, .market = cross_m, .n = n_cross};
+    lc__pool pl;
+    pool_set(&pl, a->equity, a->collateral, a->upnl, a->notional, a->maintenance_margin,
+             a->initial_margin, cross, cross_m, n_cross);
     lc__pool_measure_as(&pl, a->margin_ratio, a->leverage);
     lc_verdict worst;
     lc_status rc = match_rules(pol, &pl, n_cross > 0, &a->rules, &a->n_rules, &worst, arena);

@@ -369,12 +369,21 @@ static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancf
     out->rule = rule;
     out->action = action;
     out->target = cfg->target_text;
-    size_t room = n ? n : 1;
-    ppos *ps = lc__arena_alloc(arena, room * (sizeof(*ps) + 2 * sizeof(size_t) + sizeof(double)));
-    if (!ps)
-        return LC_ENOMEM;
-    size_t *order = (size_t *)(void *)(ps + room);
-    double *key = (double *)(void *)(order + 2 * room);
+    /* Working copies: on the stack for the pools accounts usually hold. */
+    enum { STACK_POS = 16 };
+    ppos ps_stack[STACK_POS];
+    size_t order_stack[2 * STACK_POS];
+    double key_stack[STACK_POS];
+    ppos *ps = ps_stack;
+    size_t *order = order_stack;
+    double *key = key_stack;
+    if (n > STACK_POS) {
+        ps = lc__arena_alloc(arena, n * (sizeof(*ps) + 2 * sizeof(size_t) + sizeof(double)));
+        if (!ps)
+            return LC_ENOMEM;
+        order = (size_t *)(void *)(ps + n);
+        key = (double *)(void *)(order + 2 * n);
+    }
     lc__order by = cfg->order == LC__ORDER_PROPORTIONAL ? LC__ORDER_MM : cfg->order;
     for (size_t i = 0; i < n; i++) {
         const lc_position_result *r = pl->pos[i];
@@ -517,33 +526,21 @@ lc_status lc__plan_make(const lc_policy *pol, const lc__pool *pl, const lc__plan
                         const char *rule, lc_verdict action, const lc_plan **pp,
                         lc__arena *arena)
 {
-    /* Made on the stack (the closes too, for a small pool) and kept in one piece with
-     * exactly its closes; the working copies go when the plan is made. */
-    enum { STACK_CLOSES = 64 };
-    lc_close stack[STACK_CLOSES];
-    lc_close *cl = stack;
-    lc_plan plan;
+    /* Made in place, with room for a close of every position (a pool holds one position
+     * per market, so a few dozen bytes each); the working copies go when it is made. */
     *pp = NULL;
-    if (pl->n > STACK_CLOSES && !(cl = lc__arena_alloc(arena, pl->n * sizeof(*cl))))
+    lc_plan *plan = lc__arena_alloc(arena, sizeof(*plan) + pl->n * sizeof(lc_close));
+    if (!plan)
         return LC_ENOMEM;
+    lc_close *cl = (lc_close *)(void *)(plan + 1);
     lc__arena_mark scratch = lc__arena_save(arena);
-    lc_status rc = make(pol, pl, cfg, rule, action, &plan, cl, arena);
+    lc_status rc = make(pol, pl, cfg, rule, action, plan, cl, arena);
     lc__arena_rewind(arena, scratch);
     if (rc)
         return rc;
-    size_t nc = cl == stack ? plan.n_closes : 0;
-    lc_plan *kept = lc__arena_alloc(arena, sizeof(*kept) + nc * sizeof(lc_close));
-    if (!kept)
-        return LC_ENOMEM;
-    if (nc) {
-        lc_close *kc = (lc_close *)(void *)(kept + 1);
-        memcpy(kc, stack, nc * sizeof(*kc));
-        plan.closes = kc;
-    } else if (cl == stack) {
-        plan.closes = NULL;
-    }
-    *kept = plan;
-    *pp = kept;
+    if (!plan->n_closes)
+        plan->closes = NULL;
+    *pp = plan;
     return LC_OK;
 }
 
