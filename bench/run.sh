@@ -57,6 +57,15 @@ awk '/^  M[0-9][0-9]USDT:$/ { print; print "    liquidity: {adv: 50000000, sigma
 printf 'stress: '
 "$build/bin/bench_cli" /dev/null "$build/bin/levcal" stress --policy "$data/policy-stress.yaml" \
     --portfolio "$data/book.json" --shock=-30% --format json
+echo "== an NDJSON stream of 10M accounts (20M positions) through levcal eval (target: < 200 MB) =="
+# Generated on the fly by awk and piped in: the stream is never on disk.
+awk 'BEGIN { print "{\"marks\": {\"BTCUSDT\": 67800, \"ETHUSDT\": 2530}}"; srand(1)
+    for (i = 0; i < 10000000; i++)
+        printf "{\"id\": \"a%d\", \"collateral\": %.2f, \"positions\": [{\"market\": \"BTCUSDT\", \"qty\": %s%.3f, \"entry\": %.2f}, {\"market\": \"ETHUSDT\", \"qty\": %.2f, \"entry\": 2500}]}\n", i, 100 + rand() * 50000, (rand() < 0.5 ? "-" : ""), int(1 + rand() * 5000) / 1000, 60000 + rand() * 10000, 1 + int(rand() * 100) }' |
+    { printf 'stream, NDJSON report to /dev/null: '
+      "$build/bin/bench_cli" /dev/null "$build/bin/levcal" eval \
+          --policy "$(cd "$(dirname "$0")/.." && pwd)/policies/default.yaml" --portfolio - \
+          --portfolio-format ndjson; }
 echo "== backtests over 2018-2024 (2,557 days; targets: EWMA << 100 ms, GARCH daily refits << 2 s) =="
 btc="$(cd "$(dirname "$0")/.." && pwd)/../shared/data/Binance_BTCUSDT_d.csv"
 if [ -r "$btc" ]; then

@@ -78,6 +78,7 @@ int cli_cmd_backtest(int argc, char **argv);
 int cli_cmd_calibrate(int argc, char **argv);
 int cli_cmd_stress(int argc, char **argv);
 int cli_cmd_import(int argc, char **argv);
+int cli_cmd_summary(int argc, char **argv);
 
 /* eval's --require-approval and --require-signature KEY.pub (NULL: not asked): -1 when
  * the policy passes, else the exit status (the reason printed). */

@@ -7,13 +7,15 @@
 
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char eval_usage[] =
-    "usage: levcal eval --policy FILE --portfolio FILE [--format json|table]\n"
-    "                   [--portfolio-format json|yaml] [--history MARKET=FILE]...\n"
+    "usage: levcal eval --policy FILE --portfolio FILE [--format json|table|ndjson]\n"
+    "                   [--portfolio-format json|yaml|ndjson] [--marks FILE]\n"
+    "                   [--history MARKET=FILE]...\n"
     "                   [--until YYYY-MM-DD] [--fail-on STATUS] [--allow-script-errors]\n"
     "                   [--account ID]... [--status STATUS]... [--sort KEY]\n"
     "                   [--require-approval] [--require-signature KEY.pub]\n"
@@ -26,9 +28,15 @@ static const char eval_usage[] =
     "options:\n"
     "  -p, --policy FILE      policy file (YAML, format 'levcal: 1'); '-' reads standard input\n"
     "  -f, --portfolio FILE   portfolio file (YAML or JSON); '-' reads standard input\n"
-    "      --portfolio-format json or yaml; by default by the name (.json, .yaml, .yml),\n"
-    "                         else JSON when the text starts with '{' or '['\n"
-    "      --format FMT       json (default; see docs/report.md) or table\n"
+    "      --portfolio-format json, yaml or ndjson; by default by the name (.json, .yaml,\n"
+    "                         .yml, .ndjson, .jsonl), else JSON when the text starts with\n"
+    "                         '{' or '['. NDJSON is streamed: its first line gives the\n"
+    "                         marks, then one account per line; memory stays bounded\n"
+    "      --marks FILE       NDJSON: the marks (open_interest, as_of) from FILE, so that\n"
+    "                         every line of the stream is an account\n"
+    "      --format FMT       json (default; see docs/report.md), table, or ndjson: one\n"
+    "                         account per line, then a summary line (the default for an\n"
+    "                         NDJSON portfolio, and the only format it is written in)\n"
     "      --history M=FILE   daily OHLC CSV for market M's volatility model, over the\n"
     "                         policy's 'history:' (repeatable)\n"
     "      --until DATE       use price history up to DATE only, for reproducible runs\n"
@@ -97,12 +105,15 @@ static int status_word(const char *s, lc_verdict *v)
 }
 
 enum { E_POLICY, E_PORTFOLIO, E_PFORMAT, E_FORMAT, E_HISTORY, E_UNTIL, E_ALLOW, E_FAILON,
-       E_ACCOUNT, E_STATUS, E_SORT, E_REQ_APPROVAL, E_REQ_SIGNATURE, E_HELP };
+       E_ACCOUNT, E_STATUS, E_SORT, E_REQ_APPROVAL, E_REQ_SIGNATURE, E_MARKS, E_HELP };
 
 /* What `levcal eval` was asked to do. */
 typedef struct eval_opts {
     const char *policy, *portfolio;
     lc_input_format pfmt;
+    bool ndjson_in;          /* the portfolio is an NDJSON stream */
+    bool fmt_given;
+    const char *marks;       /* --marks FILE */
     lc_format fmt;
     lc_calibration cal;
     lc_write_options wo;
@@ -125,7 +136,7 @@ static int eval_args(int argc, char **argv, eval_opts *o, const char **histories
         [E_ACCOUNT] = {"account", 0, true},      [E_STATUS] = {"status", 0, true},
         [E_SORT] = {"sort", 0, true},            [E_HELP] = {"help", 'h', false},
         [E_REQ_APPROVAL] = {"require-approval", 0, false},
-        [E_REQ_SIGNATURE] = {"require-signature", 0, true}};
+        [E_REQ_SIGNATURE] = {"require-signature", 0, true}, [E_MARKS] = {"marks", 0, true}};
     const char *cmd = "levcal eval";
     cli_args a = {cmd, opts, sizeof opts / sizeof opts[0], argc, argv, 1, false, NULL, NULL};
     int id;
@@ -145,12 +156,20 @@ static int eval_args(int argc, char **argv, eval_opts *o, const char **histories
             o->portfolio = a.value;
             break;
         case E_PFORMAT:
-            if (cli_input_format(cmd, a.value, &o->pfmt))
+            if (strcmp(a.value, "ndjson") == 0)
+                o->ndjson_in = true;
+            else if (cli_input_format(cmd, a.value, &o->pfmt))
                 return LC_EXIT_USAGE;
             break;
         case E_FORMAT:
-            if (cli_format(cmd, a.value, &o->fmt))
+            o->fmt_given = true;
+            if (strcmp(a.value, "ndjson") == 0)
+                o->fmt = LC_FORMAT_NDJSON;
+            else if (cli_format(cmd, a.value, &o->fmt))
                 return LC_EXIT_USAGE;
+            break;
+        case E_MARKS:
+            o->marks = a.value;
             break;
         case E_HISTORY:
             histories[o->cal.n_histories++] = a.value;
@@ -201,7 +220,30 @@ static int eval_args(int argc, char **argv, eval_opts *o, const char **histories
             return LC_EXIT_OK;
         }
     }
-    return cli_need_policy_portfolio(cmd, o->policy, o->portfolio);
+    int code = cli_need_policy_portfolio(cmd, o->policy, o->portfolio);
+    if (code >= 0)
+        return code;
+    /* An NDJSON stream, by the flag or by its name. */
+    const char *dot = strrchr(o->portfolio, '.');
+    if (o->pfmt == LC_INPUT_AUTO && dot && !strchr(dot, '/') &&
+        (strcmp(dot, ".ndjson") == 0 || strcmp(dot, ".jsonl") == 0))
+        o->ndjson_in = true;
+    if (!o->ndjson_in) {
+        if (o->marks)
+            return cli_usage_error(cmd, "--marks goes with an NDJSON portfolio "
+                                        "(--portfolio-format ndjson)");
+        return -1;
+    }
+    if (o->fmt_given && o->fmt != LC_FORMAT_NDJSON)
+        return cli_usage_error(cmd, "an NDJSON portfolio is streamed and its report is "
+                                    "NDJSON: use --format ndjson, or leave --format out");
+    if (o->wo.sort != LC_SORT_NONE)
+        return cli_usage_error(cmd, "--sort needs the whole book at once; an NDJSON portfolio "
+                                    "is streamed");
+    if (o->marks && strcmp(o->marks, "-") == 0 && strcmp(o->portfolio, "-") == 0)
+        return cli_usage_error(cmd, "--marks and --portfolio cannot both read standard input");
+    o->fmt = LC_FORMAT_NDJSON;
+    return -1;
 }
 
 /* Loads, calibrates, evaluates and writes; the exit status. */
@@ -228,6 +270,38 @@ static int eval_run(const eval_opts *o)
                   "--until DATE cuts every history at that day\n", stderr);
         goto out;
     }
+    lc_summary sum = LC_SUMMARY_INIT;
+    if (o->ndjson_in) {
+        lc_diags_print(&d, stderr); /* warnings */
+        lc_diags_free(&d);
+        FILE *in = strcmp(o->portfolio, "-") == 0 ? stdin : fopen(o->portfolio, "r");
+        if (!in) {
+            fprintf(stderr, "%s: error: cannot open: %s\n", o->portfolio, strerror(errno));
+            code = LC_EXIT_INPUT;
+            goto out;
+        }
+        lc_stream_options so = LC_STREAM_OPTIONS_INIT;
+        so.name = o->portfolio;
+        so.marks = o->marks;
+        so.write = &o->wo;
+        rc = lc_evaluate_stream(pol, in, &so, stdout, &sum, &d);
+        if (in != stdin)
+            fclose(in);
+        if (rc == LC_OK && fflush(stdout) != 0)
+            rc = LC_EIO;
+        if (rc != LC_OK) {
+            if (rc == LC_EIO && !d.head)
+                code = cli_write_failed();
+            else
+                code = cli_fail(rc, &d);
+            if (rc == LC_EINPUT)
+                fputs("levcal: note: the NDJSON report ends without its summary line: what it "
+                      "holds is not the whole book\n", stderr);
+            goto out;
+        }
+        lc_diags_print(&d, stderr);
+        goto judged;
+    }
     rc = lc_portfolio_load_as(pol, o->portfolio, o->pfmt, &pf, &d);
     if (rc != LC_OK) {
         code = cli_fail(rc, &d);
@@ -239,7 +313,6 @@ static int eval_run(const eval_opts *o)
     lc_diags_free(&d);
     /* Evaluation cannot fail on valid input, so streaming the report keeps the promise
      * of an empty stdout on error while never holding a million position results. */
-    lc_summary sum = LC_SUMMARY_INIT;
     rc = lc_evaluate_write_with(pol, pf, o->fmt, stdout, &o->wo, &sum, &d);
     if (rc == LC_EIO) {
         code = cli_write_failed();
@@ -249,6 +322,7 @@ static int eval_run(const eval_opts *o)
         code = cli_fail(rc, &d);
         goto out;
     }
+judged:
     code = LC_EXIT_OK;
     size_t at_or_above = 0;
     for (size_t s = (size_t)o->fail_at; s < LC_N_VERDICTS; s++)
@@ -279,8 +353,9 @@ out:
 
 int cli_cmd_eval(int argc, char **argv)
 {
-    eval_opts o = {NULL, NULL, LC_INPUT_AUTO, LC_FORMAT_JSON, LC_CALIBRATION_INIT,
-                   LC_WRITE_OPTIONS_INIT, false, false, LC_VERDICT_LIQUIDATE, false, NULL};
+    eval_opts o = {NULL, NULL, LC_INPUT_AUTO, false, false, NULL, LC_FORMAT_JSON,
+                   LC_CALIBRATION_INIT, LC_WRITE_OPTIONS_INIT, false, false,
+                   LC_VERDICT_LIQUIDATE, false, NULL};
     /* Repeatable options: never more than there are arguments. */
     const char **histories = calloc((size_t)argc + 1, sizeof(*histories));
     const char **accounts = calloc((size_t)argc + 1, sizeof(*accounts));

@@ -35,6 +35,7 @@ static const char usage_text[] =
     "  calibrate derive a market's tiers from a volatility forecast and its liquidity\n"
     "  stress    shock the marks and run the liquidation cascade, round by round\n"
     "  import    turn a venue's published tier data (Binance, Bybit, OKX, ...) into a policy\n"
+    "  summary   add up the summary lines of NDJSON reports of one book's shards\n"
     "\n"
     "Run 'levcal <command> --help' for a command's options.\n"
     "\n"
@@ -92,13 +93,14 @@ int cli_dispatch(int argc, char **argv)
                {"verify", cli_cmd_verify}, {"test", cli_cmd_test},
                {"explain", cli_cmd_explain}, {"diff", cli_cmd_diff},
                {"backtest", cli_cmd_backtest}, {"calibrate", cli_cmd_calibrate},
-               {"stress", cli_cmd_stress}, {"import", cli_cmd_import}};
+               {"stress", cli_cmd_stress}, {"import", cli_cmd_import},
+               {"summary", cli_cmd_summary}};
     for (size_t i = 0; i < sizeof gov / sizeof gov[0]; i++)
         if (strcmp(argv[0], gov[i].name) == 0)
             return gov[i].fn(argc, argv);
     static const char *const commands[] = {"eval", "check",  "vol",    "plugins", "adl",
                                            "lint", "fmt",    "digest", "approve", "keygen",
-                                           "sign", "verify", "test", "explain", "diff", "backtest", "calibrate", "stress", "import", "help"};
+                                           "sign", "verify", "test", "explain", "diff", "backtest", "calibrate", "stress", "import", "summary", "help"};
     const char *hint = lc_suggest(argv[0], commands, sizeof commands / sizeof commands[0]);
     if (hint)
         fprintf(stderr, "levcal: unknown command '%s' (did you mean '%s'?)\n", argv[0], hint);

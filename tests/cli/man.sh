@@ -4,7 +4,7 @@
 set -u
 levcal=$1 page=$2
 fail=0
-for cmd in eval check vol plugins adl lint fmt digest approve keygen sign verify test explain diff backtest calibrate stress import; do
+for cmd in eval check vol plugins adl lint fmt digest approve keygen sign verify test explain diff backtest calibrate stress import summary; do
     for opt in $("$levcal" "$cmd" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
         esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
         if ! grep -q -- "$esc" "$page"; then

@@ -369,6 +369,47 @@ static void oom_import(void **state)
     walk_run(run_imports, 100);
 }
 
+/* ==== NDJSON streams and merged summaries ================================ */
+
+static lc_status run_stream(void)
+{
+    static const char text[] =
+        "{\"marks\": {\"X\": 50000}, \"open_interest\": {}}\n"
+        "{\"id\": \"a\", \"collateral\": 1000, \"positions\": [{\"market\": \"X\", \"qty\": 1, \"entry\": 1}]}\n"
+        "\n"
+        "{\"id\": \"b\", \"collateral\": 10, \"positions\": [{\"market\": \"X\", \"qty\": -1, \"entry\": 1, \"isolated_margin\": 5}]}\n";
+    lc_policy *pol = NULL;
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_status rc = lc_policy_load_buffer("p.yaml", policy, strlen(policy), &pol, &d);
+    char report[600];
+    snprintf(report, sizeof report, "/tmp/levcal-oom-stream-%ld.ndjson", (long)getpid());
+    if (rc == LC_OK) {
+        FILE *in = fmemopen((void *)(uintptr_t)text, sizeof text - 1, "r");
+        FILE *out = fopen(report, "w");
+        lc_stream_options so = LC_STREAM_OPTIONS_INIT;
+        rc = lc_evaluate_stream(pol, in, &so, out, NULL, &d);
+        fclose(in);
+        fclose(out);
+    }
+    if (rc == LC_OK) {
+        const char *paths[2] = {report, report};
+        FILE *sink = fopen("/dev/null", "w");
+        rc = lc_summary_merge(paths, 2, sink, NULL, &d);
+        fclose(sink);
+    }
+    unlink(report);
+    lc_policy_free(pol);
+    lc_diags_free(&d);
+    return rc;
+}
+
+static void oom_stream(void **state)
+{
+    (void)state;
+    walk_run(run_stream, 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +420,7 @@ int main(void)
         cmocka_unit_test(oom_sim),
         cmocka_unit_test(oom_schemes),
         cmocka_unit_test(oom_import),
+        cmocka_unit_test(oom_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

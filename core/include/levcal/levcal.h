@@ -232,7 +232,11 @@ LC_API const lc_tier *lc_policy_tiers(const lc_policy *p, size_t i, size_t *n);
 LC_API size_t lc_tier_find(const lc_tier *tiers, size_t n, double notional, int *over_limit);
 
 /** @brief Output formats: JSON (the machine contract) or an aligned table for people. */
-typedef enum lc_format { LC_FORMAT_JSON = 0, LC_FORMAT_TABLE } lc_format;
+typedef enum lc_format {
+    LC_FORMAT_JSON = 0,
+    LC_FORMAT_TABLE,
+    LC_FORMAT_NDJSON /* reports: one account per line, then {"summary":..., "policy":...} */
+} lc_format;
 
 /* ==== Governance ======================================================== */
 
@@ -806,6 +810,42 @@ typedef struct lc_write_options {
 LC_API lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf,
                                         lc_format fmt, FILE *out, const lc_write_options *opts,
                                         lc_summary *summary, lc_diags *diags);
+
+/** @brief How lc_evaluate_stream reads its NDJSON stream. */
+typedef struct lc_stream_options {
+    size_t size;                 /* sizeof(lc_stream_options) */
+    const char *name;            /* the stream's name in diagnostics; NULL: "-" */
+    const char *marks;           /* a file (JSON or YAML) giving marks, and optionally
+                                    open_interest and as_of: then every line is an account.
+                                    NULL: the stream's first line gives them */
+    const lc_write_options *write; /* which accounts to write (no sort); NULL: all */
+} lc_stream_options;
+
+#define LC_STREAM_OPTIONS_INIT {sizeof(lc_stream_options), NULL, NULL, NULL}
+
+/**
+ * @brief Evaluates a portfolio streamed as NDJSON (docs/portfolio-format.md): a first line
+ * {"marks": {...}} unless o->marks gives them, then one account object per line. Accounts
+ * are read, evaluated and written in runs of a few thousand, so memory does not grow with
+ * the number of accounts (an id set of 8 bytes per account finds an id given twice).
+ * Writes NDJSON: one account per line, then the summary line {"summary", "policy"}.
+ * Errors name the stream's line; the accounts of earlier runs are already written, and the
+ * summary line is not: a report without one is incomplete.
+ * @return LC_OK; LC_EINPUT (diagnostics in @p diags), LC_EIO, LC_ENOMEM, LC_EINVAL (a sort
+ * asked for: it needs the whole book)
+ */
+LC_API lc_status lc_evaluate_stream(const lc_policy *pol, FILE *in, const lc_stream_options *o,
+                                    FILE *out, lc_summary *summary, lc_diags *diags);
+
+/**
+ * @brief `levcal summary`: adds up the summary lines of NDJSON reports @p paths ("-" for
+ * standard input) and writes one summary line of the totals, so a book evaluated in
+ * shards gives the totals of one run. Every report must end with its summary line (a run
+ * that stopped early has none) and all must name the same policy digest.
+ * @return LC_OK; LC_EINPUT (diagnostics in @p diags), LC_EIO, LC_ENOMEM
+ */
+LC_API lc_status lc_summary_merge(const char *const *paths, size_t n, FILE *out,
+                                  lc_summary *summary, lc_diags *diags);
 
 /* ==== Explanations ==================================================== */
 

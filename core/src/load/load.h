@@ -32,4 +32,13 @@ lc_status lc__load_margin(lc__ld *ld, lc_policy *p, lc__market *mk, const lc__no
 lc_status lc__load_deleveraging(lc__ld *ld, lc_policy *p, const lc__node *m);
 void lc__check_lot_sizes(lc__ld *ld, const lc_policy *p);
 
+/* portfolio.c, for NDJSON streams: the first line (or --marks file: marks, open_interest,
+ * as_of), and a run of account lines written as one JSON array whose text starts at line
+ * "first_line" of the stream, reading the head's marks. */
+lc_status lc__portfolio_load_head(const lc_policy *pol, const char *name, const char *buf,
+                                  size_t len, bool json, lc_portfolio **pp, lc_diags *diags);
+lc_status lc__portfolio_load_chunk(const lc_policy *pol, const char *name, const char *buf,
+                                   size_t len, unsigned first_line, const lc_portfolio *head,
+                                   lc_portfolio **pp, lc_diags *diags);
+
 #endif

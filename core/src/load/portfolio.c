@@ -8,6 +8,7 @@
 #include "base/prefix.h"
 
 #include "model/policy.h"
+#include "load/load.h"
 #include "model/portfolio.h"
 #include "syntax/node.h"
 #include "syntax/reader.h"
@@ -33,7 +34,13 @@ typedef struct pload {
     uint32_t *ids;             /* open-addressing set of account indexes + 1 */
     size_t ids_cap;
     lc_status rc;              /* LC_ENOMEM or a syntax error stops the scan */
+    int mode;                  /* what the text is: a portfolio, or part of an NDJSON stream */
+    const lc_portfolio *head;  /* SCAN_ACCOUNTS: the stream's marks and open interest */
 } pload;
+
+/* What scan() reads: a whole portfolio; an NDJSON stream's first line (marks, open
+ * interest, as_of, no accounts); or a run of its account lines made into one array. */
+enum { SCAN_DOC, SCAN_HEAD, SCAN_ACCOUNTS };
 
 static bool stop(pload *s)
 {
@@ -603,11 +610,21 @@ enum { D_MARKS, D_ACCOUNTS, D_AS_OF, D_OI, D_NKEYS };
 static const lc__key doc_keys[D_NKEYS] = {
     {"marks", true}, {"accounts", true}, {"as_of", false}, {"open_interest", false}};
 
+static void load_head(pload *s, const lc__event *start);
+
 static void load_doc(pload *s)
 {
     lc__event ev;
     if (!next(s, &ev))
         return;
+    if (s->mode == SCAN_ACCOUNTS) {
+        load_accounts(s, &ev);
+        return;
+    }
+    if (s->mode == SCAN_HEAD) {
+        load_head(s, &ev);
+        return;
+    }
     if (ev.type == LC__EV_END) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, 1, 1, "expected a portfolio (a mapping with 'marks' and "
                                    "'accounts'), got an empty document");
@@ -647,6 +664,40 @@ static void load_doc(pload *s)
     missing_keys(s, doc_keys, D_NKEYS, seen, line, col, "the portfolio");
     if (next(s, &ev) && ev.type != LC__EV_END)
         lc__ld_error(&s->ld, LC_DIAG_VALUE, ev.line, ev.col, "expected the end of the portfolio");
+}
+
+/* An NDJSON stream's first line, or its --marks file: what every account line reads. */
+enum { H_MARKS, H_AS_OF, H_OI, H_NKEYS };
+static const lc__key head_keys[H_NKEYS] = {
+    {"marks", true}, {"as_of", false}, {"open_interest", false}};
+
+static void load_head(pload *s, const lc__event *start)
+{
+    if (start->type != LC__EV_MAP) {
+        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
+                     "expected the stream's marks first ({\"marks\": {...}}), got %s",
+                     start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
+        return;
+    }
+    unsigned seen = 0;
+    lc__event k, v;
+    int key;
+    while ((key = next_key(s, &k, head_keys, H_NKEYS, &seen)) != -1) {
+        if (key < 0 || !next(s, &v))
+            continue;
+        if (key == H_MARKS)
+            load_marks(s, &v);
+        else if (key == H_OI)
+            load_open_interest(s, &v);
+        else if (string(s, &v) && !lc__parse_time(v.s, v.len, &s->pf->as_of))
+            lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
+                         "expected 'as_of' as a date (YYYY-MM-DD) or time "
+                         "(YYYY-MM-DDTHH:MM:SSZ), got '%.*s'",
+                         (int)(v.len > 40 ? 40 : v.len), v.s);
+    }
+    if (!stop(s))
+        missing_keys(s, head_keys, H_NKEYS, seen, start->line, start->col,
+                     "the stream's first line");
 }
 
 static void check_marks(pload *s)
@@ -711,12 +762,15 @@ static void check_finite(pload *s)
 /* ==== Entry points ====================================================== */
 
 static lc_status scan(const lc_policy *pol, const char *name, const char *buf, size_t len,
-                      bool json, lc_portfolio **pp, lc_diags *diags)
+                      bool json, lc_portfolio **pp, lc_diags *diags, int mode,
+                      const lc_portfolio *head, unsigned first_line)
 {
     size_t nm = pol->n_markets;
     pload s;
     memset(&s, 0, sizeof(s));
     s.pol = pol;
+    s.mode = mode;
+    s.head = head;
     s.ld.file = name;
     s.ld.diags = diags;
     lc_portfolio *pf = lc__calloc(1, sizeof(*pf));
@@ -741,8 +795,20 @@ static lc_status scan(const lc_policy *pol, const char *name, const char *buf, s
         pf->marks[m] = (double)NAN;
         s.market_names[m] = pol->markets[m].name;
     }
+    if (head) {
+        /* A run of a stream's accounts: they read the stream's first line. */
+        memcpy(pf->marks, head->marks, nm * sizeof(double));
+        if (head->oi) {
+            if (!(pf->oi = lc__malloc((nm ? nm : 1) * sizeof(double))))
+                goto out;
+            memcpy(pf->oi, head->oi, nm * sizeof(double));
+        }
+        pf->as_of = head->as_of;
+    }
     if ((rc = lc__reader_open(&s.r, name, buf, len, json, diags)) != LC_OK)
         goto out;
+    if (first_line > 1)
+        lc__reader_set_line(s.r, first_line);
     load_doc(&s);
     lc__reader_close(s.r);
     s.r = NULL;
@@ -799,7 +865,7 @@ lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, co
         buf = "";
     bool json = read_as_json(name, buf, len, fmt);
     unsigned before = diags ? diags->n_errors : 0;
-    lc_status rc = scan(pol, name, buf, len, json, pp, diags);
+    lc_status rc = scan(pol, name, buf, len, json, pp, diags, SCAN_DOC, NULL, 1);
     if (rc == LC_OK) {
         /* For the report's provenance: which bytes it was computed from. */
         lc_portfolio *pf = *pp;
@@ -877,4 +943,19 @@ size_t lc_portfolio_account_count(const lc_portfolio *pf)
 size_t lc_portfolio_position_count(const lc_portfolio *pf)
 {
     return pf->n_pos;
+}
+
+lc_status lc__portfolio_load_head(const lc_policy *pol, const char *name, const char *buf,
+                                  size_t len, bool json, lc_portfolio **pp, lc_diags *diags)
+{
+    *pp = NULL;
+    return scan(pol, name, buf ? buf : "", len, json, pp, diags, SCAN_HEAD, NULL, 1);
+}
+
+lc_status lc__portfolio_load_chunk(const lc_policy *pol, const char *name, const char *buf,
+                                   size_t len, unsigned first_line, const lc_portfolio *head,
+                                   lc_portfolio **pp, lc_diags *diags)
+{
+    *pp = NULL;
+    return scan(pol, name, buf, len, true, pp, diags, SCAN_ACCOUNTS, head, first_line);
 }

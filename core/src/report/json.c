@@ -273,6 +273,15 @@ static void write_volatility(lc__out *o, const lc_policy *pol)
         lc__out_lit(o, "},");
 }
 
+/* The summary object: accounts and positions, accounts per status, script failures. */
+static void summary_json(lc__out *o, const lc_summary *s)
+{
+    lc__out_printf(o, "{\"accounts\":%zu,\"positions\":%zu", s->accounts, s->positions);
+    for (int v = 0; v < LC_N_VERDICTS; v++)
+        lc__out_printf(o, ",\"%s\":%zu", lc_verdict_name((lc_verdict)v), s->by_status[v]);
+    lc__out_printf(o, ",\"script_errors\":%zu}", s->script_errors);
+}
+
 lc_status lc__report_write_json(lc__source *src, FILE *f)
 {
     lc__out o;
@@ -285,28 +294,58 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     lc__provenance_json(&o, src->pol, src->pf ? src->pf : src->report ? src->report->pf : NULL);
     write_volatility(&o, src->pol);
     lc__out_lit(&o, "\n\"accounts\":[");
-    size_t written = 0;
-    for (size_t i = 0; i < src->n_acc; i++) {
-        const lc_position_result *pos;
-        const lc_account_result *a = src->get(src, i, &pos);
-        if (!a) {
-            lc__out_finish(&o);
-            return src->failed;
-        }
-        lc__summary_add(&src->summary, a);
-        if (!lc__selected(src, a))
-            continue;
+    size_t written = 0, i = 0;
+    const lc_account_result *a;
+    const lc_position_result *pos;
+    int got;
+    while ((got = lc__source_next(src, &i, &a, &pos)) > 0) {
         lc__out_str(&o, written++ ? ",\n" : "\n");
         write_account(&o, a, pos, src->pol->mixed_basis);
     }
+    if (got < 0) {
+        lc__out_finish(&o);
+        return src->failed;
+    }
     /* The summary comes last: a streamed report knows the counts only at the end. */
-    lc__out_printf(&o, "\n],\n\"summary\":{\"accounts\":%zu,\"positions\":%zu", src->n_acc,
-                   src->n_pos);
-    for (int v = 0; v < LC_N_VERDICTS; v++)
-        lc__out_printf(&o, ",\"%s\":%zu", lc_verdict_name((lc_verdict)v),
-                       src->summary.by_status[v]);
-    lc__out_printf(&o, ",\"script_errors\":%zu}}\n", src->summary.script_errors);
+    lc__out_lit(&o, "\n],\n\"summary\":");
     src->summary.accounts = src->n_acc;
     src->summary.positions = src->n_pos;
+    summary_json(&o, &src->summary);
+    lc__out_lit(&o, "}\n");
     return lc__out_finish(&o);
+}
+
+lc_status lc__report_write_ndjson(lc__source *src, FILE *f, bool summary_line)
+{
+    lc__out o;
+    if (lc__out_init(&o, f))
+        return LC_ENOMEM;
+    memset(&src->summary, 0, sizeof src->summary);
+    size_t i = 0;
+    const lc_account_result *a;
+    const lc_position_result *pos;
+    int got;
+    while ((got = lc__source_next(src, &i, &a, &pos)) > 0) {
+        write_account(&o, a, pos, src->pol->mixed_basis);
+        lc__out_char(&o, '\n');
+    }
+    if (got < 0) {
+        lc__out_finish(&o);
+        return src->failed;
+    }
+    src->summary.accounts = src->n_acc;
+    src->summary.positions = src->n_pos;
+    if (summary_line)
+        lc__ndjson_summary_line(&o, src->pol, &src->summary);
+    return lc__out_finish(&o);
+}
+
+void lc__ndjson_summary_line(lc__out *o, const lc_policy *pol, const lc_summary *s)
+{
+    lc__out_lit(o, "{\"summary\":");
+    summary_json(o, s);
+    lc__out_lit(o, ",\"policy\":{\"id\":");
+    lc__out_json_str(o, pol->id);
+    lc__out_printf(o, ",\"version\":%lld,\"digest\":\"%s\"}}\n", (long long)pol->version,
+                   pol->digest);
 }

@@ -32,6 +32,12 @@ typedef struct lc__source {
 /* Whether account "a" is to be written under src->opts. */
 bool lc__selected(const lc__source *src, const lc_account_result *a);
 
+/* The next account to write, from index *i on: every account met is counted into
+ * src->summary, those not selected are passed over. 1 with *pa and *ppos set, 0 at the
+ * end, -1 when an account could not be evaluated (src->failed says why). */
+int lc__source_next(lc__source *src, size_t *i, const lc_account_result **pa,
+                    const lc_position_result **ppos);
+
 /* Copies "src" into the caller's "dst" (may be NULL) as far as dst->size reaches, keeping
  * dst->size. */
 void lc__summary_copy(lc_summary *dst, const lc_summary *src);
@@ -63,6 +69,21 @@ lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf
                                     lc_summary *summary);
 
 lc_status lc__report_write_json(lc__source *src, FILE *f);
+
+/* NDJSON: each selected account on a line of its own (the JSON report's account object),
+ * then with "summary_line" the summary line (lc__ndjson_summary_line). */
+lc_status lc__report_write_ndjson(lc__source *src, FILE *f, bool summary_line);
+
+/* {"summary":{...},"policy":{"id","version","digest"}} and a newline: what `levcal
+ * summary` merges, and checks were made under one policy. */
+void lc__ndjson_summary_line(lc__out *o, const lc_policy *pol, const lc_summary *s);
+
+/* Adds the counts of "src" to "dst" (the first script failure kept). */
+void lc__summary_merge(lc_summary *dst, const lc_summary *src);
+
+/* An internal format: NDJSON account lines without the summary line, for a stream's
+ * parts. */
+#define LC__FORMAT_NDJSON_LINES ((lc_format)100)
 
 /* The report's provenance (provenance.c): a JSON member "provenance":{...}, with its
  * trailing comma, or the table's digest line. "pf" may be NULL. */

@@ -58,6 +58,8 @@ static lc__source source(const lc_policy *pol, size_t n_acc, size_t n_pos,
 
 static lc_status write_source(lc__source *src, lc_format fmt, FILE *out)
 {
+    if (fmt == LC_FORMAT_NDJSON || fmt == LC__FORMAT_NDJSON_LINES)
+        return lc__report_write_ndjson(src, out, fmt == LC_FORMAT_NDJSON);
     return fmt == LC_FORMAT_TABLE ? lc__report_write_table(src, out)
                                   : lc__report_write_json(src, out);
 }

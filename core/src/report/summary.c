@@ -56,3 +56,30 @@ void lc_report_summary(const lc_report *r, lc_summary *out)
         lc__summary_add(s, &r->acc[i]);
     lc__summary_copy(out, s);
 }
+
+void lc__summary_merge(lc_summary *dst, const lc_summary *src)
+{
+    dst->accounts += src->accounts;
+    dst->positions += src->positions;
+    for (int v = 0; v < LC_N_VERDICTS; v++)
+        dst->by_status[v] += src->by_status[v];
+    dst->script_errors += src->script_errors;
+    if (!dst->first_script_error[0])
+        memcpy(dst->first_script_error, src->first_script_error, sizeof dst->first_script_error);
+}
+
+int lc__source_next(lc__source *src, size_t *i, const lc_account_result **pa,
+                    const lc_position_result **ppos)
+{
+    while (*i < src->n_acc) {
+        const lc_account_result *a = src->get(src, (*i)++, ppos);
+        if (!a)
+            return -1;
+        lc__summary_add(&src->summary, a);
+        if (lc__selected(src, a)) {
+            *pa = a;
+            return 1;
+        }
+    }
+    return 0;
+}

@@ -298,16 +298,11 @@ lc_status lc__report_write_table(lc__source *src, FILE *f)
         snprintf(c[k], CELL, "%s", headers[k]);
     print_row(&o, c, w);
     size_t shown = 0;
-    for (size_t i = 0; i < src->n_acc; i++) {
-        const lc_position_result *pos;
-        const lc_account_result *a = src->get(src, i, &pos);
-        if (!a) {
-            lc__out_finish(&o);
-            return src->failed;
-        }
-        lc__summary_add(&src->summary, a);
-        if (!lc__selected(src, a))
-            continue;
+    size_t i = 0;
+    const lc_account_result *a;
+    const lc_position_result *pos;
+    int got;
+    while ((got = lc__source_next(src, &i, &a, &pos)) > 0) {
         shown++;
         account_row(a, c);
         print_row(&o, c, w);
@@ -316,6 +311,10 @@ lc_status lc__report_write_table(lc__source *src, FILE *f)
             position_row(&pos[j], c);
             print_row(&o, c, w);
         }
+    }
+    if (got < 0) {
+        lc__out_finish(&o);
+        return src->failed;
     }
     src->summary.accounts = src->n_acc;
     src->summary.positions = src->n_pos;

@@ -186,3 +186,9 @@ lc_status lc__reader_skip(lc__reader *r, const lc__event *ev)
     }
     return LC_OK;
 }
+
+void lc__reader_set_line(lc__reader *r, unsigned line)
+{
+    if (r->json)
+        r->line = line;
+}

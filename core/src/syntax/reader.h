@@ -42,6 +42,9 @@ bool lc__looks_like_json(const char *buf, size_t len);
 lc_status lc__reader_open(lc__reader **pr, const char *file, const char *buf, size_t len,
                           bool json, lc_diags *d);
 
+/* A JSON reader's text starts at line "line" of its file (a part of a larger file). */
+void lc__reader_set_line(lc__reader *r, unsigned line);
+
 /* Fills "ev" with the next event. LC_EINPUT after a syntax error (reported once). */
 lc_status lc__reader_next(lc__reader *r, lc__event *ev);
 
