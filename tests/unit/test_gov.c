@@ -25,13 +25,16 @@ static void sha256_vectors(void **state)
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     lc__sha256_hex("", 0, hex);
     assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-    lc__sha256_ctx c;
-    lc__sha256_init(&c);
-    lc__sha256_update(&c, two, 10); /* in pieces, the same as whole */
-    lc__sha256_update(&c, two + 10, strlen(two) - 10);
-    lc__sha256_final_hex(&c, hex);
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* two blocks */
+    lc__sha256_hex(two, strlen(two), hex);
     assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    /* A million 'a': many blocks. */
+    char *million = malloc(1000000);
+    assert_non_null(million);
+    memset(million, 'a', 1000000);
+    lc__sha256_hex(million, 1000000, hex);
+    free(million);
+    assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 /* ==== Scalars and RFC 8785 =============================================== */

@@ -154,16 +154,9 @@ lc_status lc__buf_status(const lc__buf *b);
 
 /* ==== Hashes (hash.c) =================================================== */
 
-/* SHA-256 (libsodium's) as 64 lowercase hex digits and a NUL. */
+/* SHA-256 (libcrypto's) as 64 lowercase hex digits and a NUL. */
 #define LC__SHA256_HEX 65
 
-typedef struct lc__sha256_ctx {
-    _Alignas(16) unsigned char st[128]; /* libsodium's state, kept opaque here */
-} lc__sha256_ctx;
-
-void lc__sha256_init(lc__sha256_ctx *c);
-void lc__sha256_update(lc__sha256_ctx *c, const void *buf, size_t len);
-void lc__sha256_final_hex(lc__sha256_ctx *c, char out[LC__SHA256_HEX]);
 void lc__sha256_hex(const void *buf, size_t len, char out[LC__SHA256_HEX]);
 
 /* The SHA-256 of the whole file at "path"; on failure a diagnostic names the file. */

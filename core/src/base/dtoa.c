@@ -184,29 +184,54 @@ static const char digit_pairs[] = "000102030405060708091011121314151617181920212
                                   "50515253545556575859606162636465666768697071727374"
                                   "75767778798081828384858687888990919293949596979899";
 
-/* Writes "u" in decimal, at least "min_digits" digits (zero-padded), two digits per
- * division. Returns the length. */
+/* The number of decimal digits of "u" (1 for 0): from its bit length, one comparison. */
+static unsigned digits10(uint64_t u)
+{
+    static const uint64_t p10[20] = {
+        1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u, 1000000000u,
+        10000000000u, 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u,
+        1000000000000000u, 10000000000000000u, 100000000000000000u, 1000000000000000000u,
+        10000000000000000000u};
+    unsigned bits = 64 - (unsigned)__builtin_clzll(u | 1);
+    unsigned t = (bits * 1233) >> 12; /* log10(2) = 1233 / 4096, a floor up to 2^64 */
+    return t + (u >= p10[t]);
+}
+
+/* Writes "u" in decimal, at least "min_digits" digits (zero-padded), right to left into
+ * its place: eight digits at a time in 32-bit arithmetic, two per step within them.
+ * Returns the length. */
 static size_t write_u64(uint64_t u, int min_digits, char *out)
 {
-    char tmp[24];
-    int len = 0;
-    while (u >= 100) {
-        unsigned r = (unsigned)(u % 100);
-        u /= 100;
-        tmp[len++] = digit_pairs[2 * r + 1];
-        tmp[len++] = digit_pairs[2 * r];
+    unsigned len = digits10(u);
+    if ((int)len < min_digits)
+        len = (unsigned)min_digits;
+    char *p = out + len;
+    while (u >= 100000000u) {
+        uint32_t lo = (uint32_t)(u % 100000000u);
+        u /= 100000000u;
+        for (int k = 0; k < 4; k++) {
+            uint32_t r = lo % 100;
+            lo /= 100;
+            p -= 2;
+            memcpy(p, digit_pairs + 2 * r, 2);
+        }
     }
-    if (u >= 10) {
-        tmp[len++] = digit_pairs[2 * u + 1];
-        tmp[len++] = digit_pairs[2 * u];
+    uint32_t v = (uint32_t)u;
+    while (v >= 100) {
+        uint32_t r = v % 100;
+        v /= 100;
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * v, 2);
     } else {
-        tmp[len++] = (char)('0' + u);
+        *--p = (char)('0' + v);
     }
-    while (len < min_digits)
-        tmp[len++] = '0';
-    for (int i = 0; i < len; i++)
-        out[i] = tmp[len - 1 - i];
-    return (size_t)len;
+    while (p > out)
+        *--p = '0';
+    return len;
 }
 
 static size_t write_exponent(int e, char *p)
