@@ -94,15 +94,74 @@ static void write_margin(lc__out *o, const lc_position_result *p)
     lc__out_char(o, '}');
 }
 
+/* Renders the position's market and its numbers (LC__POSITION_NUMBERS, in that order);
+ * the market's name and the tier's four figures come from the cache when they are what
+ * it was rendered from. */
+static void render_tier(lc__out *o, const lc_position_result *p)
+{
+    key_num(o, ",\"tier\":", (double)p->tier);
+    key_num(o, ",\"max_leverage\":", p->max_leverage);
+    key_num(o, ",\"mmr\":", p->mmr);
+    key_num(o, ",\"maintenance_amount\":", p->maintenance_amount);
+}
+
+static bool same(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+static void write_fixed(lc__out *o, const lc_position_result *p, lc__text_cache *tc)
+{
+    size_t h = ((size_t)(uintptr_t)p->market >> 4) * 31 + p->tier;
+    __typeof__(tc->e[0]) *e = tc ? &tc->e[h & 255] : NULL;
+    if (e && e->market == p->market && e->tier == p->tier && same(e->lev, p->max_leverage) &&
+        same(e->mmr, p->mmr) && same(e->amount, p->maintenance_amount)) {
+        lc__out_mem(o, e->name, e->name_len);
+        key_num(o, ",\"qty\":", p->qty);
+        key_num(o, ",\"entry\":", p->entry);
+        key_num(o, ",\"mark\":", p->mark);
+        key_num(o, ",\"notional\":", p->notional);
+        lc__out_mem(o, e->fixed, e->tier_len);
+    } else {
+        /* Rendered in place, with room reserved first so that no flush comes between;
+         * then kept when it fits. A name longer than that is rendered every time. */
+        bool keep = e && strlen(p->market) <= 24;
+        if (keep)
+            lc__out_reserve(o, 512);
+        size_t start = o->len;
+        lc__out_lit(o, "\"market\":");
+        lc__out_json_str(o, p->market);
+        size_t name_end = o->len;
+        key_num(o, ",\"qty\":", p->qty);
+        key_num(o, ",\"entry\":", p->entry);
+        key_num(o, ",\"mark\":", p->mark);
+        key_num(o, ",\"notional\":", p->notional);
+        size_t tier_start = o->len;
+        render_tier(o, p);
+        if (keep && name_end - start <= sizeof e->name && o->len - tier_start <= sizeof e->fixed) {
+            e->market = p->market;
+            e->tier = p->tier;
+            e->lev = p->max_leverage;
+            e->mmr = p->mmr;
+            e->amount = p->maintenance_amount;
+            e->name_len = (unsigned short)(name_end - start);
+            e->tier_len = (unsigned short)(o->len - tier_start);
+            memcpy(e->name, o->buf + start, e->name_len);
+            memcpy(e->fixed, o->buf + tier_start, e->tier_len);
+        }
+    }
+    key_num(o, ",\"maintenance_margin\":", p->maintenance_margin);
+    key_num(o, ",\"initial_margin\":", p->initial_margin);
+    key_num(o, ",\"upnl\":", p->upnl);
+    key_num(o, ",\"liquidation_price\":", p->liquidation_price);
+}
+
 /* "basis": the policy mixes tier bases or schemes, so every position says which. */
 static void write_position(lc__out *o, const lc_position_result *p, bool pool_liquidated,
-                          bool basis)
+                          bool basis, lc__text_cache *tc)
 {
-    lc__out_lit(o, "{\"market\":");
-    lc__out_json_str(o, p->market);
-#define WRITE(name, kind) key_num(o, ",\"" #name "\":", (double)p->name);
-    LC__POSITION_NUMBERS(WRITE)
-#undef WRITE
+    lc__out_char(o, '{');
+    write_fixed(o, p, tc);
     lc__out_str(o, p->over_limit ? ",\"over_limit\":true" : ",\"over_limit\":false");
     lc__out_lit(o, ",\"binding\":\"");
     lc__out_str(o, lc_binding_name(p->binding));
@@ -150,7 +209,7 @@ static void write_position(lc__out *o, const lc_position_result *p, bool pool_li
 }
 
 static void write_account(lc__out *o, const lc_account_result *a, const lc_position_result *pos,
-                          bool basis)
+                          bool basis, lc__text_cache *tc)
 {
     lc__out_lit(o, "{\"id\":");
     lc__out_json_str(o, a->id);
@@ -234,7 +293,7 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     for (size_t i = 0; i < a->n_positions; i++) {
         if (i)
             lc__out_char(o, ',');
-        write_position(o, &pos[i], liquidated(a->rules, a->n_rules), basis);
+        write_position(o, &pos[i], liquidated(a->rules, a->n_rules), basis, tc);
     }
     lc__out_lit(o, "]}");
 }
@@ -285,8 +344,11 @@ static void summary_json(lc__out *o, const lc_summary *s)
 lc_status lc__report_write_json(lc__source *src, FILE *f)
 {
     lc__out o;
-    if (lc__out_init(&o, f))
+    lc__text_cache *tc = lc__calloc(1, sizeof(*tc));
+    if (!tc || lc__out_init(&o, f)) {
+        lc__free(tc);
         return LC_ENOMEM;
+    }
     memset(&src->summary, 0, sizeof src->summary);
     lc__out_lit(&o, "{\"policy\":{\"id\":");
     lc__out_json_str(&o, src->pol->id);
@@ -300,10 +362,11 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     int got;
     while ((got = lc__source_next(src, &i, &a, &pos)) > 0) {
         lc__out_str(&o, written++ ? ",\n" : "\n");
-        write_account(&o, a, pos, src->pol->mixed_basis);
+        write_account(&o, a, pos, src->pol->mixed_basis, tc);
     }
     if (got < 0) {
         lc__out_finish(&o);
+        lc__free(tc);
         return src->failed;
     }
     /* The summary comes last: a streamed report knows the counts only at the end. */
@@ -312,31 +375,37 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
     src->summary.positions = src->n_pos;
     summary_json(&o, &src->summary);
     lc__out_lit(&o, "}\n");
+    lc__free(tc);
     return lc__out_finish(&o);
 }
 
 lc_status lc__report_write_ndjson(lc__source *src, FILE *f, bool summary_line)
 {
     lc__out o;
-    if (lc__out_init(&o, f))
+    lc__text_cache *tc = lc__calloc(1, sizeof(*tc));
+    if (!tc || lc__out_init(&o, f)) {
+        lc__free(tc);
         return LC_ENOMEM;
+    }
     memset(&src->summary, 0, sizeof src->summary);
     size_t i = 0;
     const lc_account_result *a;
     const lc_position_result *pos;
     int got;
     while ((got = lc__source_next(src, &i, &a, &pos)) > 0) {
-        write_account(&o, a, pos, src->pol->mixed_basis);
+        write_account(&o, a, pos, src->pol->mixed_basis, tc);
         lc__out_char(&o, '\n');
     }
     if (got < 0) {
         lc__out_finish(&o);
+        lc__free(tc);
         return src->failed;
     }
     src->summary.accounts = src->n_acc;
     src->summary.positions = src->n_pos;
     if (summary_line)
         lc__ndjson_summary_line(&o, src->pol, &src->summary);
+    lc__free(tc);
     return lc__out_finish(&o);
 }
 

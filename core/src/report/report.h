@@ -11,6 +11,20 @@
 #include "model/policy.h"
 #include "model/report.h"
 
+/* Text the JSON writers render once and copy after: a market's name as a JSON string, and
+ * a tier's fixed figures (",\"tier\":...\"maintenance_amount\":..."), each kept with
+ * exactly what it was rendered from and used only where that matches, bit for bit. */
+typedef struct lc__text_cache {
+    struct {
+        const char *market; /* the policy's string: compared by address */
+        unsigned tier;
+        double lev, mmr, amount;
+        unsigned short name_len, tier_len;
+        char name[160];     /* "\"market\":\"NAME\"" */
+        char fixed[160];
+    } e[256];
+} lc__text_cache;
+
 typedef struct lc__source {
     const lc_policy *pol;
     size_t n_acc, n_pos;
