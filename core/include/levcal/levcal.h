@@ -789,7 +789,15 @@ typedef enum lc_sort {
     LC_SORT_NOTIONAL      /* largest cross notional first */
 } lc_sort;
 
-/** @brief What of an evaluation to write. LC_WRITE_OPTIONS_INIT: every account, book order. */
+/**
+ * @brief What of an evaluation to write. LC_WRITE_OPTIONS_INIT: every account, book order,
+ * one thread.
+ *
+ * Thread safety: a policy and a portfolio are read, never written, by evaluation and
+ * writing, so any number of threads may evaluate them at once, each with its own report;
+ * except a policy with scripts, whose one Lua state allows one evaluation at a time. Loading,
+ * calibration and freeing must not run alongside anything else on the same objects.
+ */
 typedef struct lc_write_options {
     size_t size;                 /* sizeof(lc_write_options) */
     const char *const *accounts; /* only these account ids; none: every account */
@@ -797,9 +805,13 @@ typedef struct lc_write_options {
     unsigned status_mask;        /* only accounts whose status bit (1u << lc_verdict) is set;
                                     0: every status */
     lc_sort sort;
+    unsigned threads;            /* evaluate and format with this many threads (0 or 1: the
+                                    caller's only). The report is the same bytes whatever
+                                    the count. JSON and NDJSON reports of policies without
+                                    scripts use them; the rest is written by one thread */
 } lc_write_options;
 
-#define LC_WRITE_OPTIONS_INIT {sizeof(lc_write_options), NULL, 0, 0, LC_SORT_NONE}
+#define LC_WRITE_OPTIONS_INIT {sizeof(lc_write_options), NULL, 0, 0, LC_SORT_NONE, 0}
 
 /**
  * @brief As lc_evaluate_write, writing only the accounts @p opts selects, in its order

@@ -341,6 +341,24 @@ static void summary_json(lc__out *o, const lc_summary *s)
     lc__out_printf(o, ",\"script_errors\":%zu}", s->script_errors);
 }
 
+void lc__json_head(lc__out *o, const lc_policy *pol, const lc_portfolio *pf)
+{
+    lc__out_lit(o, "{\"policy\":{\"id\":");
+    lc__out_json_str(o, pol->id);
+    lc__out_printf(o, ",\"version\":%lld},", (long long)pol->version);
+    lc__provenance_json(o, pol, pf);
+    write_volatility(o, pol);
+    lc__out_lit(o, "\n\"accounts\":[");
+}
+
+void lc__json_tail(lc__out *o, const lc_summary *s)
+{
+    /* The summary comes last: a streamed report knows the counts only at the end. */
+    lc__out_lit(o, "\n],\n\"summary\":");
+    summary_json(o, s);
+    lc__out_lit(o, "}\n");
+}
+
 lc_status lc__report_write_json(lc__source *src, FILE *f)
 {
     lc__out o;
@@ -350,12 +368,7 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
         return LC_ENOMEM;
     }
     memset(&src->summary, 0, sizeof src->summary);
-    lc__out_lit(&o, "{\"policy\":{\"id\":");
-    lc__out_json_str(&o, src->pol->id);
-    lc__out_printf(&o, ",\"version\":%lld},", (long long)src->pol->version);
-    lc__provenance_json(&o, src->pol, src->pf ? src->pf : src->report ? src->report->pf : NULL);
-    write_volatility(&o, src->pol);
-    lc__out_lit(&o, "\n\"accounts\":[");
+    lc__json_head(&o, src->pol, src->pf ? src->pf : src->report ? src->report->pf : NULL);
     size_t written = 0, i = 0;
     const lc_account_result *a;
     const lc_position_result *pos;
@@ -369,12 +382,9 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
         lc__free(tc);
         return src->failed;
     }
-    /* The summary comes last: a streamed report knows the counts only at the end. */
-    lc__out_lit(&o, "\n],\n\"summary\":");
     src->summary.accounts = src->n_acc;
     src->summary.positions = src->n_pos;
-    summary_json(&o, &src->summary);
-    lc__out_lit(&o, "}\n");
+    lc__json_tail(&o, &src->summary);
     lc__free(tc);
     return lc__out_finish(&o);
 }

@@ -41,6 +41,7 @@ typedef struct lc__source {
     const lc_write_options *opts; /* which accounts to write; NULL: all */
     const size_t *order;       /* the order to write them in; NULL: the book's */
     lc_status failed;          /* why get returned NULL */
+    size_t first;              /* streaming source: the book's index of account 0 */
 } lc__source;
 
 /* Whether account "a" is to be written under src->opts. */
@@ -83,6 +84,24 @@ lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf
                                     lc_summary *summary);
 
 lc_status lc__report_write_json(lc__source *src, FILE *f);
+
+/* The JSON report's parts around its accounts: everything up to "accounts":[, and from
+ * the array's end through the summary. */
+void lc__json_head(lc__out *o, const lc_policy *pol, const lc_portfolio *pf);
+void lc__json_tail(lc__out *o, const lc_summary *s);
+
+/* Writes accounts [first, first + n) of "pf" as NDJSON lines on "out", counted into
+ * *summary (the block's accounts and positions). */
+typedef lc_status (*lc__block_writer)(const lc_policy *pol, const lc_portfolio *pf, size_t first,
+                                      size_t n, const lc_write_options *opts, FILE *out,
+                                      lc_summary *summary);
+
+/* A report written by "threads" workers (parallel.c), each running "block" over blocks of
+ * accounts, the blocks written in order: JSON or NDJSON, the same bytes as one thread. */
+lc_status lc__evaluate_write_parallel(const lc_policy *pol, const lc_portfolio *pf,
+                                      lc_format fmt, FILE *out, const lc_write_options *opts,
+                                      lc_summary *summary, unsigned threads,
+                                      lc__block_writer block);
 
 /* NDJSON: each selected account on a line of its own (the JSON report's account object),
  * then with "summary_line" the summary line (lc__ndjson_summary_line). */

@@ -32,7 +32,7 @@ static const lc_account_result *on_the_fly(lc__source *src, size_t i,
 {
     /* Scripts' strings live as long as the account is being written. */
     lc__arena_reset(&src->scratch_strings);
-    lc_status rc = lc__eval_account(src->pol, src->pf, i, &src->scratch_acc, src->scratch_pos,
+    lc_status rc = lc__eval_account(src->pol, src->pf, src->first + i, &src->scratch_acc, src->scratch_pos,
                                     &src->scratch_strings);
     if (rc) {
         src->failed = rc;
@@ -94,6 +94,30 @@ lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
     return write_source(&src, fmt, out);
 }
 
+/* One block of a report written by several threads (parallel.c). No lc__eval_begin: no
+ * scripts there. */static lc_status write_block(const lc_policy *pol, const lc_portfolio *pf, size_t first, size_t n,
+                          const lc_write_options *opts, FILE *out, lc_summary *summary)
+{
+    size_t largest = 1, n_pos = 0;
+    for (size_t i = first; i < first + n; i++) {
+        n_pos += pf->accts[i].n;
+        if (pf->accts[i].n > largest)
+            largest = pf->accts[i].n;
+    }
+    lc__source src = source(pol, n, n_pos, on_the_fly, opts);
+    src.pf = pf;
+    src.first = first;
+    src.scratch_pos = lc__malloc(largest * sizeof(*src.scratch_pos));
+    if (!src.scratch_pos)
+        return LC_ENOMEM;
+    lc__arena_init(&src.scratch_strings, 4096);
+    lc_status rc = write_source(&src, LC__FORMAT_NDJSON_LINES, out);
+    lc__arena_free(&src.scratch_strings);
+    lc__free(src.scratch_pos);
+    lc__summary_copy(summary, &src.summary);
+    return rc;
+}
+
 lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
                                  FILE *out, const lc_write_options *opts, lc_summary *summary,
                                  lc_diags *diags)
@@ -114,8 +138,12 @@ lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf, l
         }
     }
     if (!opts || opts->sort == LC_SORT_NONE) {
-        lc_status rc = lc__evaluate_write_stream(pol, pf, fmt, out, opts, summary);
-        return rc;
+        unsigned threads = opts && LC__SIZE_COVERS(opts, lc_write_options, threads)
+                               ? opts->threads : 1;
+        if (threads > 1 && !pol->lua && (fmt == LC_FORMAT_JSON || fmt == LC_FORMAT_NDJSON))
+            return lc__evaluate_write_parallel(pol, pf, fmt, out, opts, summary,
+                                               threads > 64 ? 64 : threads, write_block);
+        return lc__evaluate_write_stream(pol, pf, fmt, out, opts, summary);
     }
     lc_report *r;
     lc_status rc = lc_evaluate(pol, pf, &r);
@@ -171,3 +199,4 @@ lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf
     lc__summary_copy(summary, &src.summary);
     return rc;
 }
+
