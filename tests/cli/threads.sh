@@ -39,5 +39,19 @@ done
     --threads 4 2>/dev/null | cmp -s - "$out/s1" || fail "the scripted policy with 4 threads differs"
 "$levcal" eval --policy "$top/policies/default.yaml" --portfolio "$out/book.json" --threads 0 \
     >/dev/null 2>&1 && fail "--threads 0 accepted"
+# A book above 4 MB is hashed on a thread of its own while it is parsed: the provenance
+# still names its sha256, as sha256sum computes it.
+awk 'BEGIN {
+    printf "{\"marks\": {\"BTCUSDT\": 67800}, \"accounts\": [\n"
+    for (i = 0; i < 45000; i++)
+        printf "{\"id\": \"account-%07d\", \"collateral\": %d.25, \"positions\": [{\"market\": \"BTCUSDT\", \"qty\": 0.%03d, \"entry\": 60000}]}%s\n", i, 1000 + i, 1 + i % 999, i < 44999 ? "," : ""
+    print "]}"
+}' >"$out/big.json"
+[ "$(wc -c <"$out/big.json")" -gt 4194304 ] || fail "the big book is not above 4 MB"
+want=$(sha256sum "$out/big.json" | cut -d' ' -f1)
+"$levcal" eval --policy "$top/policies/default.yaml" --portfolio "$out/big.json" --status liquidate \
+    >"$out/big.out" || fail "the big book: exit $?"
+grep -q "\"portfolio\":{\"file\":\"[^\"]*big.json\",\"sha256\":\"$want\"" "$out/big.out" ||
+    fail "the big book's provenance does not name sha256 $want"
 [ $bad -eq 0 ] && echo "threads: all checks passed"
 exit $bad

@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <threads.h>
 
 /* A broken generator can repeat one mistake on every row; past this many errors the
  * rest would only bury the first ones. */
@@ -854,6 +855,21 @@ static bool read_as_json(const char *name, const char *buf, size_t len, lc_input
     return lc__looks_like_json(buf, len);
 }
 
+#define HASH_THREAD_BYTES ((size_t)4 << 20)
+
+typedef struct hash_job {
+    const char *buf;
+    size_t len;
+    char hex[LC__SHA256_HEX];
+} hash_job;
+
+static int hash_run(void *arg)
+{
+    hash_job *j = arg;
+    lc__sha256_hex(j->buf, j->len, j->hex);
+    return 0;
+}
+
 lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, const char *buf,
                                       size_t len, lc_input_format fmt, lc_portfolio **pp,
                                       lc_diags *diags)
@@ -865,11 +881,21 @@ lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, co
         buf = "";
     bool json = read_as_json(name, buf, len, fmt);
     unsigned before = diags ? diags->n_errors : 0;
+    /* The provenance's hash of the bytes, for a large book on a thread of its own while
+     * the text is parsed (it needs only the bytes; the result waits for both). */
+    hash_job job = {buf, len, ""};
+    thrd_t t;
+    bool threaded = len >= HASH_THREAD_BYTES && thrd_create(&t, hash_run, &job) == thrd_success;
     lc_status rc = scan(pol, name, buf, len, json, pp, diags, SCAN_DOC, NULL, 1);
+    if (threaded)
+        thrd_join(t, NULL);
     if (rc == LC_OK) {
         /* For the report's provenance: which bytes it was computed from. */
         lc_portfolio *pf = *pp;
-        lc__sha256_hex(buf, len, pf->sha256);
+        if (threaded)
+            memcpy(pf->sha256, job.hex, sizeof pf->sha256);
+        else
+            lc__sha256_hex(buf, len, pf->sha256);
         if (!(pf->path = lc__arena_strndup(&pf->arena, name, strlen(name)))) {
             lc_portfolio_free(pf);
             *pp = NULL;
