@@ -53,7 +53,7 @@ static const char eval_usage[] =
     "                         signature of its current digest (see levcal sign)\n"
     "      --threads N        evaluate and format with N threads (default: the machine's\n"
     "                         cores); the report is the same bytes whatever N. Policies\n"
-    "                         with scripts, tables, sorted and streamed reports use one\n"
+    "                         with scripts, tables and sorted reports use one\n"
     "  -h, --help             show this help\n"
     "\n"
     "The summary counts every account, whatever is written.\n"

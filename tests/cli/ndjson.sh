@@ -31,10 +31,15 @@ awk 'BEGIN {
     print "]}" > js
 }' "$out/book.ndjson" "$out/book.json"
 
-# The stream's report: account lines equal the JSON report's accounts, byte for byte.
+# The stream's report: account lines equal the JSON report's accounts, byte for byte, and
+# are the same bytes with one thread or three.
 "$levcal" eval --policy "$pol" --portfolio "$out/book.ndjson" >"$out/one.ndjson" ||
     fail "eval of the stream exited $?"
 "$levcal" eval --policy "$pol" --portfolio "$out/book.json" >"$out/one.json" || fail "eval of the book exited $?"
+for n in 1 3; do
+    "$levcal" eval --policy "$pol" --portfolio "$out/book.ndjson" --threads $n | cmp -s - "$out/one.ndjson" ||
+        fail "the stream with $n threads differs"
+done
 grep '^{"id":' "$out/one.json" | sed 's/,$//' >"$out/json-accounts"
 grep -v '^{"summary":' "$out/one.ndjson" >"$out/nd-accounts"
 cmp -s "$out/json-accounts" "$out/nd-accounts" || fail "the stream's account lines differ from the JSON report's accounts"
@@ -78,9 +83,11 @@ stream_fails() {
 awk 'NR == 2501 { sub(/"collateral": [0-9.]*/, "\"collateral\": \"much\"") } { print }' \
     "$out/book.ndjson" >"$out/bad.ndjson"
 stream_fails "bad.ndjson:2501:[0-9]*: error: expected a number" "$out/bad.ndjson"
-# An id given again 6,000 lines later, in another run of accounts (runs are 4,096).
+# An id given again 6,000 lines later, in another run of accounts (runs are 4,096 on one
+# thread).
 { cat "$out/book.ndjson"; sed '1d; s/"acc/"bcc/' "$out/book.ndjson"; sed -n 2p "$out/book.ndjson"; } >"$out/dup.ndjson"
-stream_fails "dup.ndjson:6002:1: error: account id 'acc00000' given again in the stream" "$out/dup.ndjson"
+stream_fails "dup.ndjson:6002:1: error: account id 'acc00000' given again in the stream" "$out/dup.ndjson" \
+    --threads 1
 # The first run was written before the duplicate was met: whole runs, no summary.
 [ "$(grep -c '^{"id":' "$out/r.out")" -eq 4096 ] || fail "the run before the duplicate was not written"
 # In one run, the loader's own message names the first.

@@ -90,6 +90,11 @@ lc_status lc__report_write_json(lc__source *src, FILE *f);
 void lc__json_head(lc__out *o, const lc_policy *pol, const lc_portfolio *pf);
 void lc__json_tail(lc__out *o, const lc_summary *s);
 
+/* The account lines of "pf" (NDJSON, no summary line), with opts->threads workers where
+ * the policy has no scripts: a part of an NDJSON stream. */
+lc_status lc__evaluate_write_lines(const lc_policy *pol, const lc_portfolio *pf, FILE *out,
+                                   const lc_write_options *opts, lc_summary *summary);
+
 /* Writes accounts [first, first + n) of "pf" as NDJSON lines on "out", counted into
  * *summary (the block's accounts and positions). */
 typedef lc_status (*lc__block_writer)(const lc_policy *pol, const lc_portfolio *pf, size_t first,

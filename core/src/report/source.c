@@ -200,3 +200,13 @@ lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf
     return rc;
 }
 
+
+lc_status lc__evaluate_write_lines(const lc_policy *pol, const lc_portfolio *pf, FILE *out,
+                                   const lc_write_options *opts, lc_summary *summary)
+{
+    unsigned threads = opts && LC__SIZE_COVERS(opts, lc_write_options, threads) ? opts->threads : 1;
+    if (threads > 1 && !pol->lua)
+        return lc__evaluate_write_parallel(pol, pf, LC__FORMAT_NDJSON_LINES, out, opts, summary,
+                                           threads > 64 ? 64 : threads, write_block);
+    return lc__evaluate_write_stream(pol, pf, LC__FORMAT_NDJSON_LINES, out, opts, summary);
+}

@@ -162,8 +162,7 @@ static lc_status flush(stream *st)
     }
     if (rc == LC_OK) {
         lc_summary part = LC_SUMMARY_INIT;
-        rc = lc__evaluate_write_stream(st->pol, pf, LC__FORMAT_NDJSON_LINES, st->out, st->wo,
-                                       &part);
+        rc = lc__evaluate_write_lines(st->pol, pf, st->out, st->wo, &part);
         lc__summary_merge(&st->sum, &part);
     }
     lc_portfolio_free(pf);
@@ -247,6 +246,11 @@ lc_status lc_evaluate_stream(const lc_policy *pol, FILE *in, const lc_stream_opt
         }
         lc__free(text);
     }
+    /* With workers, runs long enough to give each a few blocks. */
+    unsigned threads = o->write && LC__SIZE_COVERS(o->write, lc_write_options, threads) &&
+                               o->write->threads > 1 && !pol->lua
+                           ? o->write->threads : 1;
+    size_t run_accounts = RUN_ACCOUNTS * (threads > 1 ? 4 * (size_t)threads : 1);
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -270,7 +274,7 @@ lc_status lc_evaluate_stream(const lc_policy *pol, FILE *in, const lc_stream_opt
             continue;
         }
         rc = add_account(&st, line, (size_t)n, lineno);
-        if (rc == LC_OK && (st.n_run >= RUN_ACCOUNTS || st.run.len >= RUN_BYTES))
+        if (rc == LC_OK && (st.n_run >= run_accounts || st.run.len >= RUN_BYTES * threads))
             rc = flush(&st);
     }
     if (rc == LC_OK && ferror(in)) {
