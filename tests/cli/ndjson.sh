@@ -92,7 +92,8 @@ stream_fails "dup.ndjson:6002:1: error: account id 'acc00000' given again in the
 [ "$(grep -c '^{"id":' "$out/r.out")" -eq 4096 ] || fail "the run before the duplicate was not written"
 # In one run, the loader's own message names the first.
 { cat "$out/book.ndjson"; sed -n 2p "$out/book.ndjson"; } >"$out/dup1.ndjson"
-stream_fails "dup1.ndjson:3002:1: error: duplicate account id 'acc00000'" "$out/dup1.ndjson"
+stream_fails "dup1.ndjson:3002:1: error: duplicate account id 'acc00000' (also the id of the account on line 2)" \
+    "$out/dup1.ndjson"
 sed 1d "$out/book.ndjson" >"$out/nomarks.ndjson"
 stream_fails "nomarks.ndjson:1:1: error: expected the stream's marks first" "$out/nomarks.ndjson"
 { sed -n 1,10p "$out/book.ndjson"; sed -n 11p "$out/book.ndjson" | cut -c1-40; } >"$out/cut.ndjson"

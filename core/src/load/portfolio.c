@@ -585,7 +585,14 @@ static void load_account(pload *s, const lc__event *start)
     missing_keys(s, acct_keys, A_NKEYS, seen, start->line, start->col, "an account");
     if (id_ok) {
         long dup = id_insert(s, a);
-        if (dup >= 0)
+        /* In a stream, where lists have no numbers a reader sees, name the first's line:
+         * accounts of a stream start a line each, and the first position's line is it. */
+        const lc__acct *first = dup >= 0 ? &pf->accts[dup] : NULL;
+        if (first && s->mode == SCAN_ACCOUNTS && first->n)
+            lc__ld_error(&s->ld, LC_DIAG_DUPLICATE, start->line, start->col,
+                         "duplicate account id '%s' (also the id of the account on line %u)",
+                         pf->accts[a].id, (unsigned)pf->pos[first->first].line);
+        else if (first)
             lc__ld_error(&s->ld, LC_DIAG_DUPLICATE, start->line, start->col,
                          "duplicate account id '%s' (also the id of account %ld in the list)",
                          pf->accts[a].id, dup + 1);
