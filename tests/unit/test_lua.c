@@ -241,6 +241,34 @@ static void random_is_deterministic(void **state)
     done(r, pf, p);
 }
 
+/* An account's random numbers come from its id, not from the accounts before it: b alone
+ * gets what it gets after a, so a book split into shards gives one run's results. */
+static void random_is_per_account(void **state)
+{
+    (void)state;
+    lc_policy *p, *p1;
+    lc_portfolio *pf, *pf1;
+    lc_report *r = run(policy_with("random.lua", NULL, NULL), book2, &p, &pf);
+    static const char only_b[] = "marks: {X: 50000}\naccounts:\n"
+                                 "  - {id: b, collateral: 100000, positions: [{market: X, qty: 3, entry: 50000}]}\n";
+    lc_report *r1 = run(policy_with("random.lua", NULL, NULL), only_b, &p1, &pf1);
+    assert_near(lc_report_position(r1, 0)->max_leverage, lc_report_position(r, 1)->max_leverage, 0);
+    /* And the two accounts do not simply share one number. */
+    static const char many[] = "marks: {X: 50000}\naccounts:\n"
+                               "  - {id: c, collateral: 1e9, positions: [{market: X, qty: 1, entry: 50000}]}\n"
+                               "  - {id: d, collateral: 1e9, positions: [{market: X, qty: 1, entry: 50000}]}\n"
+                               "  - {id: e, collateral: 1e9, positions: [{market: X, qty: 1, entry: 50000}]}\n";
+    lc_policy *p2;
+    lc_portfolio *pf2;
+    lc_report *r2 = run(policy_with("random.lua", NULL, NULL), many, &p2, &pf2);
+    double c = lc_report_position(r2, 0)->max_leverage, d = lc_report_position(r2, 1)->max_leverage,
+           e = lc_report_position(r2, 2)->max_leverage;
+    assert_false(c == d && d == e);
+    done(r2, pf2, p2);
+    done(r1, pf1, p1);
+    done(r, pf, p);
+}
+
 static void helpers_and_metadata(void **state)
 {
     (void)state;
@@ -271,6 +299,7 @@ int main(void)
         cmocka_unit_test(budget_resets_per_call),
         cmocka_unit_test(tighten_only_unless_allowed),
         cmocka_unit_test(random_is_deterministic),
+        cmocka_unit_test(random_is_per_account),
         cmocka_unit_test(helpers_and_metadata),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -538,9 +538,33 @@ static double leverage_ceiling(double mmr)
     return nextafter(1 / mmr, 0);
 }
 
+/* math.random's seed for one account: from its id alone, so that an account's numbers do
+ * not depend on the accounts evaluated before it (a book split into shards, or into
+ * threads' blocks, gives every account the numbers of one run). */
+typedef struct seed_job {
+    const char *id;
+} seed_job;
+
+static int seed_protected(lua_State *L)
+{
+    const seed_job *j = lua_touserdata(L, 1);
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (const char *s = j->id; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    lua_getfield(L, LUA_REGISTRYINDEX, "levcal.randomseed");
+    lua_pushinteger(L, (lua_Integer)(h >> 1));
+    lua_call(L, 1, 0);
+    lua_pushnil(L);
+    return 1;
+}
+
 lc_status lc__lua_account(lc__lua *lx, const struct lc__acct *ain, lc_account_result *a,
                           lc_position_result *positions, lc__arena *arena, bool *changed)
 {
+    seed_job seed = {ain->id};
+    if (!protected_run(lx, seed_protected, &seed))
+        return LC_ENOMEM; /* randomseed fails only for memory */
+    lua_pop(lx->L, 1);
     lua_State *L = lx->L;
     lx->ain = ain;
     lx->acct = a;

@@ -156,7 +156,7 @@ void lc__lua_sandbox_open(lc__lua *lx)
     lua_getfield(L, g, "math");
     lua_getfield(L, -1, "randomseed");
     lua_setfield(L, LUA_REGISTRYINDEX, "levcal.randomseed");
-    block_function(L, lua_gettop(L), "randomseed", "math.randomseed (random numbers are seeded per evaluation)");
+    block_function(L, lua_gettop(L), "randomseed", "math.randomseed (random numbers are seeded per account)");
     lua_pop(L, 1);
 
     /* Lock the string metatable: scripts could otherwise reach and change the real string
