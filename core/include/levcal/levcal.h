@@ -795,8 +795,9 @@ typedef enum lc_sort {
  *
  * Thread safety: a policy and a portfolio are read, never written, by evaluation and
  * writing, so any number of threads may evaluate them at once, each with its own report;
- * except a policy with scripts, whose one Lua state allows one evaluation at a time. Loading,
- * calibration and freeing must not run alongside anything else on the same objects.
+ * except a policy with scripts, whose one Lua state allows one evaluation at a time (the
+ * library's own threads, from `threads`, each clone it). Loading, calibration and freeing
+ * must not run alongside anything else on the same objects.
  */
 typedef struct lc_write_options {
     size_t size;                 /* sizeof(lc_write_options) */
@@ -807,8 +808,10 @@ typedef struct lc_write_options {
     lc_sort sort;
     unsigned threads;            /* evaluate and format with this many threads (0 or 1: the
                                     caller's only). The report is the same bytes whatever
-                                    the count. JSON and NDJSON reports of policies without
-                                    scripts use them; the rest is written by one thread */
+                                    the count; each thread runs the policy's scripts in a
+                                    Lua state of its own, loaded from the same bytes. JSON
+                                    and NDJSON reports use them; tables and sorted reports
+                                    are written by one thread */
 } lc_write_options;
 
 #define LC_WRITE_OPTIONS_INIT {sizeof(lc_write_options), NULL, 0, 0, LC_SORT_NONE, 0}

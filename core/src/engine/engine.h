@@ -16,6 +16,12 @@
 lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t i,
                            lc_account_result *a, lc_position_result *out, lc__arena *arena);
 
+/* The same, the scripts run in "lx" (pol->lua or a clone of it, for another thread). */
+struct lc__lua;
+lc_status lc__eval_account_in(const lc_policy *pol, struct lc__lua *lx, const lc_portfolio *pf,
+                              size_t i, lc_account_result *a, lc_position_result *out,
+                              lc__arena *arena);
+
 /* The policy's deleveraging rules on an evaluated account (deleverage.c): every rule
  * each margin pool matches, the statuses they call for, the plans, bankruptcy prices.
  * "src" holds the account's positions as loaded, in the order of "out". */

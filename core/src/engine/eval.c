@@ -168,11 +168,11 @@ static void eval_cross(const lc_policy *pol, const lc__acct *in, const lc__pos *
 
 /* The policy's scripts on an evaluated account: their caps, then their findings; a
  * failure holds the account at 1x. */
-static lc_status run_scripts(const lc_policy *pol, const lc__acct *in, lc_account_result *a,
+static lc_status run_scripts(lc__lua *lx, const lc__acct *in, lc_account_result *a,
                              lc_position_result *out, lc__arena *arena)
 {
     bool changed;
-    lc_status rc = lc__lua_account(pol->lua, in, a, out, arena, &changed);
+    lc_status rc = lc__lua_account(lx, in, a, out, arena, &changed);
     if (rc)
         return rc;
     if (a->script_error) {
@@ -183,7 +183,7 @@ static lc_status run_scripts(const lc_policy *pol, const lc__acct *in, lc_accoun
         judge_account(a, out);
         a->core_status = a->status;
     }
-    rc = lc__lua_on_account(pol->lua, in, a, out, arena);
+    rc = lc__lua_on_account(lx, in, a, out, arena);
     if (rc)
         return rc;
     if (a->script_error)
@@ -196,6 +196,13 @@ static lc_status run_scripts(const lc_policy *pol, const lc__acct *in, lc_accoun
 lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t idx,
                            lc_account_result *a, lc_position_result *out, lc__arena *arena)
 {
+    return lc__eval_account_in(pol, pol->lua, pf, idx, a, out, arena);
+}
+
+lc_status lc__eval_account_in(const lc_policy *pol, lc__lua *lx, const lc_portfolio *pf,
+                              size_t idx, lc_account_result *a, lc_position_result *out,
+                              lc__arena *arena)
+{
     const lc__acct *in = &pf->accts[idx];
     const lc__pos *pos = in->n ? pf->pos + in->first : NULL; /* no NULL + 0 */
     for (size_t i = 0; i < in->n; i++)
@@ -205,7 +212,7 @@ lc_status lc__eval_account(const lc_policy *pol, const lc_portfolio *pf, size_t 
     a->core_status = a->status;
     if (!arena)
         return LC_OK;
-    lc_status rc = pol->lua ? run_scripts(pol, in, a, out, arena) : LC_OK;
+    lc_status rc = lx ? run_scripts(lx, in, a, out, arena) : LC_OK;
     if (rc == LC_OK && pol->delev.present)
         rc = lc__deleverage(pol, a, out, pos, arena);
     return rc;

@@ -4,8 +4,8 @@
  * in the book's order, so the report is the same bytes whatever the number of threads.
  *
  * Evaluation reads the policy and the portfolio only (volatility caps are calibrated
- * before), and each worker has its own scratch space; policies with scripts, whose Lua
- * state is one per policy, stay on one thread.
+ * before), and each worker has its own scratch space, and its own state for the policy's
+ * scripts, which the block writer makes.
  */
 #include "base/prefix.h"
 
@@ -32,6 +32,7 @@ typedef struct pool {
     const lc_portfolio *pf;
     const lc_write_options *opts;
     lc__block_writer write_block;
+    void (*worker_free)(void *);
     block *b;
     size_t n_blocks;
     size_t next;      /* the next block to take */
@@ -45,12 +46,15 @@ typedef struct pool {
 static int worker(void *arg)
 {
     pool *p = arg;
+    void *own = NULL; /* this thread's state, made by the block writer */
     for (;;) {
         mtx_lock(&p->m);
         while (!p->stop && p->next < p->n_blocks && p->next >= p->written + p->window)
             cnd_wait(&p->room, &p->m);
         if (p->stop || p->next >= p->n_blocks) {
             mtx_unlock(&p->m);
+            if (own && p->worker_free)
+                p->worker_free(own);
             return 0;
         }
         size_t k = p->next++;
@@ -65,7 +69,7 @@ static int worker(void *arg)
         lc_status rc = LC_ENOMEM;
         FILE *f = open_memstream(&text, &len);
         if (f) {
-            rc = p->write_block(p->pol, p->pf, first, n, p->opts, f, &sum);
+            rc = p->write_block(p->pol, p->pf, first, n, p->opts, f, &sum, &own);
             if (fclose(f) != 0 && rc == LC_OK)
                 rc = LC_ENOMEM;
         }
@@ -98,11 +102,12 @@ static void json_entries(lc__out *o, const block *b, bool *any)
 lc_status lc__evaluate_write_parallel(const lc_policy *pol, const lc_portfolio *pf,
                                       lc_format fmt, FILE *out, const lc_write_options *opts,
                                       lc_summary *summary, unsigned threads,
-                                      lc__block_writer write_block)
+                                      lc__block_writer write_block, void (*worker_free)(void *))
 {
     pool p;
     memset(&p, 0, sizeof p);
     p.write_block = write_block;
+    p.worker_free = worker_free;
     p.pol = pol;
     p.pf = pf;
     p.opts = opts;

@@ -42,6 +42,7 @@ typedef struct lc__source {
     const size_t *order;       /* the order to write them in; NULL: the book's */
     lc_status failed;          /* why get returned NULL */
     size_t first;              /* streaming source: the book's index of account 0 */
+    struct lc__lua *lua;       /* streaming source: the scripts' state; NULL: the policy's */
 } lc__source;
 
 /* Whether account "a" is to be written under src->opts. */
@@ -90,23 +91,24 @@ lc_status lc__report_write_json(lc__source *src, FILE *f);
 void lc__json_head(lc__out *o, const lc_policy *pol, const lc_portfolio *pf);
 void lc__json_tail(lc__out *o, const lc_summary *s);
 
-/* The account lines of "pf" (NDJSON, no summary line), with opts->threads workers where
- * the policy has no scripts: a part of an NDJSON stream. */
+/* The account lines of "pf" (NDJSON, no summary line), with opts->threads workers: a part
+ * of an NDJSON stream. */
 lc_status lc__evaluate_write_lines(const lc_policy *pol, const lc_portfolio *pf, FILE *out,
                                    const lc_write_options *opts, lc_summary *summary);
 
 /* Writes accounts [first, first + n) of "pf" as NDJSON lines on "out", counted into
- * *summary (the block's accounts and positions). */
+ * *summary (the block's accounts and positions). "*worker" is the calling thread's own
+ * state (NULL at its first block), freed with the pool's worker_free when it is done. */
 typedef lc_status (*lc__block_writer)(const lc_policy *pol, const lc_portfolio *pf, size_t first,
                                       size_t n, const lc_write_options *opts, FILE *out,
-                                      lc_summary *summary);
+                                      lc_summary *summary, void **worker);
 
 /* A report written by "threads" workers (parallel.c), each running "block" over blocks of
  * accounts, the blocks written in order: JSON or NDJSON, the same bytes as one thread. */
 lc_status lc__evaluate_write_parallel(const lc_policy *pol, const lc_portfolio *pf,
                                       lc_format fmt, FILE *out, const lc_write_options *opts,
                                       lc_summary *summary, unsigned threads,
-                                      lc__block_writer block);
+                                      lc__block_writer block, void (*worker_free)(void *));
 
 /* NDJSON: each selected account on a line of its own (the JSON report's account object),
  * then with "summary_line" the summary line (lc__ndjson_summary_line). */

@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "model/portfolio.h"
 #include "report/report.h"
+#include "script/script.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -32,7 +33,8 @@ static const lc_account_result *on_the_fly(lc__source *src, size_t i,
 {
     /* Scripts' strings live as long as the account is being written. */
     lc__arena_reset(&src->scratch_strings);
-    lc_status rc = lc__eval_account(src->pol, src->pf, src->first + i, &src->scratch_acc, src->scratch_pos,
+    lc_status rc = lc__eval_account_in(src->pol, src->lua ? src->lua : src->pol->lua, src->pf,
+                                       src->first + i, &src->scratch_acc, src->scratch_pos,
                                     &src->scratch_strings);
     if (rc) {
         src->failed = rc;
@@ -94,10 +96,14 @@ lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
     return write_source(&src, fmt, out);
 }
 
-/* One block of a report written by several threads (parallel.c). No lc__eval_begin: no
- * scripts there. */static lc_status write_block(const lc_policy *pol, const lc_portfolio *pf, size_t first, size_t n,
-                          const lc_write_options *opts, FILE *out, lc_summary *summary)
+/* One block of a report written by several threads (parallel.c), the scripts in the
+ * thread's own clone of the policy's state (*worker, made at its first block). */
+static lc_status write_block(const lc_policy *pol, const lc_portfolio *pf, size_t first,
+                             size_t n, const lc_write_options *opts, FILE *out,
+                             lc_summary *summary, void **worker)
 {
+    if (pol->lua && !*worker && !(*worker = lc__lua_clone(pol->lua)))
+        return LC_ENOMEM;
     size_t largest = 1, n_pos = 0;
     for (size_t i = first; i < first + n; i++) {
         n_pos += pf->accts[i].n;
@@ -107,15 +113,23 @@ lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
     lc__source src = source(pol, n, n_pos, on_the_fly, opts);
     src.pf = pf;
     src.first = first;
+    src.lua = *worker;
     src.scratch_pos = lc__malloc(largest * sizeof(*src.scratch_pos));
     if (!src.scratch_pos)
         return LC_ENOMEM;
     lc__arena_init(&src.scratch_strings, 4096);
-    lc_status rc = write_source(&src, LC__FORMAT_NDJSON_LINES, out);
+    lc_status rc = src.lua ? lc__lua_begin(src.lua, pol, pf) : LC_OK;
+    if (rc == LC_OK)
+        rc = write_source(&src, LC__FORMAT_NDJSON_LINES, out);
     lc__arena_free(&src.scratch_strings);
     lc__free(src.scratch_pos);
     lc__summary_copy(summary, &src.summary);
     return rc;
+}
+
+static void worker_free(void *w)
+{
+    lc__lua_free(w);
 }
 
 lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
@@ -140,9 +154,10 @@ lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf, l
     if (!opts || opts->sort == LC_SORT_NONE) {
         unsigned threads = opts && LC__SIZE_COVERS(opts, lc_write_options, threads)
                                ? opts->threads : 1;
-        if (threads > 1 && !pol->lua && (fmt == LC_FORMAT_JSON || fmt == LC_FORMAT_NDJSON))
+        if (threads > 1 && (fmt == LC_FORMAT_JSON || fmt == LC_FORMAT_NDJSON))
             return lc__evaluate_write_parallel(pol, pf, fmt, out, opts, summary,
-                                               threads > 64 ? 64 : threads, write_block);
+                                               threads > 64 ? 64 : threads, write_block,
+                                               worker_free);
         return lc__evaluate_write_stream(pol, pf, fmt, out, opts, summary);
     }
     lc_report *r;
@@ -205,8 +220,8 @@ lc_status lc__evaluate_write_lines(const lc_policy *pol, const lc_portfolio *pf,
                                    const lc_write_options *opts, lc_summary *summary)
 {
     unsigned threads = opts && LC__SIZE_COVERS(opts, lc_write_options, threads) ? opts->threads : 1;
-    if (threads > 1 && !pol->lua)
+    if (threads > 1)
         return lc__evaluate_write_parallel(pol, pf, LC__FORMAT_NDJSON_LINES, out, opts, summary,
-                                           threads > 64 ? 64 : threads, write_block);
+                                           threads > 64 ? 64 : threads, write_block, worker_free);
     return lc__evaluate_write_stream(pol, pf, LC__FORMAT_NDJSON_LINES, out, opts, summary);
 }

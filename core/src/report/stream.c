@@ -248,7 +248,7 @@ lc_status lc_evaluate_stream(const lc_policy *pol, FILE *in, const lc_stream_opt
     }
     /* With workers, runs long enough to give each a few blocks. */
     unsigned threads = o->write && LC__SIZE_COVERS(o->write, lc_write_options, threads) &&
-                               o->write->threads > 1 && !pol->lua
+                               o->write->threads > 1
                            ? o->write->threads : 1;
     size_t run_accounts = RUN_ACCOUNTS * (threads > 1 ? 4 * (size_t)threads : 1);
     char *line = NULL;

@@ -172,6 +172,8 @@ void lc__lua_free(lc__lua *lx)
         return;
     if (lx->L)
         lua_close(lx->L);
+    for (size_t i = 0; i < lx->n_scripts; i++)
+        lc__free(lx->scripts[i].src);
     lc__free(lx->scripts);
     lc__free(lx->log);
     lc__free(lx->found);
@@ -319,7 +321,8 @@ lc_status lc__lua_load_script(lc__lua *lx, lc__ld *ld, const char *path, const c
     sc->fn_delev = sc->fn_adl = LUA_NOREF;
     load_job job = {lx, sc, buf, len, params, ""};
     bool ok = protected_run(lx, load_protected, &job);
-    lc__free(buf);
+    if (!ok || job.bad[0])
+        lc__free(buf);
     if (!ok && lx->oom)
         return LC_ENOMEM;
     if (!ok) {
@@ -331,8 +334,44 @@ lc_status lc__lua_load_script(lc__lua *lx, lc__ld *ld, const char *path, const c
         lc__ld_error(ld, LC_DIAG_SCRIPT, at->line, at->col, "script %s %s", path, job.bad);
         return LC_OK;
     }
+    sc->src = buf; /* what was loaded, byte for byte, for clones */
+    sc->src_len = len;
+    sc->params_node = params;
     lx->n_scripts++;
     return LC_OK;
+}
+
+lc__lua *lc__lua_clone(const lc__lua *from)
+{
+    lc__lua *lx = lc__lua_new(from->mem_limit, from->instr_limit);
+    if (!lx)
+        return NULL;
+    lx->scripts = lc__calloc(from->n_scripts ? from->n_scripts : 1, sizeof(*lx->scripts));
+    if (!lx->scripts) {
+        lc__lua_free(lx);
+        return NULL;
+    }
+    lx->cap_scripts = from->n_scripts ? from->n_scripts : 1;
+    for (size_t i = 0; i < from->n_scripts; i++) {
+        const lc__script *f = &from->scripts[i];
+        lc__script *sc = &lx->scripts[i];
+        memset(sc, 0, sizeof(*sc));
+        sc->name = f->name;
+        sc->path = f->path;
+        sc->market = f->market;
+        sc->may_loosen = f->may_loosen;
+        sc->fn_maxlev = sc->fn_account = sc->ctx = sc->env_mt = sc->params = LUA_NOREF;
+        sc->fn_delev = sc->fn_adl = LUA_NOREF;
+        /* The same bytes loaded the first time: they loaded then, so only memory fails. */
+        load_job job = {lx, sc, f->src, f->src_len, f->params_node, ""};
+        if (!protected_run(lx, load_protected, &job) || job.bad[0]) {
+            lc__lua_free(lx);
+            return NULL;
+        }
+        lua_pop(lx->L, 1);
+        lx->n_scripts++;
+    }
+    return lx;
 }
 
 /* ==== Calling hooks ===================================================== */

@@ -26,6 +26,9 @@ typedef struct lc__script {
     int env_mt;        /* metatable of the fresh per-call environments */
     int params;        /* read-only params table */
     int ctx;           /* read-only ctx of the current evaluation */
+    char *src;         /* the bytes loaded, kept to load them again into a clone */
+    size_t src_len;
+    const lc__node *params_node; /* in the policy's tree, which outlives the state */
 } lc__script;
 
 typedef struct lc__lua {

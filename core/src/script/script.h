@@ -27,6 +27,10 @@ lc_status lc__lua_load_script(lc__lua *lx, lc__ld *ld, const char *path, const c
                               long market, bool may_loosen, const lc__node *params,
                               const lc__node *at);
 
+/* A state of its own with the same scripts, loaded from the same bytes, for another
+ * thread: same sandbox, budgets and results. NULL on out of memory. */
+lc__lua *lc__lua_clone(const lc__lua *lx);
+
 /* Prepares a new evaluation: builds every script's ctx and reseeds math.random. */
 lc_status lc__lua_begin(lc__lua *lx, const lc_policy *pol, const lc_portfolio *pf);
 
