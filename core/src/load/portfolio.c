@@ -15,7 +15,7 @@
 
 #include <math.h>
 #include <string.h>
-#include <threads.h>
+#include <pthread.h>
 
 /* A broken generator can repeat one mistake on every row; past this many errors the
  * rest would only bury the first ones. */
@@ -870,11 +870,11 @@ typedef struct hash_job {
     char hex[LC__SHA256_HEX];
 } hash_job;
 
-static int hash_run(void *arg)
+static void *hash_run(void *arg)
 {
     hash_job *j = arg;
     lc__sha256_hex(j->buf, j->len, j->hex);
-    return 0;
+    return NULL;
 }
 
 lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, const char *buf,
@@ -891,11 +891,11 @@ lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, co
     /* The provenance's hash of the bytes, for a large book on a thread of its own while
      * the text is parsed (it needs only the bytes; the result waits for both). */
     hash_job job = {buf, len, ""};
-    thrd_t t;
-    bool threaded = len >= HASH_THREAD_BYTES && thrd_create(&t, hash_run, &job) == thrd_success;
+    pthread_t t;
+    bool threaded = len >= HASH_THREAD_BYTES && pthread_create(&t, NULL, hash_run, &job) == 0;
     lc_status rc = scan(pol, name, buf, len, json, pp, diags, SCAN_DOC, NULL, 1);
     if (threaded)
-        thrd_join(t, NULL);
+        pthread_join(t, NULL);
     if (rc == LC_OK) {
         /* For the report's provenance: which bytes it was computed from. */
         lc_portfolio *pf = *pp;

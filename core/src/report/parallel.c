@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
+#include <pthread.h>
 
 #define BLOCK_ACCOUNTS 2048
 
@@ -39,26 +39,26 @@ typedef struct pool {
     size_t written;   /* blocks the writer has written and freed */
     size_t window;    /* at most this many blocks ahead of the writer */
     bool stop;
-    mtx_t m;
-    cnd_t done, room;
+    pthread_mutex_t m;
+    pthread_cond_t done, room;
 } pool;
 
-static int worker(void *arg)
+static void *worker(void *arg)
 {
     pool *p = arg;
     void *own = NULL; /* this thread's state, made by the block writer */
     for (;;) {
-        mtx_lock(&p->m);
+        pthread_mutex_lock(&p->m);
         while (!p->stop && p->next < p->n_blocks && p->next >= p->written + p->window)
-            cnd_wait(&p->room, &p->m);
+            pthread_cond_wait(&p->room, &p->m);
         if (p->stop || p->next >= p->n_blocks) {
-            mtx_unlock(&p->m);
+            pthread_mutex_unlock(&p->m);
             if (own && p->worker_free)
                 p->worker_free(own);
-            return 0;
+            return NULL;
         }
         size_t k = p->next++;
-        mtx_unlock(&p->m);
+        pthread_mutex_unlock(&p->m);
 
         block *b = &p->b[k];
         size_t first = k * BLOCK_ACCOUNTS;
@@ -73,14 +73,14 @@ static int worker(void *arg)
             if (fclose(f) != 0 && rc == LC_OK)
                 rc = LC_ENOMEM;
         }
-        mtx_lock(&p->m);
+        pthread_mutex_lock(&p->m);
         b->text = text;
         b->len = len;
         b->sum = sum;
         b->rc = rc;
         b->done = true;
-        cnd_broadcast(&p->done);
-        mtx_unlock(&p->m);
+        pthread_cond_broadcast(&p->done);
+        pthread_mutex_unlock(&p->m);
     }
 }
 
@@ -114,19 +114,19 @@ lc_status lc__evaluate_write_parallel(const lc_policy *pol, const lc_portfolio *
     p.n_blocks = (pf->n_accts + BLOCK_ACCOUNTS - 1) / BLOCK_ACCOUNTS;
     p.window = 4 * (size_t)threads;
     p.b = lc__calloc(p.n_blocks ? p.n_blocks : 1, sizeof(*p.b));
-    thrd_t *t = lc__calloc(threads, sizeof(*t));
+    pthread_t *t = lc__calloc(threads, sizeof(*t));
     lc__out o;
     if (!p.b || !t || lc__out_init(&o, out)) {
         lc__free(p.b);
         lc__free(t);
         return LC_ENOMEM;
     }
-    mtx_init(&p.m, mtx_plain);
-    cnd_init(&p.done);
-    cnd_init(&p.room);
+    pthread_mutex_init(&p.m, NULL);
+    pthread_cond_init(&p.done, NULL);
+    pthread_cond_init(&p.room, NULL);
     unsigned started = 0;
     for (; started < threads; started++)
-        if (thrd_create(&t[started], worker, &p) != thrd_success)
+        if (pthread_create(&t[started], NULL, worker, &p) != 0)
             break;
     lc_status rc = started ? LC_OK : LC_ENOMEM;
     if (fmt == LC_FORMAT_JSON)
@@ -134,10 +134,10 @@ lc_status lc__evaluate_write_parallel(const lc_policy *pol, const lc_portfolio *
     lc_summary sum = LC_SUMMARY_INIT;
     bool any = false;
     for (size_t k = 0; k < p.n_blocks && rc == LC_OK; k++) {
-        mtx_lock(&p.m);
+        pthread_mutex_lock(&p.m);
         while (!p.b[k].done)
-            cnd_wait(&p.done, &p.m);
-        mtx_unlock(&p.m);
+            pthread_cond_wait(&p.done, &p.m);
+        pthread_mutex_unlock(&p.m);
         block *b = &p.b[k];
         rc = b->rc;
         if (rc == LC_OK) {
@@ -149,17 +149,17 @@ lc_status lc__evaluate_write_parallel(const lc_policy *pol, const lc_portfolio *
         }
         free(b->text); /* open_memstream's, from the C library */
         b->text = NULL;
-        mtx_lock(&p.m);
+        pthread_mutex_lock(&p.m);
         p.written = k + 1;
-        cnd_broadcast(&p.room);
-        mtx_unlock(&p.m);
+        pthread_cond_broadcast(&p.room);
+        pthread_mutex_unlock(&p.m);
     }
-    mtx_lock(&p.m);
+    pthread_mutex_lock(&p.m);
     p.stop = true;
-    cnd_broadcast(&p.room);
-    mtx_unlock(&p.m);
+    pthread_cond_broadcast(&p.room);
+    pthread_mutex_unlock(&p.m);
     for (unsigned i = 0; i < started; i++)
-        thrd_join(t[i], NULL);
+        pthread_join(t[i], NULL);
     for (size_t k = 0; k < p.n_blocks; k++)
         free(p.b[k].text);
     if (rc == LC_OK) {
@@ -172,9 +172,9 @@ lc_status lc__evaluate_write_parallel(const lc_policy *pol, const lc_portfolio *
     if (rc == LC_OK)
         rc = wrc;
     lc__summary_copy(summary, &sum);
-    cnd_destroy(&p.done);
-    cnd_destroy(&p.room);
-    mtx_destroy(&p.m);
+    pthread_cond_destroy(&p.done);
+    pthread_cond_destroy(&p.room);
+    pthread_mutex_destroy(&p.m);
     lc__free(t);
     lc__free(p.b);
     return rc;
