@@ -15,11 +15,12 @@ seeds() {
     history) echo "$top/examples $top/tests/data/history $top/tests/data" ;;
     script) echo "$top/scripts $top/tests/data/scripts" ;;
     import) echo "$top/tests/data/venues" ;;
+    stream) echo "$top/tests/data/stream" ;;
     esac
 }
 rm -rf "$build/artifacts"
 mkdir -p "$build/artifacts"
-for t in policy portfolio history script import; do
+for t in policy portfolio history script import stream; do
     mkdir -p "$build/corpus/$t"
     echo "fuzz_$t: $secs s"
     "$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
