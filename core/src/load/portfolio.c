@@ -1,5 +1,6 @@
 /*
- * portfolio_load.c - reading a portfolio (marks, accounts, positions) from YAML or JSON.
+ * portfolio.c - reading a portfolio (accounts, positions) from YAML or JSON, whole or as a
+ * run of an NDJSON stream's lines.
  *
  * The document is streamed, not built as a tree: a book of a million positions is read
  * straight into flat arrays, with every value checked and every problem located. Errors
@@ -7,238 +8,12 @@
  */
 #include "base/prefix.h"
 
-#include "model/policy.h"
 #include "load/load.h"
-#include "model/portfolio.h"
-#include "syntax/node.h"
-#include "syntax/reader.h"
+#include "load/pscan.h"
 
 #include <math.h>
 #include <string.h>
 #include <pthread.h>
-
-/* A broken generator can repeat one mistake on every row; past this many errors the
- * rest would only bury the first ones. */
-#define MAX_ERRORS 100
-
-typedef struct pload {
-    lc__ld ld;
-    lc__reader *r;
-    lc_portfolio *pf;
-    const lc_policy *pol;
-    const char **market_names; /* for did-you-mean on unknown markets */
-    unsigned *use_line;        /* per market: first position using it (for missing marks) */
-    unsigned *use_col;
-    unsigned *mark_line;       /* per market: where its mark was given, 0 if not */
-    size_t *seen_acct;         /* per market: account index + 1 that last held it */
-    unsigned *seen_line;       /* ... and the line of that position */
-    uint32_t *ids;             /* open-addressing set of account indexes + 1 */
-    size_t ids_cap;
-    lc_status rc;              /* LC_ENOMEM or a syntax error stops the scan */
-    int mode;                  /* what the text is: a portfolio, or part of an NDJSON stream */
-    const lc_portfolio *head;  /* SCAN_ACCOUNTS: the stream's marks and open interest */
-} pload;
-
-/* What scan() reads: a whole portfolio; an NDJSON stream's first line (marks, open
- * interest, as_of, no accounts); or a run of its account lines made into one array. */
-enum { SCAN_DOC, SCAN_HEAD, SCAN_ACCOUNTS };
-
-static bool stop(pload *s)
-{
-    if (s->ld.oom)
-        s->rc = LC_ENOMEM;
-    return s->rc != LC_OK || s->ld.n_errors >= MAX_ERRORS;
-}
-
-static bool next(pload *s, lc__event *ev)
-{
-    lc_status rc = lc__reader_next(s->r, ev);
-    if (rc) {
-        s->rc = rc;
-        return false;
-    }
-    return true;
-}
-
-static void skip(pload *s, const lc__event *ev)
-{
-    lc_status rc = lc__reader_skip(s->r, ev);
-    if (rc)
-        s->rc = rc;
-}
-
-static const char *ev_kind(const lc__event *ev)
-{
-    return ev->type == LC__EV_MAP ? "a mapping" : ev->type == LC__EV_SEQ ? "a sequence" : "an alias";
-}
-
-/* Reads a number value; a non-scalar is reported and skipped. */
-static bool number(pload *s, const lc__event *ev, double *out)
-{
-    if (ev->type != LC__EV_SCALAR) {
-        lc__ld_error(&s->ld, LC_DIAG_TYPE, ev->line, ev->col, "expected a number, got %s", ev_kind(ev));
-        skip(s, ev);
-        return false;
-    }
-    return lc__scalar_number(&s->ld, ev->s, ev->len, ev->quoted, ev->line, ev->col, out);
-}
-
-static bool string(pload *s, const lc__event *ev)
-{
-    if (ev->type != LC__EV_SCALAR) {
-        lc__ld_error(&s->ld, LC_DIAG_TYPE, ev->line, ev->col, "expected a string, got %s", ev_kind(ev));
-        skip(s, ev);
-        return false;
-    }
-    return lc__scalar_string(&s->ld, ev->s, ev->len, ev->quoted, ev->line, ev->col);
-}
-
-/* Skips the value that follows a key just read. */
-static void skip_value(pload *s)
-{
-    lc__event v;
-    if (next(s, &v))
-        skip(s, &v);
-}
-
-/* Skips a bad key "k" (a node, not a string) and the value after it. */
-static void skip_pair(pload *s, const lc__event *k)
-{
-    skip(s, k);
-    skip_value(s);
-}
-
-/* Reads the next key of a mapping into "ev". Returns the index of the key in "keys",
- * -1 at the end of the mapping, -2 for a key that was reported and skipped with its
- * value. "seen" tracks duplicates (one bit per key). */
-static int next_key(pload *s, lc__event *ev, const lc__key *keys, int nkeys, unsigned *seen)
-{
-    for (;;) {
-        if (stop(s) || !next(s, ev))
-            return -1;
-        if (ev->type == LC__EV_MAP_END)
-            return -1;
-        if (ev->type != LC__EV_SCALAR) {
-            lc__ld_error(&s->ld, LC_DIAG_TYPE, ev->line, ev->col, "expected a key (a string), got %s",
-                         ev_kind(ev));
-            skip_pair(s, ev);
-            continue;
-        }
-        int k = 0;
-        while (k < nkeys && !(ev->len && keys[k].name[0] == ev->s[0] &&
-                              strlen(keys[k].name) == ev->len &&
-                              memcmp(keys[k].name, ev->s, ev->len) == 0))
-            k++;
-        if (k == nkeys || (*seen & (1u << k))) {
-            if (k == nkeys) {
-                char name[64];
-                snprintf(name, sizeof name, "%.*s", (int)(ev->len < 63 ? ev->len : 63), ev->s);
-                lc__ld_unknown_key(&s->ld, name, ev->line, ev->col, keys, (size_t)nkeys);
-            } else {
-                lc__ld_error(&s->ld, LC_DIAG_DUPLICATE, ev->line, ev->col, "duplicate key '%s'", keys[k].name);
-            }
-            skip_value(s);
-            continue;
-        }
-        *seen |= 1u << k;
-        return k;
-    }
-}
-
-static void missing_keys(pload *s, const lc__key *keys, int nkeys, unsigned seen,
-                         unsigned line, unsigned col, const char *what)
-{
-    /* After a syntax error the mapping was cut short: its keys are not really missing. */
-    if (s->rc != LC_OK)
-        return;
-    for (int k = 0; k < nkeys; k++)
-        if (keys[k].required && !(seen & (1u << k)))
-            lc__ld_error(&s->ld, LC_DIAG_MISSING, line, col, "%s is missing required key '%s'", what,
-                         keys[k].name);
-}
-
-/* ==== Marks and open interest ============================================ */
-
-/* What a mapping of market names to numbers is about, for its messages. */
-typedef struct market_map {
-    const char *section;  /* "marks" */
-    const char *values;   /* "prices" */
-    const char *noun;     /* "mark" */
-    const char *expect;   /* "a mark price above 0" */
-    bool zero_ok;         /* 0 allowed (open interest), else above 0 */
-} market_map;
-
-/* Reads 'marks' or 'open_interest' into "out" (per policy market), "line" recording where
- * each market was given. */
-static void load_market_map(pload *s, const lc__event *start, const market_map *mm,
-                            double *out, unsigned *line)
-{
-    if (start->type != LC__EV_MAP) {
-        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
-                     "expected '%s' to map market names to %s, got %s", mm->section, mm->values,
-                     start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
-        skip(s, start);
-        return;
-    }
-    lc__event k, v;
-    while (!stop(s) && next(s, &k) && k.type != LC__EV_MAP_END) {
-        if (k.type != LC__EV_SCALAR) {
-            lc__ld_error(&s->ld, LC_DIAG_VALUE, k.line, k.col, "expected a market name, got %s", ev_kind(&k));
-            skip_pair(s, &k);
-            continue;
-        }
-        long m = lc__policy_find(s->pol, k.s, k.len);
-        if (m < 0) {
-            lc__ld_warn(&s->ld, LC_DIAG_REFERENCE, k.line, k.col,
-                        "%s for market '%.*s', which the policy does not define; ignored",
-                        mm->noun, (int)k.len, k.s);
-        } else if (line[m]) {
-            lc__ld_error(&s->ld, LC_DIAG_DUPLICATE, k.line, k.col, "%s for '%s' given twice (first at line %u)",
-                         mm->noun, s->pol->markets[m].name, line[m]);
-            m = -1;
-        } else {
-            line[m] = k.line;
-        }
-        if (!next(s, &v))
-            return;
-        double x;
-        if (number(s, &v, &x) && m >= 0) {
-            if (!(x > 0) && !(mm->zero_ok && x == 0))
-                lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected %s, got %.*s",
-                             mm->expect, (int)v.len, v.s);
-            else
-                out[m] = x;
-        }
-    }
-}
-
-static void load_marks(pload *s, const lc__event *start)
-{
-    static const market_map mm = {"marks", "prices", "mark", "a mark price above 0", false};
-    load_market_map(s, start, &mm, s->pf->marks, s->mark_line);
-}
-
-/* 'open_interest': each market's open notional, which the open_interest margin scheme
- * scales its initial margin by. */
-static void load_open_interest(pload *s, const lc__event *start)
-{
-    static const market_map mm = {"open_interest", "open notional", "open interest",
-                                  "an open interest (notional) of at least 0", true};
-    lc_portfolio *pf = s->pf;
-    size_t nm = s->pol->n_markets;
-    unsigned *line = lc__calloc(nm ? nm : 1, sizeof(*line));
-    if (!pf->oi)
-        pf->oi = lc__malloc((nm ? nm : 1) * sizeof(double));
-    if (!line || !pf->oi) {
-        lc__free(line);
-        s->rc = LC_ENOMEM;
-        return;
-    }
-    for (size_t m = 0; m < nm; m++)
-        pf->oi[m] = (double)NAN;
-    load_market_map(s, start, &mm, pf->oi, line);
-    lc__free(line);
-}
 
 /* ==== Positions ========================================================= */
 
@@ -267,8 +42,8 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
     if (start->type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
                      "expected a position (a mapping with market, qty and entry), got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
-        skip(s, start);
+                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
+        lc__ps_skip(s, start);
         return;
     }
     lc__pos *p = new_position(s);
@@ -283,13 +58,13 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
     lc__event k, v;
     unsigned seen = 0;
     int key;
-    while ((key = next_key(s, &k, pos_keys, Q_NKEYS, &seen)) != -1) {
-        if (key < 0 || !next(s, &v))
+    while ((key = lc__ps_next_key(s, &k, pos_keys, Q_NKEYS, &seen)) != -1) {
+        if (key < 0 || !lc__ps_next(s, &v))
             continue;
         double x;
         switch (key) {
         case Q_MARKET: {
-            if (!string(s, &v))
+            if (!lc__ps_string(s, &v))
                 break;
             long m = lc__policy_find(s->pol, v.s, v.len);
             if (m < 0) {
@@ -324,7 +99,7 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
             break;
         }
         case Q_QTY:
-            if (number(s, &v, &x)) {
+            if (lc__ps_number(s, &v, &x)) {
                 if (x == 0)
                     lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
                                  "expected a non-zero qty (positive long, negative short), got %.*s",
@@ -334,7 +109,7 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
             }
             break;
         case Q_ENTRY:
-            if (number(s, &v, &x)) {
+            if (lc__ps_number(s, &v, &x)) {
                 if (!(x > 0))
                     lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected an entry price above 0, got %.*s",
                                  (int)v.len, v.s);
@@ -343,7 +118,7 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
             }
             break;
         case Q_ISO:
-            if (number(s, &v, &x)) {
+            if (lc__ps_number(s, &v, &x)) {
                 if (x < 0)
                     lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
                                  "expected an isolated_margin of at least 0, got %.*s",
@@ -354,7 +129,7 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
             break;
         }
     }
-    missing_keys(s, pos_keys, Q_NKEYS, seen, start->line, start->col, "a position");
+    lc__ps_missing_keys(s, pos_keys, Q_NKEYS, seen, start->line, start->col, "a position");
 }
 
 /* ==== Accounts ========================================================== */
@@ -369,15 +144,15 @@ static void load_tags(pload *s, const lc__event *start, lc__acct *ac)
 {
     if (start->type != LC__EV_SEQ) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col, "expected 'tags' to be a list of strings, got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
-        skip(s, start);
+                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
+        lc__ps_skip(s, start);
         return;
     }
     const char *tmp[256];
     size_t n = 0;
     lc__event e;
-    while (!stop(s) && next(s, &e) && e.type != LC__EV_SEQ_END) {
-        if (!string(s, &e))
+    while (!lc__ps_stop(s) && lc__ps_next(s, &e) && e.type != LC__EV_SEQ_END) {
+        if (!lc__ps_string(s, &e))
             continue;
         if (n == LC_ARRAY_LEN(tmp)) {
             lc__ld_error(&s->ld, LC_DIAG_VALUE, e.line, e.col, "expected at most %zu tags", LC_ARRAY_LEN(tmp));
@@ -404,29 +179,29 @@ static void load_meta(pload *s, const lc__event *start, lc__acct *ac)
 {
     if (start->type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col, "expected 'meta' to be a mapping, got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
-        skip(s, start);
+                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
+        lc__ps_skip(s, start);
         return;
     }
     lc__meta tmp[128];
     size_t n = 0;
     lc__event k, v;
-    while (!stop(s) && next(s, &k) && k.type != LC__EV_MAP_END) {
+    while (!lc__ps_stop(s) && lc__ps_next(s, &k) && k.type != LC__EV_MAP_END) {
         if (k.type != LC__EV_SCALAR) {
-            lc__ld_error(&s->ld, LC_DIAG_TYPE, k.line, k.col, "expected a key (a string), got %s", ev_kind(&k));
-            skip_pair(s, &k);
+            lc__ld_error(&s->ld, LC_DIAG_TYPE, k.line, k.col, "expected a key (a string), got %s", lc__ps_ev_kind(&k));
+            lc__ps_skip_pair(s, &k);
             continue;
         }
         char *key = lc__arena_strndup(&s->pf->arena, k.s, k.len);
-        if (!key || !next(s, &v)) {
+        if (!key || !lc__ps_next(s, &v)) {
             if (!key)
                 s->rc = LC_ENOMEM;
             return;
         }
         if (v.type != LC__EV_SCALAR) {
             lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected a scalar value for meta key '%s', got %s",
-                         key, ev_kind(&v));
-            skip(s, &v);
+                         key, lc__ps_ev_kind(&v));
+            lc__ps_skip(s, &v);
             continue;
         }
         if (n == LC_ARRAY_LEN(tmp)) {
@@ -501,8 +276,8 @@ static void load_account(pload *s, const lc__event *start)
     if (start->type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
                      "expected an account (a mapping with id, collateral and positions), got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
-        skip(s, start);
+                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
+        lc__ps_skip(s, start);
         return;
     }
     lc_portfolio *pf = s->pf;
@@ -527,12 +302,12 @@ static void load_account(pload *s, const lc__event *start)
     unsigned seen = 0;
     int key;
     bool id_ok = false;
-    while ((key = next_key(s, &k, acct_keys, A_NKEYS, &seen)) != -1) {
-        if (key < 0 || !next(s, &v))
+    while ((key = lc__ps_next_key(s, &k, acct_keys, A_NKEYS, &seen)) != -1) {
+        if (key < 0 || !lc__ps_next(s, &v))
             continue;
         switch (key) {
         case A_ID:
-            if (!string(s, &v))
+            if (!lc__ps_string(s, &v))
                 break;
             if (v.len == 0) {
                 lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected an account id, got an empty string");
@@ -547,32 +322,32 @@ static void load_account(pload *s, const lc__event *start)
             break;
         case A_COLLATERAL: {
             double x;
-            if (number(s, &v, &x))
+            if (lc__ps_number(s, &v, &x))
                 pf->accts[a].collateral = x;
             break;
         }
         case A_POSITIONS:
             if (v.type != LC__EV_SEQ) {
                 lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected 'positions' to be a list, got %s",
-                             v.type == LC__EV_SCALAR ? "a scalar" : ev_kind(&v));
-                skip(s, &v);
+                             v.type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(&v));
+                lc__ps_skip(s, &v);
                 break;
             }
             if (pf->accts[a].n) {
                 /* Positions of one account must stay contiguous; reaching here means a
                  * second 'positions' key, which next_key already refused. */
-                skip(s, &v);
+                lc__ps_skip(s, &v);
                 break;
             }
             lc__event item;
-            while (!stop(s) && next(s, &item) && item.type != LC__EV_SEQ_END)
+            while (!lc__ps_stop(s) && lc__ps_next(s, &item) && item.type != LC__EV_SEQ_END)
                 load_position(s, &item, a);
             break;
         case A_TAGS:
             load_tags(s, &v, &pf->accts[a]);
             break;
         case A_CREATED:
-            if (string(s, &v) && !lc__parse_time(v.s, v.len, &pf->accts[a].created))
+            if (lc__ps_string(s, &v) && !lc__parse_time(v.s, v.len, &pf->accts[a].created))
                 lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
                              "expected a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM:SSZ), got '%.*s'",
                              (int)(v.len > 40 ? 40 : v.len), v.s);
@@ -582,7 +357,7 @@ static void load_account(pload *s, const lc__event *start)
             break;
         }
     }
-    missing_keys(s, acct_keys, A_NKEYS, seen, start->line, start->col, "an account");
+    lc__ps_missing_keys(s, acct_keys, A_NKEYS, seen, start->line, start->col, "an account");
     if (id_ok) {
         long dup = id_insert(s, a);
         /* In a stream, where lists have no numbers a reader sees, name the first's line:
@@ -603,12 +378,12 @@ static void load_accounts(pload *s, const lc__event *start)
 {
     if (start->type != LC__EV_SEQ) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col, "expected 'accounts' to be a list, got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
-        skip(s, start);
+                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
+        lc__ps_skip(s, start);
         return;
     }
     lc__event item;
-    while (!stop(s) && next(s, &item) && item.type != LC__EV_SEQ_END)
+    while (!lc__ps_stop(s) && lc__ps_next(s, &item) && item.type != LC__EV_SEQ_END)
         load_account(s, &item);
 }
 
@@ -618,19 +393,17 @@ enum { D_MARKS, D_ACCOUNTS, D_AS_OF, D_OI, D_NKEYS };
 static const lc__key doc_keys[D_NKEYS] = {
     {"marks", true}, {"accounts", true}, {"as_of", false}, {"open_interest", false}};
 
-static void load_head(pload *s, const lc__event *start);
-
 static void load_doc(pload *s)
 {
     lc__event ev;
-    if (!next(s, &ev))
+    if (!lc__ps_next(s, &ev))
         return;
     if (s->mode == SCAN_ACCOUNTS) {
         load_accounts(s, &ev);
         return;
     }
     if (s->mode == SCAN_HEAD) {
-        load_head(s, &ev);
+        lc__ps_load_head(s, &ev);
         return;
     }
     if (ev.type == LC__EV_END) {
@@ -641,71 +414,37 @@ static void load_doc(pload *s)
     if (ev.type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, ev.line, ev.col,
                      "expected a portfolio (a mapping with 'marks' and 'accounts'), got %s",
-                     ev.type == LC__EV_SCALAR ? "a scalar" : ev_kind(&ev));
+                     ev.type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(&ev));
         return;
     }
     unsigned line = ev.line, col = ev.col, seen = 0;
     lc__event k, v;
     int key;
-    while ((key = next_key(s, &k, doc_keys, D_NKEYS, &seen)) != -1) {
-        if (key < 0 || !next(s, &v))
+    while ((key = lc__ps_next_key(s, &k, doc_keys, D_NKEYS, &seen)) != -1) {
+        if (key < 0 || !lc__ps_next(s, &v))
             continue;
         if (v.type == LC__EV_ALIAS) {
             lc__ld_error(&s->ld, LC_DIAG_SYNTAX, v.line, v.col, "aliases are not supported in portfolios");
             continue;
         }
         if (key == D_MARKS) {
-            load_marks(s, &v);
+            lc__ps_load_marks(s, &v);
         } else if (key == D_ACCOUNTS) {
             load_accounts(s, &v);
         } else if (key == D_OI) {
-            load_open_interest(s, &v);
-        } else if (string(s, &v) && !lc__parse_time(v.s, v.len, &s->pf->as_of)) {
+            lc__ps_load_open_interest(s, &v);
+        } else if (lc__ps_string(s, &v) && !lc__parse_time(v.s, v.len, &s->pf->as_of)) {
             lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
                          "expected 'as_of' as a date (YYYY-MM-DD) or time "
                          "(YYYY-MM-DDTHH:MM:SSZ), got '%.*s'",
                          (int)(v.len > 40 ? 40 : v.len), v.s);
         }
     }
-    if (stop(s))
+    if (lc__ps_stop(s))
         return;
-    missing_keys(s, doc_keys, D_NKEYS, seen, line, col, "the portfolio");
-    if (next(s, &ev) && ev.type != LC__EV_END)
+    lc__ps_missing_keys(s, doc_keys, D_NKEYS, seen, line, col, "the portfolio");
+    if (lc__ps_next(s, &ev) && ev.type != LC__EV_END)
         lc__ld_error(&s->ld, LC_DIAG_VALUE, ev.line, ev.col, "expected the end of the portfolio");
-}
-
-/* An NDJSON stream's first line, or its --marks file: what every account line reads. */
-enum { H_MARKS, H_AS_OF, H_OI, H_NKEYS };
-static const lc__key head_keys[H_NKEYS] = {
-    {"marks", true}, {"as_of", false}, {"open_interest", false}};
-
-static void load_head(pload *s, const lc__event *start)
-{
-    if (start->type != LC__EV_MAP) {
-        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
-                     "expected the stream's marks first ({\"marks\": {...}}), got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : ev_kind(start));
-        return;
-    }
-    unsigned seen = 0;
-    lc__event k, v;
-    int key;
-    while ((key = next_key(s, &k, head_keys, H_NKEYS, &seen)) != -1) {
-        if (key < 0 || !next(s, &v))
-            continue;
-        if (key == H_MARKS)
-            load_marks(s, &v);
-        else if (key == H_OI)
-            load_open_interest(s, &v);
-        else if (string(s, &v) && !lc__parse_time(v.s, v.len, &s->pf->as_of))
-            lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
-                         "expected 'as_of' as a date (YYYY-MM-DD) or time "
-                         "(YYYY-MM-DDTHH:MM:SSZ), got '%.*s'",
-                         (int)(v.len > 40 ? 40 : v.len), v.s);
-    }
-    if (!stop(s))
-        missing_keys(s, head_keys, H_NKEYS, seen, start->line, start->col,
-                     "the stream's first line");
 }
 
 static void check_marks(pload *s)
