@@ -5,8 +5,10 @@
 
 #include "base/base.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static uint64_t rng = 0x9E3779B97F4A7C15u;
 
@@ -165,12 +167,61 @@ static void did_you_mean(void **state)
     assert_null(lc__did_you_mean("x", keys, 4));
 }
 
+/* Two decimals: printf's "%.2f" is the reference below 1e15, both signs, the
+ * exact ties (k + 1/2 cents that are binary fractions: 0.125, 2.375...), the values
+ * either side of a tie and the neighbours of x.xx5 that printf rounds by their exact
+ * binary value. */
+static void check_fixed2(double v)
+{
+    char ours[48], ref[48];
+    ours[lc__fixed2(v, ours)] = '\0';
+    if (fabs(v) >= 1e15) /* past a quadrillion: the shortest form */
+        ref[lc__dtoa(v, ref)] = '\0';
+    else
+        snprintf(ref, sizeof ref, "%.2f", v);
+    if (strcmp(ours, ref) != 0)
+        fail_msg("%.17g: %s, printf says %s", v, ours, ref);
+}
+
+static void fixed2_matches_printf(void **state)
+{
+    (void)state;
+    static const double known[] = {0,     -0.0,   0.005, 0.015,  0.125, 0.375, 1.005,
+                                   2.675, 1.125,  0.045, 1e15, 999999999999999.9, 4.5e13, 4503599627370.49,
+                                   45035996273704.96, 1e300, 123.455, 99.995, -0.004};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        check_fixed2(known[i]);
+        check_fixed2(-known[i]);
+    }
+    /* Exact ties: n/8 for n odd has a half cent for n = 1, 3, 5, 7 (mod 8). */
+    for (int n = 1; n < 200000; n += 2) {
+        double v = n / 8.0;
+        check_fixed2(v);
+        check_fixed2(nextafter(v, 0));
+        check_fixed2(nextafter(v, HUGE_VAL));
+    }
+    /* Half cents as decimals: x.xx5 is rarely exact, and its neighbours decide. */
+    for (int c = 0; c < 200000; c++) {
+        double v = (c + 0.5) / 100;
+        check_fixed2(v);
+        check_fixed2(nextafter(v, 0));
+        check_fixed2(nextafter(v, HUGE_VAL));
+    }
+    for (int i = 0; i < 1000000; i++) {
+        uint64_t r = next_u64();
+        double mag = ldexp((double)(r >> 11), -53) * 2; /* [0, 2) */
+        int e = (int)(next_u64() % 70) - 20;             /* 1e-20 .. 1e50 */
+        double v = mag * pow(10, e);
+        check_fixed2((r & 1) ? -v : v);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dtoa_known_values),     cmocka_unit_test(dtoa_round_trips),
         cmocka_unit_test(parse_numbers),         cmocka_unit_test(parse_matches_strtod),
-        cmocka_unit_test(did_you_mean),
+        cmocka_unit_test(did_you_mean),         cmocka_unit_test(fixed2_matches_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

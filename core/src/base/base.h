@@ -184,6 +184,12 @@ size_t lc__dtoa(double v, char *out);
 /* lc__dtoa into "buf" (at least 40 bytes) with a NUL, for messages; returns "buf". */
 char *lc__numstr(double v, char *buf);
 
+/* Writes finite "v" with two decimals exactly as printf's "%.2f" does in the default
+ * rounding mode (the exact value to the nearest cent, ties to even; "-" whenever the
+ * sign bit is set) to "out" (at least 40 bytes); from |v| >= 1e15 on, as lc__dtoa.
+ * Returns the length; no NUL written. */
+size_t lc__fixed2(double v, char *out);
+
 /* ==== Time (time.c) ===================================================== */
 
 /* 9999-12-31T23:59:59Z and 0000-01-01T00:00:00Z in unix seconds: the times levcal reads. */

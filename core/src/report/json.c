@@ -216,13 +216,6 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     lc__out_lit(o, ",\"status\":\"");
     lc__out_str(o, lc_verdict_name(a->status));
     lc__out_lit(o, "\",\"reason\":");
-    char why[1400];
-    if (a->reason == LC_REASON_NONE) {
-        lc__out_lit(o, "null");
-    } else {
-        lc__reason_text(a, pos, why, sizeof why);
-        lc__out_json_str(o, why);
-    }
     /* Every rule broken, the reason first. Few accounts break more than a handful. */
     lc_breach few[8], *br = few;
     size_t nb = lc_account_breaches(a, pos, few, LC_ARRAY_LEN(few));
@@ -234,12 +227,23 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
         }
         lc_account_breaches(a, pos, br, nb);
     }
+    char why[1400];
+    /* The reason is the first of the reasons as a rule: its sentence is made once. */
+    bool first_is_reason = nb && a->reason != LC_REASON_NONE && br[0].severity == a->status && br[0].reason == a->reason &&
+                           br[0].index == a->reason_position;
+    if (a->reason == LC_REASON_NONE) {
+        lc__out_lit(o, "null");
+    } else {
+        lc__reason_text(a, pos, why, sizeof why);
+        lc__out_json_str(o, why);
+    }
     if (nb) {
         lc__out_lit(o, ",\"reasons\":[");
         for (size_t i = 0; i < nb; i++) {
             if (i)
                 lc__out_char(o, ',');
-            lc__breach_text(&br[i], a, pos, why, sizeof why);
+            if (i || !first_is_reason)
+                lc__breach_text(&br[i], a, pos, why, sizeof why);
             lc__out_json_str(o, why);
         }
         lc__out_char(o, ']');

@@ -18,18 +18,38 @@ char *lc__cents(double v, char *buf)
         strcpy(buf, "null");
         return buf;
     }
-    snprintf(buf, 40, "%.2f", fabs(v) < 0.005 ? 0.0 : v);
+    buf[lc__fixed2(fabs(v) < 0.005 ? 0.0 : v, buf)] = '\0';
     return buf;
 }
 
 /* A rate as a percentage with two decimals. */
 static char *percent(double v, char *buf)
 {
-    if (!isfinite(v))
+    if (!isfinite(v)) {
         strcpy(buf, "null");
-    else
-        snprintf(buf, 40, "%.2f%%", v * 100);
+    } else {
+        size_t n = lc__fixed2(v * 100, buf);
+        buf[n] = '%';
+        buf[n + 1] = '\0';
+    }
     return buf;
+}
+
+/* Sentences are joined from pieces, the most frequent without printf: cut to "size"
+ * like snprintf, always terminated. */
+typedef struct text {
+    char *p;
+    size_t size, len;
+} text;
+
+static void put(text *t, const char *s)
+{
+    size_t n = strlen(s);
+    if (t->len + n >= t->size)
+        n = t->size - 1 - t->len;
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
 }
 
 /* The rules of a margin pool, the account's cross part or an isolated position alike. */
@@ -40,19 +60,30 @@ typedef struct pool {
 /* The sentence of pool rule "why", or false if "why" is not one. */
 static bool pool_text(lc_reason why, const pool *p, char *buf, size_t size)
 {
-    char a[48], b[48], c[48];
+    char a[48];
+    text t = {buf, size, 0};
+    lc_assert(size > 0);
+    buf[0] = '\0';
     switch (why) {
     case LC_REASON_NO_EQUITY:
-        snprintf(buf, size, "equity %s is not above 0", lc__cents(p->equity, a));
+        put(&t, "equity ");
+        put(&t, lc__cents(p->equity, a));
+        put(&t, " is not above 0");
         return true;
     case LC_REASON_MARGIN_RATIO:
-        snprintf(buf, size, "maintenance margin %s is not below equity %s (margin ratio %s)",
-                 lc__cents(p->maintenance_margin, a), lc__cents(p->equity, b),
-                 percent(p->margin_ratio, c));
+        put(&t, "maintenance margin ");
+        put(&t, lc__cents(p->maintenance_margin, a));
+        put(&t, " is not below equity ");
+        put(&t, lc__cents(p->equity, a));
+        put(&t, " (margin ratio ");
+        put(&t, percent(p->margin_ratio, a));
+        put(&t, ")");
         return true;
     case LC_REASON_NO_AVAILABLE:
-        snprintf(buf, size, "initial margin %s exceeds equity %s", lc__cents(p->initial_margin, a),
-                 lc__cents(p->equity, b));
+        put(&t, "initial margin ");
+        put(&t, lc__cents(p->initial_margin, a));
+        put(&t, " exceeds equity ");
+        put(&t, lc__cents(p->equity, a));
         return true;
     default:
         return false;
