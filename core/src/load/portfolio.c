@@ -37,6 +37,82 @@ static lc__pos *new_position(pload *s)
     return &pf->pos[pf->n_pos++];
 }
 
+/* The value "v" of position key "key": checked and stored in "p", or reported. */
+static void position_value(pload *s, int key, const lc__event *v, lc__pos *p, size_t acct,
+                           const lc__event *start)
+{
+    double x;
+    switch (key) {
+    case Q_MARKET: {
+        if (!lc__ps_string(s, v))
+            break;
+        long m = lc__policy_find(s->pol, v->s, v->len);
+        if (m < 0) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(v->len < 63 ? v->len : 63), v->s);
+            const char *hint = lc__did_you_mean(name, s->market_names, s->pol->n_markets);
+            if (hint)
+                lc__ld_error(&s->ld, LC_DIAG_REFERENCE, v->line, v->col,
+                             "unknown market '%s' (did you mean '%s'?)", name, hint);
+            else
+                lc__ld_error(&s->ld, LC_DIAG_REFERENCE, v->line, v->col,
+                             "unknown market '%s': the policy does not define it", name);
+            break;
+        }
+        if (s->seen_acct[m] == acct + 1) {
+            lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col,
+                         "second position in '%s' for account '%s' (first at line %u); "
+                         "expected one position per market (one-way mode)",
+                         s->pol->markets[m].name,
+                         s->pf->accts[acct].id ? s->pf->accts[acct].id : "?", s->seen_line[m]);
+            break;
+        }
+        s->seen_acct[m] = acct + 1;
+        s->seen_line[m] = start->line;
+        if (!s->use_line[m]) {
+            s->use_line[m] = v->line;
+            s->use_col[m] = v->col;
+        }
+        p->market = (uint32_t)m;
+        break;
+    }
+    case Q_QTY:
+        if (lc__ps_number(s, v, &x)) {
+            if (x == 0)
+                lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col,
+                             "expected a non-zero qty (positive long, negative short), got %.*s",
+                             (int)v->len, v->s);
+            else
+                p->qty = x;
+        }
+        break;
+    case Q_ENTRY:
+        if (lc__ps_number(s, v, &x)) {
+            if (!(x > 0))
+                lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col,
+                             "expected an entry price above 0, got %.*s", (int)v->len, v->s);
+            else
+                p->entry = x;
+        }
+        break;
+    case Q_ISO:
+        if (lc__ps_number(s, v, &x)) {
+            if (x < 0)
+                lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col,
+                             "expected an isolated_margin of at least 0, got %.*s", (int)v->len,
+                             v->s);
+            else
+                p->iso_margin = x;
+        }
+        break;
+    }
+}
+
+/* The usual position, {"market": ..., "qty": ..., "entry": ...} on one line, is read in
+ * one step; its values go through the same checks as those read key by key. */
+static const char *const flat_keys[] = {"market", "qty", "entry"};
+_Static_assert(Q_MARKET == 0 && Q_QTY == 1 && Q_ENTRY == 2, "flat_keys are in key order");
+
 static void load_position(pload *s, const lc__event *start, size_t acct)
 {
     if (start->type != LC__EV_MAP) {
@@ -55,78 +131,21 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
     p->line = start->line;
     s->pf->accts[acct].n++;
 
-    lc__event k, v;
     unsigned seen = 0;
-    int key;
-    while ((key = lc__ps_next_key(s, &k, pos_keys, Q_NKEYS, &seen)) != -1) {
-        if (key < 0 || !lc__ps_next(s, &v))
-            continue;
-        double x;
-        switch (key) {
-        case Q_MARKET: {
-            if (!lc__ps_string(s, &v))
-                break;
-            long m = lc__policy_find(s->pol, v.s, v.len);
-            if (m < 0) {
-                char name[64];
-                snprintf(name, sizeof name, "%.*s", (int)(v.len < 63 ? v.len : 63), v.s);
-                const char *hint =
-                    lc__did_you_mean(name, s->market_names, s->pol->n_markets);
-                if (hint)
-                    lc__ld_error(&s->ld, LC_DIAG_REFERENCE, v.line, v.col,
-                                 "unknown market '%s' (did you mean '%s'?)", name, hint);
-                else
-                    lc__ld_error(&s->ld, LC_DIAG_REFERENCE, v.line, v.col,
-                                 "unknown market '%s': the policy does not define it", name);
-                break;
-            }
-            if (s->seen_acct[m] == acct + 1) {
-                lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
-                             "second position in '%s' for account '%s' (first at line %u); "
-                             "expected one position per market (one-way mode)",
-                             s->pol->markets[m].name,
-                             s->pf->accts[acct].id ? s->pf->accts[acct].id : "?",
-                             s->seen_line[m]);
-                break;
-            }
-            s->seen_acct[m] = acct + 1;
-            s->seen_line[m] = start->line;
-            if (!s->use_line[m]) {
-                s->use_line[m] = v.line;
-                s->use_col[m] = v.col;
-            }
-            p->market = (uint32_t)m;
-            break;
+    lc__event vals[3];
+    if (!lc__ps_stop(s) && lc__reader_flat_map(s->r, flat_keys, 3, vals)) {
+        /* As key by key: the scan stops where the error limit is reached. */
+        for (int key = 0; key < 3 && !lc__ps_stop(s); key++) {
+            seen |= 1u << key;
+            position_value(s, key, &vals[key], p, acct, start);
         }
-        case Q_QTY:
-            if (lc__ps_number(s, &v, &x)) {
-                if (x == 0)
-                    lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
-                                 "expected a non-zero qty (positive long, negative short), got %.*s",
-                                 (int)v.len, v.s);
-                else
-                    p->qty = x;
-            }
-            break;
-        case Q_ENTRY:
-            if (lc__ps_number(s, &v, &x)) {
-                if (!(x > 0))
-                    lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected an entry price above 0, got %.*s",
-                                 (int)v.len, v.s);
-                else
-                    p->entry = x;
-            }
-            break;
-        case Q_ISO:
-            if (lc__ps_number(s, &v, &x)) {
-                if (x < 0)
-                    lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
-                                 "expected an isolated_margin of at least 0, got %.*s",
-                                 (int)v.len, v.s);
-                else
-                    p->iso_margin = x;
-            }
-            break;
+    } else {
+        lc__event k, v;
+        int key;
+        while ((key = lc__ps_next_key(s, &k, pos_keys, Q_NKEYS, &seen)) != -1) {
+            if (key < 0 || !lc__ps_next(s, &v))
+                continue;
+            position_value(s, key, &v, p, acct, start);
         }
     }
     lc__ps_missing_keys(s, pos_keys, Q_NKEYS, seen, start->line, start->col, "a position");

@@ -51,6 +51,18 @@ lc_status lc__reader_next(lc__reader *r, lc__event *ev);
 /* Consumes the rest of the node that "ev" started (nothing for a scalar). */
 lc_status lc__reader_skip(lc__reader *r, const lc__event *ev);
 
+/* Just after a MAP event from a JSON reader: if the rest of that mapping lies on the
+ * same line and is exactly the keys "keys[0..n)" in that order, each with a string
+ * without escapes or a number as its value, consumes it up to its '}' and fills
+ * vals[i] with the event lc__reader_next would have given for the value of keys[i].
+ * Otherwise consumes nothing and returns false, as a YAML reader always does: the
+ * caller reads the mapping event by event, with every diagnostic. */
+bool lc__reader_flat_map(lc__reader *r, const char *const *keys, int n, lc__event *vals);
+
+/* For tests that check the one-step read against reading event by event: while set,
+ * lc__reader_flat_map declines every mapping. */
+extern bool lc__reader_flat_off;
+
 /* Closes and frees "r"; NULL is a no-op. */
 void lc__reader_close(lc__reader *r);
 

@@ -355,3 +355,82 @@ lc_status lc__json_next(lc__reader *r, lc__event *ev)
         return LC_OK;
     }
 }
+
+/* What lc__reader_flat_map accepts as a value: a string with neither escapes nor bytes
+ * outside printable ASCII, or a run of number characters that is not a word (true,
+ * false, null and the misspellings the full scanner reports). Both give the event the
+ * full scanner would. */
+static const char *flat_value(const char *p, const char *end, lc__event *ev)
+{
+    if (*p == '"') {
+        const char *q = ++p;
+        while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20 &&
+               (unsigned char)*q < 0x80)
+            q++;
+        if (q >= end || *q != '"')
+            return NULL;
+        ev->s = p;
+        ev->len = (size_t)(q - p);
+        ev->quoted = true;
+        return q + 1;
+    }
+    if (*p >= 'a' && *p <= 'z')
+        return NULL;
+    const char *q = p;
+    while (q < end && ((*q >= '0' && *q <= '9') || *q == '-' || *q == '+' || *q == '.' ||
+                       (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+        q++;
+    if (q == p)
+        return NULL;
+    ev->s = p;
+    ev->len = (size_t)(q - p);
+    return q;
+}
+
+static const char *flat_space(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
+bool lc__reader_flat_off;
+
+bool lc__reader_flat_map(lc__reader *r, const char *const *keys, int n, lc__event *vals)
+{
+    if (lc__reader_flat_off || !r->json || r->failed || r->depth == 0 || r->stack[r->depth - 1].kind != '{' ||
+        r->stack[r->depth - 1].state != 'o')
+        return false;
+    const char *p = r->p, *end = r->end;
+    for (int i = 0; i < n; i++) {
+        p = flat_space(p, end);
+        if (i) {
+            if (p >= end || *p != ',')
+                return false;
+            p = flat_space(p + 1, end);
+        }
+        size_t klen = strlen(keys[i]);
+        if ((size_t)(end - p) < klen + 3 || p[0] != '"' || memcmp(p + 1, keys[i], klen) != 0 ||
+            p[klen + 1] != '"')
+            return false;
+        p = flat_space(p + klen + 2, end);
+        if (p >= end || *p != ':')
+            return false;
+        p = flat_space(p + 1, end);
+        if (p >= end)
+            return false;
+        lc__event *ev = &vals[i];
+        memset(ev, 0, sizeof(*ev));
+        ev->type = LC__EV_SCALAR;
+        ev->line = r->line;
+        ev->col = col_of(r, p);
+        if (!(p = flat_value(p, end, ev)))
+            return false;
+    }
+    p = flat_space(p, end);
+    if (p >= end || *p != '}')
+        return false;
+    r->p = p + 1;
+    pop(r);
+    return true;
+}

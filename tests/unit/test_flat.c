@@ -1,0 +1,299 @@
+/*
+ * test_flat.c - the one-step read of a usual JSON position gives exactly what reading it
+ * event by event gives: the same positions, the same diagnostics at the same line and
+ * column, the same refusal.
+ *
+ * Generated books mix the usual shape with every way of leaving it (other key orders,
+ * extra, unknown, duplicate and missing keys, escapes, non-ASCII, newlines inside a
+ * position, bad values, broken syntax); each is loaded with the one-step read and with
+ * it switched off, and the two loads are compared whole.
+ */
+#include "helpers.h"
+
+#include "model/portfolio.h"
+#include "syntax/reader.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char policy[] = "levcal: 1\npolicy: {id: p, version: 1}\n"
+                             "markets:\n"
+                             "  BTCUSDT: {tiers: [{cap: 1000000, max_leverage: 20, mmr: 0.01}]}\n"
+                             "  ETHUSDT: {tiers: [{cap: 1000000, max_leverage: 20, mmr: 0.01}]}\n"
+                             "  SOLUSDT: {tiers: [{cap: 1000000, max_leverage: 20, mmr: 0.01}]}\n";
+
+static uint64_t rng = 0x2545F4914F6CDD1Du;
+
+static unsigned pick(unsigned n)
+{
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return (unsigned)((rng * 0x2545F4914F6CDD1Du) >> 33) % n;
+}
+
+typedef struct strbuf {
+    char *p;
+    size_t len, cap;
+} strbuf;
+
+static void put(strbuf *t, const char *s)
+{
+    size_t n = strlen(s);
+    if (t->len + n + 1 > t->cap) {
+        t->cap = (t->len + n + 1) * 2;
+        t->p = realloc(t->p, t->cap);
+        assert_non_null(t->p);
+    }
+    memcpy(t->p + t->len, s, n + 1);
+    t->len += n;
+}
+
+static const char *space(void)
+{
+    static const char *const sp[] = {"", "", "", " ", "  ", "\t"};
+    return sp[pick(6)];
+}
+
+static const char *market(void)
+{
+    static const char *const m[] = {"\"BTCUSDT\"", "\"ETHUSDT\"", "\"SOLUSDT\"", "\"BTCUSDT\"",
+                                    "\"BTCUSD\"",  "\"ETH\\u0055SDT\"", "\"SOL\xc3\xa9\"",
+                                    "5",           "\"\"",         "null",  "[\"BTCUSDT\"]"};
+    return pick(4) ? m[pick(3)] : m[pick(11)];
+}
+
+static const char *number(bool entry)
+{
+    static const char *const ok[] = {"0.5", "-3", "1e4", "60000", "2500.25", "-0.001", "7"};
+    static const char *const odd[] = {"0",     "-0",   "\"1.5\"", "true",  "1e400", "-1",
+                                      "NaN",   "1.2.3", "nul",    "{}",    "+5",    "0x10",
+                                      "Infinity", ".5", "1E2",    "-"};
+    if (pick(5))
+        return entry ? ok[3 + pick(2)] : ok[pick(7)];
+    return odd[pick(16)];
+}
+
+/* One position: usually the usual shape, else one of the ways out of it. */
+static void position(strbuf *t)
+{
+    const char *key[4] = {"market", "qty", "entry", "isolated_margin"};
+    const char *val[4] = {market(), number(false), number(true), "100"};
+    int order[5] = {0, 1, 2, -1, -1}, n = 3;
+    switch (pick(12)) {
+    case 0: /* another order */
+        order[0] = 2, order[2] = 0;
+        break;
+    case 1: /* isolated */
+        order[n++] = 3;
+        break;
+    case 2: /* a key missing */
+        order[pick(3)] = order[2], n = 2;
+        break;
+    case 3: /* a key twice */
+        order[n++] = (int)pick(3);
+        break;
+    case 4: /* an unknown key */
+        order[n++] = 4;
+        break;
+    default:
+        break;
+    }
+    put(t, "{");
+    for (int i = 0; i < n; i++) {
+        put(t, space());
+        if (i) {
+            put(t, ",");
+            put(t, pick(20) ? space() : "\n  ");
+        }
+        if (order[i] == 4)
+            put(t, pick(2) ? "\"markt\"" : "\"qty \"");
+        else if (order[i] == 0 && !pick(20))
+            put(t, "\"m\\u0061rket\"");
+        else {
+            put(t, "\"");
+            put(t, key[order[i]]);
+            put(t, "\"");
+        }
+        put(t, space());
+        put(t, ":");
+        put(t, space());
+        put(t, order[i] == 4 ? "1" : val[order[i]]);
+    }
+    put(t, space());
+    put(t, pick(40) ? "}" : "");
+}
+
+static char *book(void)
+{
+    strbuf t = {0};
+    put(&t, "{\"marks\": {\"BTCUSDT\": 62000, \"ETHUSDT\": 3100, \"SOLUSDT\": 150},\n"
+            " \"accounts\": [\n");
+    unsigned n = 1 + pick(6);
+    for (unsigned a = 0; a < n; a++) {
+        char id[64];
+        snprintf(id, sizeof id, "%s{\"id\": \"a%u\", \"collateral\": 1000, \"positions\": [",
+                 a ? ",\n" : "", pick(10) ? a : 0);
+        put(&t, id);
+        unsigned np = pick(4);
+        for (unsigned i = 0; i < np; i++) {
+            if (i)
+                put(&t, pick(3) ? ", " : ",\n    ");
+            position(&t);
+        }
+        put(&t, "]}");
+    }
+    put(&t, "]}\n");
+    return t.p;
+}
+
+typedef struct loaded {
+    lc_status rc;
+    char *diags;
+    size_t diags_len;
+    lc_portfolio *pf;
+} loaded;
+
+static loaded load(const lc_policy *pol, const char *text, bool flat)
+{
+    loaded l;
+    lc_diags d;
+    lc_diags_init(&d);
+    l.pf = NULL;
+    lc__reader_flat_off = !flat;
+    l.rc = lc_portfolio_load_buffer(pol, "book.json", text, strlen(text), &l.pf, &d);
+    lc__reader_flat_off = false;
+    FILE *f = open_memstream(&l.diags, &l.diags_len);
+    assert_non_null(f);
+    lc_diags_print(&d, f);
+    fclose(f);
+    lc_diags_free(&d);
+    return l;
+}
+
+static bool same_double(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+static void compare(const char *text, const loaded *x, const loaded *y)
+{
+    if (x->rc != y->rc || strcmp(x->diags, y->diags) != 0)
+        fail_msg("one step: %d\n%s\nevent by event: %d\n%s\nbook:\n%s", x->rc, x->diags, y->rc,
+                 y->diags, text);
+    if (x->rc != LC_OK)
+        return;
+    const lc_portfolio *a = x->pf, *b = y->pf;
+    assert_int_equal(a->n_pos, b->n_pos);
+    assert_int_equal(a->n_accts, b->n_accts);
+    for (size_t i = 0; i < a->n_pos; i++) {
+        const lc__pos *p = &a->pos[i], *q = &b->pos[i];
+        assert_true(same_double(p->qty, q->qty) && same_double(p->entry, q->entry) &&
+                    same_double(p->iso_margin, q->iso_margin));
+        assert_int_equal(p->market, q->market);
+        assert_int_equal(p->line, q->line);
+    }
+    for (size_t i = 0; i < a->n_accts; i++) {
+        assert_string_equal(a->accts[i].id, b->accts[i].id);
+        assert_int_equal(a->accts[i].first, b->accts[i].first);
+        assert_int_equal(a->accts[i].n, b->accts[i].n);
+    }
+}
+
+static void flat_read_agrees(void **state)
+{
+    (void)state;
+    lc_policy *pol = policy_ok(policy);
+    unsigned ok = 0, refused = 0;
+    for (int i = 0; i < 20000; i++) {
+        char *text = book();
+        loaded x = load(pol, text, true), y = load(pol, text, false);
+        compare(text, &x, &y);
+        if (x.rc == LC_OK)
+            ok++;
+        else
+            refused++;
+        free(x.diags);
+        free(y.diags);
+        lc_portfolio_free(x.pf);
+        lc_portfolio_free(y.pf);
+        free(text);
+    }
+    /* Both kinds in numbers, or the comparison says little. */
+    assert_true(ok > 1000 && refused > 1000);
+    lc_policy_free(pol);
+}
+
+/* The reader's side: what it takes in one step, and that it leaves the rest untouched. */
+static void reader_flat_map(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"market", "qty", "entry"};
+    static const struct {
+        const char *text;
+        bool flat;
+    } cases[] = {
+        {"{\"market\": \"BTCUSDT\", \"qty\": -0.5, \"entry\": 6e4}", true},
+        {"{\"market\":\"BTCUSDT\",\"qty\":1,\"entry\":2}", true},
+        {"{ \"market\" :\t\"X\" , \"qty\" : 1 , \"entry\" : 2 }", true},
+        {"{\"qty\": 1, \"market\": \"X\", \"entry\": 2}", false},
+        {"{\"market\": \"X\", \"qty\": 1}", false},
+        {"{\"market\": \"X\", \"qty\": 1, \"entry\": 2, \"isolated_margin\": 3}", false},
+        {"{\"market\": \"X\",\n \"qty\": 1, \"entry\": 2}", false},
+        {"{\"market\": \"X\\u0041\", \"qty\": 1, \"entry\": 2}", false},
+        {"{\"market\": \"X\", \"qty\": true, \"entry\": 2}", false},
+        {"{\"market\": \"X\", \"qty\": [1], \"entry\": 2}", false},
+        {"{\"market\": \"X\", \"qty\": 1, \"entry\": 2", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *t = cases[i].text;
+        lc__reader *r;
+        lc__event ev, vals[3];
+        assert_int_equal(lc__reader_open(&r, "t.json", t, strlen(t), true, NULL), LC_OK);
+        assert_int_equal(lc__reader_next(r, &ev), LC_OK);
+        assert_int_equal(ev.type, LC__EV_MAP);
+        bool flat = lc__reader_flat_map(r, keys, 3, vals);
+        if (flat != cases[i].flat)
+            fail_msg("%s: expected %s", t, cases[i].flat ? "one step" : "no step");
+        if (flat) {
+            /* The values as the text has them, with the column of their first byte. */
+            assert_int_equal(vals[0].type, LC__EV_SCALAR);
+            assert_true(vals[0].quoted && !vals[1].quoted && !vals[2].quoted);
+            for (int k = 0; k < 3; k++) {
+                const char *at = strstr(strstr(t, keys[k]) + strlen(keys[k]) + 1, "");
+                while (*at == '"' || *at == ' ' || *at == ':' || *at == '\t')
+                    at++;
+                assert_int_equal(vals[k].col, (unsigned)(at - t) + 1 - (k == 0));
+                assert_true(strncmp(vals[k].s, at, vals[k].len) == 0);
+            }
+            assert_int_equal(vals[1].len, strcspn(vals[1].s, " ,}"));
+            assert_int_equal(lc__reader_next(r, &ev), LC_OK);
+            assert_int_equal(ev.type, LC__EV_END);
+        } else {
+            /* Untouched: the next event is the mapping's first key. */
+            assert_int_equal(lc__reader_next(r, &ev), LC_OK);
+            assert_int_equal(ev.type, LC__EV_SCALAR);
+            assert_int_equal(ev.col, (unsigned)(strchr(t, '"') - t) + 1);
+        }
+        lc__reader_close(r);
+    }
+    /* A YAML reader never takes the step. */
+    lc__reader *r;
+    lc__event ev, vals[3];
+    const char *y = "{market: X, qty: 1, entry: 2}";
+    assert_int_equal(lc__reader_open(&r, "t.yaml", y, strlen(y), false, NULL), LC_OK);
+    do
+        assert_int_equal(lc__reader_next(r, &ev), LC_OK);
+    while (ev.type != LC__EV_MAP);
+    assert_false(lc__reader_flat_map(r, keys, 3, vals));
+    lc__reader_close(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(flat_read_agrees),
+        cmocka_unit_test(reader_flat_map),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
