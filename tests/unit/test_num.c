@@ -5,6 +5,7 @@
 
 #include "base/base.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,53 @@ static void parse_matches_strtod(void **state)
     }
 }
 
+/* Plain decimals either side of the short path's limits (19 digits, 2^53, leading
+ * zeros, a point first or last): strtod's value every time. */
+static void parse_plain_limits(void **state)
+{
+    (void)state;
+    char buf[64];
+    for (int i = 0; i < 300000; i++) {
+        uint64_t r = next_u64();
+        size_t n = 0, digits = 1 + r % 24, zeros = (r >> 8) % 4 == 0 ? (r >> 10) % 6 : 0;
+        if ((r >> 13) & 1)
+            buf[n++] = '-';
+        for (size_t z = 0; z < zeros; z++)
+            buf[n++] = '0';
+        size_t point = (r >> 16) % (digits + 2); /* digits + 1: no point */
+        uint64_t d = next_u64();
+        for (size_t k = 0; k < digits; k++) {
+            if (k == point)
+                buf[n++] = '.';
+            buf[n++] = (char)('0' + (k < 8 && (r >> 20) % 3 == 0 ? 9 : d % 10));
+            d = d / 10 ? d / 10 : next_u64();
+        }
+        if (point == digits)
+            buf[n++] = '.';
+        buf[n] = '\0';
+        double got;
+        assert_true(lc__parse_number(buf, n, &got));
+        double want = strtod(buf, NULL);
+        if (memcmp(&got, &want, sizeof got) != 0)
+            fail_msg("'%s' parsed as %.17g, strtod says %.17g", buf, got, want);
+    }
+}
+
+/* Whole numbers print their low eight digits in one step: every one of the 10^8 values
+ * of those digits, against a decimal counter kept by hand. */
+static void dtoa_every_low_eight_digits(void **state)
+{
+    (void)state;
+    char want[16] = "100000000", got[40];
+    for (uint64_t v = 100000000; v < 200000000; v++) {
+        size_t n = lc__dtoa((double)v, got);
+        if (n != 9 || memcmp(got, want, 9) != 0)
+            fail_msg("%" PRIu64 " printed as %.*s", v, (int)n, got);
+        for (int i = 8; i >= 0 && ++want[i] > '9'; i--)
+            want[i] = '0';
+    }
+}
+
 static void did_you_mean(void **state)
 {
     (void)state;
@@ -222,6 +270,7 @@ int main(void)
         cmocka_unit_test(dtoa_known_values),     cmocka_unit_test(dtoa_round_trips),
         cmocka_unit_test(parse_numbers),         cmocka_unit_test(parse_matches_strtod),
         cmocka_unit_test(did_you_mean),         cmocka_unit_test(fixed2_matches_printf),
+        cmocka_unit_test(parse_plain_limits),    cmocka_unit_test(dtoa_every_low_eight_digits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

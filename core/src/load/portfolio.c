@@ -139,6 +139,8 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
             seen |= 1u << key;
             position_value(s, key, &vals[key], p, acct, start);
         }
+        if (seen == 7)
+            return;
     } else {
         lc__event k, v;
         int key;

@@ -119,7 +119,21 @@ static void write_fixed(lc__out *o, const lc_position_result *p, lc__text_cache 
         lc__out_mem(o, e->name, e->name_len);
         key_num(o, ",\"qty\":", p->qty);
         key_num(o, ",\"entry\":", p->entry);
-        key_num(o, ",\"mark\":", p->mark);
+        /* Every position of a market has its mark: rendered once while it stays. */
+        if (e->mark_len && same(e->mark, p->mark)) {
+            lc__out_mem(o, e->mark_text, e->mark_len);
+        } else {
+            lc__out_reserve(o, 64); /* no flush between: the text stays where it went */
+            size_t at = o->len;
+            key_num(o, ",\"mark\":", p->mark);
+            if (o->len - at <= sizeof e->mark_text) {
+                e->mark = p->mark;
+                e->mark_len = (unsigned short)(o->len - at);
+                memcpy(e->mark_text, o->buf + at, e->mark_len);
+            } else {
+                e->mark_len = 0;
+            }
+        }
         key_num(o, ",\"notional\":", p->notional);
         lc__out_mem(o, e->fixed, e->tier_len);
     } else {
@@ -146,6 +160,7 @@ static void write_fixed(lc__out *o, const lc_position_result *p, lc__text_cache 
             e->amount = p->maintenance_amount;
             e->name_len = (unsigned short)(name_end - start);
             e->tier_len = (unsigned short)(o->len - tier_start);
+            e->mark_len = 0;
             memcpy(e->name, o->buf + start, e->name_len);
             memcpy(e->fixed, o->buf + tier_start, e->tier_len);
         }

@@ -19,9 +19,11 @@ typedef struct lc__text_cache {
         const char *market; /* the policy's string: compared by address */
         unsigned tier;
         double lev, mmr, amount;
-        unsigned short name_len, tier_len;
+        double mark;        /* the market's mark, whose text is ",\"mark\":..." */
+        unsigned short name_len, tier_len, mark_len;
         char name[160];     /* "\"market\":\"NAME\"" */
         char fixed[160];
+        char mark_text[40];
     } e[256];
 } lc__text_cache;
 

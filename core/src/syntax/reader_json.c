@@ -389,6 +389,8 @@ static const char *flat_value(const char *p, const char *end, lc__event *ev)
 
 static const char *flat_space(const char *p, const char *end)
 {
+    if (p < end && *p != ' ' && *p != '\t') /* compact JSON, and the most common case */
+        return p;
     while (p < end && (*p == ' ' || *p == '\t'))
         p++;
     return p;
