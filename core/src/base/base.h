@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__GNUC__)
 #define LC_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -224,9 +225,26 @@ lc_status lc__out_finish(lc__out *o); /* flushes, frees, and reports failure */
 void lc__out_flush(lc__out *o);
 void lc__out_mem(lc__out *o, const char *s, size_t n);
 void lc__out_str(lc__out *o, const char *s);
-/* A string literal, without the strlen. */
-#define lc__out_lit(o, lit) lc__out_mem((o), "" lit, sizeof(lit) - 1)
-void lc__out_char(lc__out *o, char c);
+/* A string literal, without the strlen; where it fits, without a call (the length is a
+ * constant, so the copy becomes a few moves). */
+static inline void lc__out_lit_n(lc__out *o, const char *s, size_t n)
+{
+    if (o->cap - o->len >= n) {
+        memcpy(o->buf + o->len, s, n);
+        o->len += n;
+    } else {
+        lc__out_mem(o, s, n);
+    }
+}
+#define lc__out_lit(o, lit) lc__out_lit_n((o), "" lit, sizeof(lit) - 1)
+void lc__out_char_n(lc__out *o, char c);
+static inline void lc__out_char(lc__out *o, char c)
+{
+    if (o->len < o->cap)
+        o->buf[o->len++] = c;
+    else
+        lc__out_char_n(o, c);
+}
 void lc__out_num(lc__out *o, double v); /* JSON number, or null if not finite */
 void lc__out_json_str(lc__out *o, const char *s);
 void lc__out_printf(lc__out *o, const char *fmt, ...) LC_PRINTF(2, 3);
@@ -235,7 +253,17 @@ void lc__out_printf(lc__out *o, const char *fmt, ...) LC_PRINTF(2, 3);
  * NULL). "key" is a string literal, written with its comma: lc__out_key_num(o, ",\"qty\":", v). */
 void lc__out_key_num_n(lc__out *o, const char *key, size_t len, double v);
 void lc__out_key_str_n(lc__out *o, const char *key, size_t len, const char *s);
-#define lc__out_key_num(o, key, v) lc__out_key_num_n((o), "" key, sizeof(key) - 1, (v))
+/* The report's most frequent call, inline where the key and a number fit. */
+static inline void lc__out_key_num_i(lc__out *o, const char *key, size_t len, double v)
+{
+    if (v - v == 0 && o->cap - o->len >= len + 32) { /* finite */
+        memcpy(o->buf + o->len, key, len);
+        o->len += len + lc__dtoa(v, o->buf + o->len + len);
+    } else {
+        lc__out_key_num_n(o, key, len, v);
+    }
+}
+#define lc__out_key_num(o, key, v) lc__out_key_num_i((o), "" key, sizeof(key) - 1, (v))
 #define lc__out_key_str(o, key, s) lc__out_key_str_n((o), "" key, sizeof(key) - 1, (s))
 
 /* Reserves "n" bytes and returns where to write them; the caller then adds what it

@@ -70,7 +70,7 @@ void lc__out_str(lc__out *o, const char *s)
     lc__out_mem(o, s, strlen(s));
 }
 
-void lc__out_char(lc__out *o, char c)
+void lc__out_char_n(lc__out *o, char c)
 {
     if (o->len == o->cap)
         lc__out_flush(o);
