@@ -24,6 +24,10 @@ static const char policy[] = "levcal: 1\npolicy: {id: p, version: 1}\n"
 
 static uint64_t rng = 0x2545F4914F6CDD1Du;
 
+/* Some books are long and full of mistakes: the loader stops at its error limit, at
+ * every point of an account or a position in turn. */
+static bool bad;
+
 static unsigned pick(unsigned n)
 {
     rng ^= rng >> 12;
@@ -60,7 +64,7 @@ static const char *market(void)
     static const char *const m[] = {"\"BTCUSDT\"", "\"ETHUSDT\"", "\"SOLUSDT\"", "\"BTCUSDT\"",
                                     "\"BTCUSD\"",  "\"ETH\\u0055SDT\"", "\"SOL\xc3\xa9\"",
                                     "5",           "\"\"",         "null",  "[\"BTCUSDT\"]"};
-    return pick(4) ? m[pick(3)] : m[pick(11)];
+    return pick(bad ? 4 : 12) ? m[pick(3)] : m[pick(11)];
 }
 
 static const char *number(bool entry)
@@ -69,7 +73,7 @@ static const char *number(bool entry)
     static const char *const odd[] = {"0",     "-0",   "\"1.5\"", "true",  "1e400", "-1",
                                       "NaN",   "1.2.3", "nul",    "{}",    "+5",    "0x10",
                                       "Infinity", ".5", "1E2",    "-"};
-    if (pick(5))
+    if (pick(bad ? 2 : 12))
         return entry ? ok[3 + pick(2)] : ok[pick(7)];
     return odd[pick(16)];
 }
@@ -80,7 +84,7 @@ static void position(strbuf *t)
     const char *key[4] = {"market", "qty", "entry", "isolated_margin"};
     const char *val[4] = {market(), number(false), number(true), "100"};
     int order[5] = {0, 1, 2, -1, -1}, n = 3;
-    switch (pick(12)) {
+    switch (pick(bad ? 12 : 30)) {
     case 0: /* another order */
         order[0] = 2, order[2] = 0;
         break;
@@ -124,24 +128,94 @@ static void position(strbuf *t)
     put(t, pick(40) ? "}" : "");
 }
 
+/* An account's start: usually {"id": ..., "collateral": ..., "positions": [, else one
+ * of the ways out of it. Returns whether it opened the positions list. */
+static bool account_head(strbuf *t, unsigned a)
+{
+    char id[32];
+    snprintf(id, sizeof id, "\"a%u\"", pick(bad ? 5 : 30) ? a : 0);
+    static const char *const odd_ids[] = {"\"\"", "5", "null", "\"a\\u0031\"", "[\"a\"]"};
+    static const char *const collateral[] = {"1000", "250.5", "0", "-5", "\"9\"", "true", "1e999"};
+    const char *idv = pick(bad ? 2 : 20) ? id : odd_ids[pick(5)];
+    const char *col = pick(bad ? 2 : 12) ? collateral[pick(2)] : collateral[pick(7)];
+    put(t, "{");
+    switch (pick(bad ? 10 : 20)) {
+    case 0: /* positions first */
+        put(t, "\"positions\": [");
+        return true;
+    case 1: /* collateral first */
+        put(t, "\"collateral\": ");
+        put(t, col);
+        put(t, ", \"id\": ");
+        put(t, idv);
+        break;
+    case 2: /* an id only */
+        put(t, "\"id\": ");
+        put(t, idv);
+        break;
+    case 3: /* a newline inside */
+        put(t, "\"id\": ");
+        put(t, idv);
+        put(t, ",\n \"collateral\": ");
+        put(t, col);
+        break;
+    case 4: /* tags between */
+        put(t, "\"id\": ");
+        put(t, idv);
+        put(t, ", \"collateral\": ");
+        put(t, col);
+        put(t, ", \"tags\": [\"vip\"]");
+        break;
+    default:
+        put(t, "\"id\":");
+        put(t, space());
+        put(t, idv);
+        put(t, space());
+        put(t, ",");
+        put(t, space());
+        put(t, "\"collateral\"");
+        put(t, space());
+        put(t, ":");
+        put(t, col);
+        break;
+    }
+    switch (pick(12)) {
+    case 0: /* no positions */
+        return false;
+    case 1: /* positions that are no list */
+        put(t, ", \"positions\": {}");
+        return false;
+    case 2:
+        put(t, ", \"positions\" : \t[");
+        return true;
+    default:
+        put(t, ", \"positions\": [");
+        return true;
+    }
+}
+
 static char *book(void)
 {
     strbuf t = {0};
     put(&t, "{\"marks\": {\"BTCUSDT\": 62000, \"ETHUSDT\": 3100, \"SOLUSDT\": 150},\n"
             " \"accounts\": [\n");
-    unsigned n = 1 + pick(6);
+    bad = !pick(10);
+    unsigned n = bad ? 40 + pick(40) : 1 + pick(6);
     for (unsigned a = 0; a < n; a++) {
-        char id[64];
-        snprintf(id, sizeof id, "%s{\"id\": \"a%u\", \"collateral\": 1000, \"positions\": [",
-                 a ? ",\n" : "", pick(10) ? a : 0);
-        put(&t, id);
-        unsigned np = pick(4);
-        for (unsigned i = 0; i < np; i++) {
-            if (i)
-                put(&t, pick(3) ? ", " : ",\n    ");
-            position(&t);
+        if (a)
+            put(&t, ",\n");
+        if (account_head(&t, a)) {
+            unsigned np = pick(4);
+            for (unsigned i = 0; i < np; i++) {
+                if (i)
+                    put(&t, pick(3) ? ", " : ",\n    ");
+                position(&t);
+            }
+            put(&t, "]");
+            if (!pick(6))
+                put(&t, pick(2) ? ", \"meta\": {\"desk\": \"x\"}" : ", \"id\": \"again\"");
         }
-        put(&t, "]}");
+        put(&t, "}");
     }
     put(&t, "]}\n");
     return t.p;
@@ -274,6 +348,53 @@ static void reader_flat_map(void **state)
             assert_int_equal(lc__reader_next(r, &ev), LC_OK);
             assert_int_equal(ev.type, LC__EV_SCALAR);
             assert_int_equal(ev.col, (unsigned)(strchr(t, '"') - t) + 1);
+        }
+        lc__reader_close(r);
+    }
+    /* An account's start: up to the '[', the rest event by event. */
+    static const char *const head[] = {"id", "collateral"};
+    static const struct {
+        const char *text;
+        bool flat;
+    } opens[] = {
+        {"{\"id\": \"a\", \"collateral\": 5, \"positions\": [{}], \"tags\": []}", true},
+        {"{\"id\":\"a\",\"collateral\":5,\"positions\":[]}", true},
+        {"{\"id\": \"a\", \"collateral\": 5, \"positions\": {}}", false},
+        {"{\"id\": \"a\", \"collateral\": 5}", false},
+        {"{\"id\": \"a\", \"positions\": [], \"collateral\": 5}", false},
+        {"{\"id\": \"a\", \"collateral\": 5,\n\"positions\": []}", false},
+    };
+    for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++) {
+        const char *t = opens[i].text;
+        lc__reader *r;
+        lc__event ev, vals[2], seq;
+        assert_int_equal(lc__reader_open(&r, "t.json", t, strlen(t), true, NULL), LC_OK);
+        assert_int_equal(lc__reader_next(r, &ev), LC_OK);
+        bool flat = lc__reader_flat_open(r, head, 2, vals, "positions", &seq);
+        if (flat != opens[i].flat)
+            fail_msg("%s: expected %s", t, opens[i].flat ? "one step" : "no step");
+        if (!flat) {
+            assert_int_equal(lc__reader_next(r, &ev), LC_OK);
+            assert_int_equal(ev.col, 2); /* the first key, untouched */
+            lc__reader_close(r);
+            continue;
+        }
+        assert_int_equal(seq.type, LC__EV_SEQ);
+        assert_int_equal(seq.col, (unsigned)(strchr(t, '[') - t) + 1);
+        assert_true(vals[0].len == 1 && vals[0].s[0] == 'a' && vals[1].s[0] == '5');
+        /* Inside the list, then back in the mapping after it. */
+        lc__ev want[] = {LC__EV_MAP, LC__EV_MAP_END, LC__EV_SEQ_END, LC__EV_SCALAR,
+                         LC__EV_SEQ, LC__EV_SEQ_END, LC__EV_MAP_END, LC__EV_END};
+        size_t from = i == 0 ? 0 : 2, to = i == 0 ? 8 : 3;
+        for (size_t k = from; k < to; k++) {
+            assert_int_equal(lc__reader_next(r, &ev), LC_OK);
+            assert_int_equal(ev.type, want[k]);
+        }
+        if (i) {
+            assert_int_equal(lc__reader_next(r, &ev), LC_OK);
+            assert_int_equal(ev.type, LC__EV_MAP_END);
+            assert_int_equal(lc__reader_next(r, &ev), LC_OK);
+            assert_int_equal(ev.type, LC__EV_END);
         }
         lc__reader_close(r);
     }

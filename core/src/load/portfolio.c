@@ -292,6 +292,66 @@ static long id_insert(pload *s, size_t a)
     return -1;
 }
 
+/* The value "v" of account key "key" for account "a": checked and stored, or reported. */
+static void account_value(pload *s, int key, const lc__event *v, size_t a, bool *id_ok)
+{
+    lc_portfolio *pf = s->pf;
+    switch (key) {
+    case A_ID:
+        if (!lc__ps_string(s, v))
+            break;
+        if (v->len == 0) {
+            lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col, "expected an account id, got an empty string");
+            break;
+        }
+        pf->accts[a].id = lc__arena_strndup(&pf->arena, v->s, v->len);
+        if (!pf->accts[a].id) {
+            s->rc = LC_ENOMEM;
+            break;
+        }
+        *id_ok = true;
+        break;
+    case A_COLLATERAL: {
+        double x;
+        if (lc__ps_number(s, v, &x))
+            pf->accts[a].collateral = x;
+        break;
+    }
+    case A_POSITIONS:
+        if (v->type != LC__EV_SEQ) {
+            lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col, "expected 'positions' to be a list, got %s",
+                         v->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(v));
+            lc__ps_skip(s, v);
+            break;
+        }
+        if (pf->accts[a].n) {
+            /* Positions of one account must stay contiguous; reaching here means a
+             * second 'positions' key, which next_key already refused. */
+            lc__ps_skip(s, v);
+            break;
+        }
+        lc__event item;
+        while (!lc__ps_stop(s) && lc__ps_next(s, &item) && item.type != LC__EV_SEQ_END)
+            load_position(s, &item, a);
+        break;
+    case A_TAGS:
+        load_tags(s, v, &pf->accts[a]);
+        break;
+    case A_CREATED:
+        if (lc__ps_string(s, v) && !lc__parse_time(v->s, v->len, &pf->accts[a].created))
+            lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col,
+                         "expected a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM:SSZ), got '%.*s'",
+                         (int)(v->len > 40 ? 40 : v->len), v->s);
+        break;
+    case A_META:
+        load_meta(s, v, &pf->accts[a]);
+        break;
+    }
+}
+
+static const char *const acct_flat_keys[] = {"id", "collateral"};
+_Static_assert(A_ID == 0 && A_COLLATERAL == 1, "acct_flat_keys are in key order");
+
 static void load_account(pload *s, const lc__event *start)
 {
     if (start->type != LC__EV_MAP) {
@@ -319,64 +379,27 @@ static void load_account(pload *s, const lc__event *start)
     ac->created = (double)NAN;
     ac->first = pf->n_pos;
 
-    lc__event k, v;
     unsigned seen = 0;
-    int key;
     bool id_ok = false;
+    /* The usual account, {"id": ..., "collateral": ..., "positions": [ on one line, is
+     * read to its positions in one step. */
+    lc__event v, vals[2];
+    if (!lc__ps_stop(s) && lc__reader_flat_open(s->r, acct_flat_keys, 2, vals, "positions", &v)) {
+        for (int key = 0; key < 2 && !lc__ps_stop(s); key++) {
+            seen |= 1u << key;
+            account_value(s, key, &vals[key], a, &id_ok);
+        }
+        if (!lc__ps_stop(s)) {
+            seen |= 1u << A_POSITIONS;
+            account_value(s, A_POSITIONS, &v, a, &id_ok);
+        }
+    }
+    lc__event k;
+    int key;
     while ((key = lc__ps_next_key(s, &k, acct_keys, A_NKEYS, &seen)) != -1) {
         if (key < 0 || !lc__ps_next(s, &v))
             continue;
-        switch (key) {
-        case A_ID:
-            if (!lc__ps_string(s, &v))
-                break;
-            if (v.len == 0) {
-                lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected an account id, got an empty string");
-                break;
-            }
-            pf->accts[a].id = lc__arena_strndup(&pf->arena, v.s, v.len);
-            if (!pf->accts[a].id) {
-                s->rc = LC_ENOMEM;
-                break;
-            }
-            id_ok = true;
-            break;
-        case A_COLLATERAL: {
-            double x;
-            if (lc__ps_number(s, &v, &x))
-                pf->accts[a].collateral = x;
-            break;
-        }
-        case A_POSITIONS:
-            if (v.type != LC__EV_SEQ) {
-                lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected 'positions' to be a list, got %s",
-                             v.type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(&v));
-                lc__ps_skip(s, &v);
-                break;
-            }
-            if (pf->accts[a].n) {
-                /* Positions of one account must stay contiguous; reaching here means a
-                 * second 'positions' key, which next_key already refused. */
-                lc__ps_skip(s, &v);
-                break;
-            }
-            lc__event item;
-            while (!lc__ps_stop(s) && lc__ps_next(s, &item) && item.type != LC__EV_SEQ_END)
-                load_position(s, &item, a);
-            break;
-        case A_TAGS:
-            load_tags(s, &v, &pf->accts[a]);
-            break;
-        case A_CREATED:
-            if (lc__ps_string(s, &v) && !lc__parse_time(v.s, v.len, &pf->accts[a].created))
-                lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col,
-                             "expected a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM:SSZ), got '%.*s'",
-                             (int)(v.len > 40 ? 40 : v.len), v.s);
-            break;
-        case A_META:
-            load_meta(s, &v, &pf->accts[a]);
-            break;
-        }
+        account_value(s, key, &v, a, &id_ok);
     }
     lc__ps_missing_keys(s, acct_keys, A_NKEYS, seen, start->line, start->col, "an account");
     if (id_ok) {

@@ -59,6 +59,13 @@ lc_status lc__reader_skip(lc__reader *r, const lc__event *ev);
  * caller reads the mapping event by event, with every diagnostic. */
 bool lc__reader_flat_map(lc__reader *r, const char *const *keys, int n, lc__event *vals);
 
+/* The same for the start of a mapping: the keys "keys[0..n)" in order with their values,
+ * then key "seq_key" opening a sequence, all on one line. Consumes up to the '[' and
+ * fills "seq" with the SEQ event of its value: the caller reads the sequence's items and
+ * then the mapping's other keys as usual. Otherwise consumes nothing and returns false. */
+bool lc__reader_flat_open(lc__reader *r, const char *const *keys, int n, lc__event *vals,
+                          const char *seq_key, lc__event *seq);
+
 /* For tests that check the one-step read against reading event by event: while set,
  * lc__reader_flat_map declines every mapping. */
 extern bool lc__reader_flat_off;

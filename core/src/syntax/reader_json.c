@@ -398,41 +398,82 @@ static const char *flat_space(const char *p, const char *end)
 
 bool lc__reader_flat_off;
 
-bool lc__reader_flat_map(lc__reader *r, const char *const *keys, int n, lc__event *vals)
+/* The n pairs of a flat mapping's start, from just after its '{'; returns where they end,
+ * or NULL where the text leaves the usual shape. Nothing is consumed. */
+static const char *flat_pairs(lc__reader *r, const char *const *keys, int n, lc__event *vals)
 {
-    if (lc__reader_flat_off || !r->json || r->failed || r->depth == 0 || r->stack[r->depth - 1].kind != '{' ||
-        r->stack[r->depth - 1].state != 'o')
-        return false;
+    if (lc__reader_flat_off || !r->json || r->failed || r->depth == 0 ||
+        r->stack[r->depth - 1].kind != '{' || r->stack[r->depth - 1].state != 'o')
+        return NULL;
     const char *p = r->p, *end = r->end;
     for (int i = 0; i < n; i++) {
         p = flat_space(p, end);
         if (i) {
             if (p >= end || *p != ',')
-                return false;
+                return NULL;
             p = flat_space(p + 1, end);
         }
         size_t klen = strlen(keys[i]);
         if ((size_t)(end - p) < klen + 3 || p[0] != '"' || memcmp(p + 1, keys[i], klen) != 0 ||
             p[klen + 1] != '"')
-            return false;
+            return NULL;
         p = flat_space(p + klen + 2, end);
         if (p >= end || *p != ':')
-            return false;
+            return NULL;
         p = flat_space(p + 1, end);
         if (p >= end)
-            return false;
+            return NULL;
         lc__event *ev = &vals[i];
         memset(ev, 0, sizeof(*ev));
         ev->type = LC__EV_SCALAR;
         ev->line = r->line;
         ev->col = col_of(r, p);
         if (!(p = flat_value(p, end, ev)))
-            return false;
+            return NULL;
     }
-    p = flat_space(p, end);
-    if (p >= end || *p != '}')
+    return flat_space(p, end);
+}
+
+bool lc__reader_flat_map(lc__reader *r, const char *const *keys, int n, lc__event *vals)
+{
+    const char *p = flat_pairs(r, keys, n, vals);
+    if (!p || p >= r->end || *p != '}')
         return false;
     r->p = p + 1;
     pop(r);
+    return true;
+}
+
+bool lc__reader_flat_open(lc__reader *r, const char *const *keys, int n, lc__event *vals,
+                          const char *seq_key, lc__event *seq)
+{
+    const char *p = flat_pairs(r, keys, n, vals), *end = r->end;
+    size_t klen = strlen(seq_key);
+    if (!p || r->depth == LC__JSON_MAX_DEPTH)
+        return false;
+    if (n) {
+        if (p >= end || *p != ',')
+            return false;
+        p = flat_space(p + 1, end);
+    }
+    if ((size_t)(end - p) < klen + 3 || p[0] != '"' || memcmp(p + 1, seq_key, klen) != 0 ||
+        p[klen + 1] != '"')
+        return false;
+    p = flat_space(p + klen + 2, end);
+    if (p >= end || *p != ':')
+        return false;
+    p = flat_space(p + 1, end);
+    if (p >= end || *p != '[')
+        return false;
+    memset(seq, 0, sizeof(*seq));
+    seq->type = LC__EV_SEQ;
+    seq->line = r->line;
+    seq->col = col_of(r, p);
+    /* Where lc__reader_next would be after the SEQ event of that key's value. */
+    r->stack[r->depth - 1].state = ',';
+    r->p = p + 1;
+    r->stack[r->depth].kind = '[';
+    r->stack[r->depth].state = 'a';
+    r->depth++;
     return true;
 }
