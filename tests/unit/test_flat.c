@@ -302,7 +302,9 @@ static void flat_read_agrees(void **state)
 static void reader_flat_map(void **state)
 {
     (void)state;
-    static const char *const keys[] = {"market", "qty", "entry"};
+    static const char *const names[] = {"market", "qty", "entry"};
+    static const lc__flat_key keys[] = {LC__FLAT_KEY("market"), LC__FLAT_KEY("qty"),
+                                        LC__FLAT_KEY("entry")};
     static const struct {
         const char *text;
         bool flat;
@@ -334,7 +336,7 @@ static void reader_flat_map(void **state)
             assert_int_equal(vals[0].type, LC__EV_SCALAR);
             assert_true(vals[0].quoted && !vals[1].quoted && !vals[2].quoted);
             for (int k = 0; k < 3; k++) {
-                const char *at = strstr(strstr(t, keys[k]) + strlen(keys[k]) + 1, "");
+                const char *at = strstr(t, names[k]) + strlen(names[k]) + 1;
                 while (*at == '"' || *at == ' ' || *at == ':' || *at == '\t')
                     at++;
                 assert_int_equal(vals[k].col, (unsigned)(at - t) + 1 - (k == 0));
@@ -352,7 +354,8 @@ static void reader_flat_map(void **state)
         lc__reader_close(r);
     }
     /* An account's start: up to the '[', the rest event by event. */
-    static const char *const head[] = {"id", "collateral"};
+    static const lc__flat_key head[] = {LC__FLAT_KEY("id"), LC__FLAT_KEY("collateral")};
+    static const lc__flat_key positions = LC__FLAT_KEY("positions");
     static const struct {
         const char *text;
         bool flat;
@@ -370,7 +373,7 @@ static void reader_flat_map(void **state)
         lc__event ev, vals[2], seq;
         assert_int_equal(lc__reader_open(&r, "t.json", t, strlen(t), true, NULL), LC_OK);
         assert_int_equal(lc__reader_next(r, &ev), LC_OK);
-        bool flat = lc__reader_flat_open(r, head, 2, vals, "positions", &seq);
+        bool flat = lc__reader_flat_open(r, head, 2, vals, &positions, &seq);
         if (flat != opens[i].flat)
             fail_msg("%s: expected %s", t, opens[i].flat ? "one step" : "no step");
         if (!flat) {

@@ -257,6 +257,23 @@ static size_t write_u64(uint64_t u, int min_digits, char *out)
     return len;
 }
 
+/* Moves the "k" bytes at out + at one place right (k <= 17) and puts a '.' in the gap.
+ * Where out's 32 bytes have room past them, two 8-byte words do it, moving bytes past the
+ * digits too, which are nobody's yet; otherwise memmove. */
+static void open_point(char *out, size_t at, size_t k)
+{
+    if (k <= 16 && at + 17 <= 32) {
+        uint64_t a, b;
+        memcpy(&a, out + at, 8);
+        memcpy(&b, out + at + 8, 8);
+        memcpy(out + at + 1, &a, 8);
+        memcpy(out + at + 9, &b, 8);
+    } else {
+        memmove(out + at + 1, out + at, k);
+    }
+    out[at] = '.';
+}
+
 static size_t write_exponent(int e, char *p)
 {
     size_t n = 0;
@@ -356,7 +373,7 @@ size_t lc__dtoa(double v, char *out)
                 /* Write the digits (at least d + 1, for a leading "0."), then open a gap
                  * for the point before the last d of them. */
                 size_t len = write_u64(kk, d + 1, out + n);
-                memmove(out + n + len - (size_t)d + 1, out + n + len - (size_t)d, (size_t)d);
+                open_point(out, n + len - (size_t)d, (size_t)d);
                 out[n + len - (size_t)d] = '.';
                 return n + len + 1;
             }
@@ -367,8 +384,15 @@ size_t lc__dtoa(double v, char *out)
     memcpy(&bits, &v, sizeof bits);
     ryu(bits & ((UINT64_C(1) << MANTISSA_BITS) - 1), (uint32_t)(bits >> MANTISSA_BITS) & 0x7ff,
         &dg, &e10);
+    /* Most often the point falls inside the digits: write them in place and open it. */
+    int len = (int)digits10(dg), kk = len + e10;
+    if (kk > 0 && kk < len) {
+        write_u64(dg, 1, out + n);
+        open_point(out, n + (size_t)kk, (size_t)(len - kk));
+        return n + (size_t)len + 1;
+    }
     char digits[24];
-    int len = (int)write_u64(dg, 1, digits);
+    write_u64(dg, 1, digits);
     return n + layout(digits, len, e10, out + n);
 }
 

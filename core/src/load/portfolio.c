@@ -110,7 +110,8 @@ static void position_value(pload *s, int key, const lc__event *v, lc__pos *p, si
 
 /* The usual position, {"market": ..., "qty": ..., "entry": ...} on one line, is read in
  * one step; its values go through the same checks as those read key by key. */
-static const char *const flat_keys[] = {"market", "qty", "entry"};
+static const lc__flat_key flat_keys[] = {LC__FLAT_KEY("market"), LC__FLAT_KEY("qty"),
+                                         LC__FLAT_KEY("entry")};
 _Static_assert(Q_MARKET == 0 && Q_QTY == 1 && Q_ENTRY == 2, "flat_keys are in key order");
 
 static void load_position(pload *s, const lc__event *start, size_t acct)
@@ -349,7 +350,8 @@ static void account_value(pload *s, int key, const lc__event *v, size_t a, bool 
     }
 }
 
-static const char *const acct_flat_keys[] = {"id", "collateral"};
+static const lc__flat_key acct_flat_keys[] = {LC__FLAT_KEY("id"), LC__FLAT_KEY("collateral")};
+static const lc__flat_key positions_key = LC__FLAT_KEY("positions");
 _Static_assert(A_ID == 0 && A_COLLATERAL == 1, "acct_flat_keys are in key order");
 
 static void load_account(pload *s, const lc__event *start)
@@ -384,7 +386,7 @@ static void load_account(pload *s, const lc__event *start)
     /* The usual account, {"id": ..., "collateral": ..., "positions": [ on one line, is
      * read to its positions in one step. */
     lc__event v, vals[2];
-    if (!lc__ps_stop(s) && lc__reader_flat_open(s->r, acct_flat_keys, 2, vals, "positions", &v)) {
+    if (!lc__ps_stop(s) && lc__reader_flat_open(s->r, acct_flat_keys, 2, vals, &positions_key, &v)) {
         for (int key = 0; key < 2 && !lc__ps_stop(s); key++) {
             seen |= 1u << key;
             account_value(s, key, &vals[key], a, &id_ok);

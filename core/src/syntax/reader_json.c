@@ -356,6 +356,15 @@ lc_status lc__json_next(lc__reader *r, lc__event *ev)
     }
 }
 
+/* The characters of a number or word to the full scanner: digits, letters, - + . */
+#define R10(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, [c + 4] = 1, [c + 5] = 1, \
+                [c + 6] = 1, [c + 7] = 1, [c + 8] = 1, [c + 9] = 1
+static const unsigned char word_char[256] = {
+    ['+'] = 1, ['-'] = 1, ['.'] = 1, R10('0'),
+    R10('A'), R10('A' + 10), ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    R10('a'), R10('a' + 10), ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1};
+#undef R10
+
 /* What lc__reader_flat_map accepts as a value: a string with neither escapes nor bytes
  * outside printable ASCII, or a run of number characters that is not a word (true,
  * false, null and the misspellings the full scanner reports). Both give the event the
@@ -377,8 +386,7 @@ static const char *flat_value(const char *p, const char *end, lc__event *ev)
     if (*p >= 'a' && *p <= 'z')
         return NULL;
     const char *q = p;
-    while (q < end && ((*q >= '0' && *q <= '9') || *q == '-' || *q == '+' || *q == '.' ||
-                       (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+    while (q < end && word_char[(unsigned char)*q])
         q++;
     if (q == p)
         return NULL;
@@ -398,9 +406,37 @@ static const char *flat_space(const char *p, const char *end)
 
 bool lc__reader_flat_off;
 
+/* Key "k" at p, and the spaces after; NULL if the text has anything else there. Two
+ * 8-byte loads and a mask where 16 bytes remain, a comparison otherwise. */
+static const char *flat_key(const char *p, const char *end, const lc__flat_key *k)
+{
+    if ((size_t)(end - p) < k->len)
+        return NULL;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (end - p >= 16) {
+        uint64_t t0, t1, k0, k1;
+        memcpy(&t0, p, 8);
+        memcpy(&t1, p + 8, 8);
+        memcpy(&k0, k->quoted, 8);
+        memcpy(&k1, k->quoted + 8, 8);
+        /* The first len bytes count: the low bytes of each word, little-endian. */
+        uint64_t m0 = k->len >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * k->len)) - 1;
+        uint64_t m1 = k->len <= 8    ? 0
+                      : k->len >= 16 ? ~UINT64_C(0)
+                                     : (UINT64_C(1) << (8 * (k->len - 8))) - 1;
+        if (((t0 ^ k0) & m0) | ((t1 ^ k1) & m1))
+            return NULL;
+        return flat_space(p + k->len, end);
+    }
+#endif
+    if (memcmp(p, k->quoted, k->len) != 0)
+        return NULL;
+    return flat_space(p + k->len, end);
+}
+
 /* The n pairs of a flat mapping's start, from just after its '{'; returns where they end,
  * or NULL where the text leaves the usual shape. Nothing is consumed. */
-static const char *flat_pairs(lc__reader *r, const char *const *keys, int n, lc__event *vals)
+static const char *flat_pairs(lc__reader *r, const lc__flat_key *keys, int n, lc__event *vals)
 {
     if (lc__reader_flat_off || !r->json || r->failed || r->depth == 0 ||
         r->stack[r->depth - 1].kind != '{' || r->stack[r->depth - 1].state != 'o')
@@ -413,11 +449,8 @@ static const char *flat_pairs(lc__reader *r, const char *const *keys, int n, lc_
                 return NULL;
             p = flat_space(p + 1, end);
         }
-        size_t klen = strlen(keys[i]);
-        if ((size_t)(end - p) < klen + 3 || p[0] != '"' || memcmp(p + 1, keys[i], klen) != 0 ||
-            p[klen + 1] != '"')
+        if (!(p = flat_key(p, end, &keys[i])))
             return NULL;
-        p = flat_space(p + klen + 2, end);
         if (p >= end || *p != ':')
             return NULL;
         p = flat_space(p + 1, end);
@@ -434,7 +467,7 @@ static const char *flat_pairs(lc__reader *r, const char *const *keys, int n, lc_
     return flat_space(p, end);
 }
 
-bool lc__reader_flat_map(lc__reader *r, const char *const *keys, int n, lc__event *vals)
+bool lc__reader_flat_map(lc__reader *r, const lc__flat_key *keys, int n, lc__event *vals)
 {
     const char *p = flat_pairs(r, keys, n, vals);
     if (!p || p >= r->end || *p != '}')
@@ -444,11 +477,10 @@ bool lc__reader_flat_map(lc__reader *r, const char *const *keys, int n, lc__even
     return true;
 }
 
-bool lc__reader_flat_open(lc__reader *r, const char *const *keys, int n, lc__event *vals,
-                          const char *seq_key, lc__event *seq)
+bool lc__reader_flat_open(lc__reader *r, const lc__flat_key *keys, int n, lc__event *vals,
+                          const lc__flat_key *seq_key, lc__event *seq)
 {
     const char *p = flat_pairs(r, keys, n, vals), *end = r->end;
-    size_t klen = strlen(seq_key);
     if (!p || r->depth == LC__JSON_MAX_DEPTH)
         return false;
     if (n) {
@@ -456,10 +488,8 @@ bool lc__reader_flat_open(lc__reader *r, const char *const *keys, int n, lc__eve
             return false;
         p = flat_space(p + 1, end);
     }
-    if ((size_t)(end - p) < klen + 3 || p[0] != '"' || memcmp(p + 1, seq_key, klen) != 0 ||
-        p[klen + 1] != '"')
+    if (!(p = flat_key(p, end, seq_key)))
         return false;
-    p = flat_space(p + klen + 2, end);
     if (p >= end || *p != ':')
         return false;
     p = flat_space(p + 1, end);
