@@ -49,6 +49,18 @@ static void dtoa_known_values(void **state)
     expect_dtoa(9007199254740993.0, "9007199254740992");
     expect_dtoa(2.5e16, "25000000000000000");
     expect_dtoa(1535443.01, "1535443.01");
+    /* Every width of the digit writer: zero-padded decimals, 8/9, 16/17 and 20 digits. */
+    expect_dtoa(0.00000123, "0.00000123");
+    expect_dtoa(0.01234567, "0.01234567");
+    expect_dtoa(-0.10000001, "-0.10000001");
+    expect_dtoa(12345678.0, "12345678");
+    expect_dtoa(123456789.0, "123456789");
+    expect_dtoa(1234567890123456.0, "1234567890123456");
+    expect_dtoa(0.1234567890123456, "0.1234567890123456");
+    expect_dtoa(12345678901234567e-17, "0.12345678901234566");
+    expect_dtoa(1e20, "100000000000000000000");
+    expect_dtoa(18446744073709551616.0, "18446744073709552000");
+    expect_dtoa(2.220446049250313e-16, "2.220446049250313e-16");
 }
 
 /* Significant digits of a printed number: from the first to the last non-zero digit. */

@@ -179,10 +179,12 @@ static void ryu(uint64_t ieee_m, uint32_t ieee_e, uint64_t *digits, int32_t *exp
     *exp = e10 + removed;
 }
 
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
                                   "25262728293031323334353637383940414243444546474849"
                                   "50515253545556575859606162636465666768697071727374"
                                   "75767778798081828384858687888990919293949596979899";
+#endif
 
 /* The number of decimal digits of "u" (1 for 0): from its bit length, one comparison. */
 static unsigned digits10(uint64_t u)
@@ -214,30 +216,53 @@ static uint64_t eight_digits(uint32_t v)
 #define EIGHT_DIGITS 1
 #endif
 
-/* Writes "u" in decimal, at least "min_digits" digits (zero-padded), right to left into
- * its place: eight digits at a time in 32-bit arithmetic, two per step within them.
- * Returns the length. */
+/* Writes "u" in decimal, at least "min_digits" (<= 20) digits, zero-padded, to "out",
+ * which has room for 8 bytes at least: an 8-digit word's leading zeros are shifted out
+ * (or kept as the padding) and the word stored whole, so bytes past the digits may be
+ * written too. Returns the length. */
 static size_t write_u64(uint64_t u, int min_digits, char *out)
 {
     unsigned len = digits10(u);
     if ((int)len < min_digits)
         len = (unsigned)min_digits;
+#ifdef EIGHT_DIGITS
+    /* Left to right: the head's word first, then whole words over its spare bytes. */
+    uint64_t w;
+    if (len <= 8) {
+        w = eight_digits((uint32_t)u) >> (8 * (8 - len));
+        memcpy(out, &w, 8);
+        return len;
+    }
+    uint32_t lo = (uint32_t)(u % 100000000u);
+    u /= 100000000u;
+    unsigned head = len - 8;
+    if (len > 16) {
+        uint32_t mid = (uint32_t)(u % 100000000u);
+        u /= 100000000u; /* below 1845 */
+        head = len - 16;
+        w = eight_digits((uint32_t)u) >> (8 * (8 - head));
+        memcpy(out, &w, 8);
+        w = eight_digits(mid);
+        memcpy(out + head, &w, 8);
+        head += 8;
+    } else {
+        w = eight_digits((uint32_t)u) >> (8 * (8 - head));
+        memcpy(out, &w, 8);
+    }
+    w = eight_digits(lo);
+    memcpy(out + head, &w, 8);
+    return len;
+#else
     char *p = out + len;
     while (u >= 100000000u) {
         uint32_t lo = (uint32_t)(u % 100000000u);
         u /= 100000000u;
-#ifdef EIGHT_DIGITS
-        uint64_t w = eight_digits(lo);
-        p -= 8;
-        memcpy(p, &w, 8);
-#else
         for (int k = 0; k < 4; k++) {
             uint32_t r = lo % 100;
             lo /= 100;
             p -= 2;
             memcpy(p, digit_pairs + 2 * r, 2);
         }
-#endif
     }
     uint32_t v = (uint32_t)u;
     while (v >= 100) {
@@ -255,6 +280,7 @@ static size_t write_u64(uint64_t u, int min_digits, char *out)
     while (p > out)
         *--p = '0';
     return len;
+#endif
 }
 
 /* Moves the "k" bytes at out + at one place right (k <= 17) and puts a '.' in the gap.
