@@ -51,8 +51,9 @@ static const char eval_usage[] =
     "                         digest (see levcal approve)\n"
     "      --require-signature KEY.pub  refuse a policy unless POLICY.sig is KEY.pub's\n"
     "                         signature of its current digest (see levcal sign)\n"
-    "      --threads N        evaluate and format with N threads (default: the machine's\n"
-    "                         cores); the report is the same bytes whatever N. Each\n"
+    "      --threads N        read, evaluate and format with N threads (default: the\n"
+    "                         machine's cores); the report, and every error, is the same\n"
+    "                         bytes whatever N. Each\n"
     "                         thread runs policy scripts in a state of its own; tables\n"
     "                         and sorted reports use one thread\n"
     "  -h, --help             show this help\n"
@@ -319,7 +320,7 @@ static int eval_run(const eval_opts *o)
         lc_diags_print(&d, stderr);
         goto judged;
     }
-    rc = lc_portfolio_load_as(pol, o->portfolio, o->pfmt, &pf, &d);
+    rc = lc_portfolio_load_threads(pol, o->portfolio, o->pfmt, o->wo.threads, &pf, &d);
     if (rc != LC_OK) {
         code = cli_fail(rc, &d);
         if (cli_has_code(&d, LC_SEV_NOTE, LC_DIAG_SYNTAX))

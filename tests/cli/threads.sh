@@ -70,5 +70,39 @@ want=$(sha256sum "$out/big.json" | cut -d' ' -f1)
     >"$out/big.out" || fail "the big book: exit $?"
 grep -q "\"portfolio\":{\"file\":\"[^\"]*big.json\",\"sha256\":\"$want\"" "$out/big.out" ||
     fail "the big book's provenance does not name sha256 $want"
+# Above 1 MiB the accounts list is also read by the threads, in parts: the same report
+# whatever their number; and a book whose parts do not join (a bad value in the last
+# part, an id that two parts share, a key after the list) gives the errors one thread
+# gives, to the column.
+"$levcal" eval --policy "$top/policies/default.yaml" --portfolio "$out/big.json" --threads 1 \
+    >"$out/big1" || fail "the big book on one thread: exit $?"
+for n in 2 3 5; do
+    "$levcal" eval --policy "$top/policies/default.yaml" --portfolio "$out/big.json" --threads $n |
+        cmp -s - "$out/big1" || fail "the big book read by $n threads differs"
+done
+sed -e '40000s/"qty": 0\.\([0-9]*\)/"qty": "0.\1"/' -e '30000s/account-0029998/account-0000007/' \
+    "$out/big.json" >"$out/bad.json"
+sed -e '$s/^]}$/], "note": [1]}/' "$out/big.json" >"$out/tail.json"
+for book in bad tail; do
+    "$levcal" eval --policy "$top/policies/default.yaml" --portfolio "$out/$book.json" --threads 1 \
+        >"$out/$book.out1" 2>"$out/$book.err1"
+    st1=$?
+    [ "$st1" -eq 2 ] || fail "$book: one thread exited $st1, expected 2"
+    [ -s "$out/$book.out1" ] && fail "$book: a report on stdout"
+    for n in 2 4; do
+        "$levcal" eval --policy "$top/policies/default.yaml" --portfolio "$out/$book.json" \
+            --threads $n >/dev/null 2>"$out/$book.errn"
+        st=$?
+        [ "$st" -eq "$st1" ] || fail "$book: $n threads exited $st, one thread $st1"
+        cmp -s "$out/$book.errn" "$out/$book.err1" || fail "$book: $n threads say otherwise"
+    done
+done
+col=$(sed -n 40000p "$out/bad.json" | awk '{ print index($0, "\"qty\": \"") + 7 }')
+grep -q "bad.json:40000:$col: error: expected a number, got the string \"0\\." "$out/bad.err1" ||
+    fail "bad: the quoted qty is not reported at 40000:$col: $(cat "$out/bad.err1")"
+grep -q "bad.json:30000:1: error: duplicate account id 'account-0000007'" "$out/bad.err1" ||
+    fail "bad: the shared id is not reported at 30000:1: $(cat "$out/bad.err1")"
+grep -q "tail.json:45002:4: error: unknown key .note." "$out/tail.err1" ||
+    fail "tail: the key after the list is not reported: $(cat "$out/tail.err1")"
 [ $bad -eq 0 ] && echo "threads: all checks passed"
 exit $bad

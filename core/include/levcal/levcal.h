@@ -516,6 +516,21 @@ LC_API lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *n
                                              const char *buf, size_t len, lc_input_format fmt,
                                              lc_portfolio **pp, lc_diags *diags);
 
+/** @brief As lc_portfolio_load_as and lc_portfolio_load_buffer_as, reading a large JSON
+ * document's accounts on up to @p threads threads at once (0 or 1: the calling thread
+ * only). The accounts list is cut at line starts into parts that are read at the same
+ * time; the portfolio, and every diagnostic with its line and column, are those that one
+ * thread gives: where the parts would not join exactly as one reader reads them (a part
+ * with any diagnostic, an id seen in two parts, a list that does not end the document),
+ * the calling thread reads on by itself. YAML is read on the calling thread. */
+LC_API lc_status lc_portfolio_load_threads(const lc_policy *pol, const char *path,
+                                           lc_input_format fmt, unsigned threads,
+                                           lc_portfolio **pp, lc_diags *diags);
+LC_API lc_status lc_portfolio_load_buffer_threads(const lc_policy *pol, const char *name,
+                                                  const char *buf, size_t len,
+                                                  lc_input_format fmt, unsigned threads,
+                                                  lc_portfolio **pp, lc_diags *diags);
+
 /** @brief As lc_portfolio_load, from memory; @p buf is borrowed for the call only. */
 LC_API lc_status lc_portfolio_load_buffer(const lc_policy *pol, const char *name,
                                           const char *buf, size_t len, lc_portfolio **pp,

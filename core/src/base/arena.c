@@ -117,3 +117,25 @@ void lc__arena_free(lc__arena *a)
     free_chain(a->spare, NULL);
     a->head = a->big = a->spare = NULL;
 }
+
+/* Appends chain "c" to the front of *list, oldest block last. */
+static void prepend_chain(lc__arena_block **list, lc__arena_block *c)
+{
+    if (!c)
+        return;
+    lc__arena_block *last = c;
+    while (last->prev)
+        last = last->prev;
+    last->prev = *list;
+    *list = c;
+}
+
+void lc__arena_adopt(lc__arena *a, lc__arena *from)
+{
+    /* Kept among the blocks of their own, which are never allocated from again: the
+     * pointers into them live as long as "a". */
+    prepend_chain(&a->big, from->head);
+    prepend_chain(&a->big, from->big);
+    free_chain(from->spare, NULL);
+    from->head = from->big = from->spare = NULL;
+}

@@ -108,6 +108,9 @@ lc__arena_mark lc__arena_save(const lc__arena *a);
 void lc__arena_rewind(lc__arena *a, lc__arena_mark m); /* pointers from after m die */
 void lc__arena_reset(lc__arena *a);                    /* every pointer dies; blocks kept */
 void lc__arena_free(lc__arena *a);
+/* Moves every block of "from" into "a": what was allocated from "from" now lives and dies
+ * with "a"; "from" is left empty. */
+void lc__arena_adopt(lc__arena *a, lc__arena *from);
 
 /* ==== Files (file.c) ==================================================== */
 

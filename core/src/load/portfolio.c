@@ -15,411 +15,6 @@
 #include <string.h>
 #include <pthread.h>
 
-/* ==== Positions ========================================================= */
-
-enum { Q_MARKET, Q_QTY, Q_ENTRY, Q_ISO, Q_NKEYS };
-static const lc__key pos_keys[Q_NKEYS] = {
-    {"market", true}, {"qty", true}, {"entry", true}, {"isolated_margin", false}};
-
-static lc__pos *new_position(pload *s)
-{
-    lc_portfolio *pf = s->pf;
-    if (pf->n_pos == pf->cap_pos) {
-        size_t cap = pf->cap_pos ? pf->cap_pos * 2 : 1024;
-        lc__pos *np = lc__realloc(pf->pos, cap * sizeof(*np));
-        if (!np) {
-            s->rc = LC_ENOMEM;
-            return NULL;
-        }
-        pf->pos = np;
-        pf->cap_pos = cap;
-    }
-    return &pf->pos[pf->n_pos++];
-}
-
-/* The value "v" of position key "key": checked and stored in "p", or reported. */
-static void position_value(pload *s, int key, const lc__event *v, lc__pos *p, size_t acct,
-                           const lc__event *start)
-{
-    double x;
-    switch (key) {
-    case Q_MARKET: {
-        if (!lc__ps_string(s, v))
-            break;
-        long m = lc__policy_find(s->pol, v->s, v->len);
-        if (m < 0) {
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(v->len < 63 ? v->len : 63), v->s);
-            const char *hint = lc__did_you_mean(name, s->market_names, s->pol->n_markets);
-            if (hint)
-                lc__ld_error(&s->ld, LC_DIAG_REFERENCE, v->line, v->col,
-                             "unknown market '%s' (did you mean '%s'?)", name, hint);
-            else
-                lc__ld_error(&s->ld, LC_DIAG_REFERENCE, v->line, v->col,
-                             "unknown market '%s': the policy does not define it", name);
-            break;
-        }
-        if (s->seen_acct[m] == acct + 1) {
-            lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col,
-                         "second position in '%s' for account '%s' (first at line %u); "
-                         "expected one position per market (one-way mode)",
-                         s->pol->markets[m].name,
-                         s->pf->accts[acct].id ? s->pf->accts[acct].id : "?", s->seen_line[m]);
-            break;
-        }
-        s->seen_acct[m] = acct + 1;
-        s->seen_line[m] = start->line;
-        if (!s->use_line[m]) {
-            s->use_line[m] = v->line;
-            s->use_col[m] = v->col;
-        }
-        p->market = (uint32_t)m;
-        break;
-    }
-    case Q_QTY:
-        if (lc__ps_number(s, v, &x)) {
-            if (x == 0)
-                lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col,
-                             "expected a non-zero qty (positive long, negative short), got %.*s",
-                             (int)v->len, v->s);
-            else
-                p->qty = x;
-        }
-        break;
-    case Q_ENTRY:
-        if (lc__ps_number(s, v, &x)) {
-            if (!(x > 0))
-                lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col,
-                             "expected an entry price above 0, got %.*s", (int)v->len, v->s);
-            else
-                p->entry = x;
-        }
-        break;
-    case Q_ISO:
-        if (lc__ps_number(s, v, &x)) {
-            if (x < 0)
-                lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col,
-                             "expected an isolated_margin of at least 0, got %.*s", (int)v->len,
-                             v->s);
-            else
-                p->iso_margin = x;
-        }
-        break;
-    }
-}
-
-/* The usual position, {"market": ..., "qty": ..., "entry": ...} on one line, is read in
- * one step; its values go through the same checks as those read key by key. */
-static const lc__flat_key flat_keys[] = {LC__FLAT_KEY("market"), LC__FLAT_KEY("qty"),
-                                         LC__FLAT_KEY("entry")};
-_Static_assert(Q_MARKET == 0 && Q_QTY == 1 && Q_ENTRY == 2, "flat_keys are in key order");
-
-static void load_position(pload *s, const lc__event *start, size_t acct)
-{
-    if (start->type != LC__EV_MAP) {
-        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
-                     "expected a position (a mapping with market, qty and entry), got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
-        lc__ps_skip(s, start);
-        return;
-    }
-    lc__pos *p = new_position(s);
-    if (!p)
-        return;
-    p->qty = p->entry = (double)NAN;
-    p->iso_margin = (double)NAN;
-    p->market = UINT32_MAX;
-    p->line = start->line;
-    s->pf->accts[acct].n++;
-
-    unsigned seen = 0;
-    lc__event vals[3];
-    if (!lc__ps_stop(s) && lc__reader_flat_map(s->r, flat_keys, 3, vals)) {
-        /* As key by key: the scan stops where the error limit is reached. */
-        for (int key = 0; key < 3 && !lc__ps_stop(s); key++) {
-            seen |= 1u << key;
-            position_value(s, key, &vals[key], p, acct, start);
-        }
-        if (seen == 7)
-            return;
-    } else {
-        lc__event k, v;
-        int key;
-        while ((key = lc__ps_next_key(s, &k, pos_keys, Q_NKEYS, &seen)) != -1) {
-            if (key < 0 || !lc__ps_next(s, &v))
-                continue;
-            position_value(s, key, &v, p, acct, start);
-        }
-    }
-    lc__ps_missing_keys(s, pos_keys, Q_NKEYS, seen, start->line, start->col, "a position");
-}
-
-/* ==== Accounts ========================================================== */
-
-enum { A_ID, A_COLLATERAL, A_POSITIONS, A_TAGS, A_CREATED, A_META, A_NKEYS };
-static const lc__key acct_keys[A_NKEYS] = {
-    {"id", true},    {"collateral", true}, {"positions", false},
-    {"tags", false}, {"created", false},   {"meta", false}};
-
-/* 'tags': a list of strings. */
-static void load_tags(pload *s, const lc__event *start, lc__acct *ac)
-{
-    if (start->type != LC__EV_SEQ) {
-        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col, "expected 'tags' to be a list of strings, got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
-        lc__ps_skip(s, start);
-        return;
-    }
-    const char *tmp[256];
-    size_t n = 0;
-    lc__event e;
-    while (!lc__ps_stop(s) && lc__ps_next(s, &e) && e.type != LC__EV_SEQ_END) {
-        if (!lc__ps_string(s, &e))
-            continue;
-        if (n == LC_ARRAY_LEN(tmp)) {
-            lc__ld_error(&s->ld, LC_DIAG_VALUE, e.line, e.col, "expected at most %zu tags", LC_ARRAY_LEN(tmp));
-            continue;
-        }
-        tmp[n] = lc__arena_strndup(&s->pf->arena, e.s, e.len);
-        if (!tmp[n]) {
-            s->rc = LC_ENOMEM;
-            return;
-        }
-        n++;
-    }
-    ac->tags = lc__arena_alloc(&s->pf->arena, (n ? n : 1) * sizeof(*ac->tags));
-    if (!ac->tags) {
-        s->rc = LC_ENOMEM;
-        return;
-    }
-    memcpy(ac->tags, tmp, n * sizeof(*tmp));
-    ac->n_tags = n;
-}
-
-/* 'meta': free keys with scalar values, handed to scripts as they are. */
-static void load_meta(pload *s, const lc__event *start, lc__acct *ac)
-{
-    if (start->type != LC__EV_MAP) {
-        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col, "expected 'meta' to be a mapping, got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
-        lc__ps_skip(s, start);
-        return;
-    }
-    lc__meta tmp[128];
-    size_t n = 0;
-    lc__event k, v;
-    while (!lc__ps_stop(s) && lc__ps_next(s, &k) && k.type != LC__EV_MAP_END) {
-        if (k.type != LC__EV_SCALAR) {
-            lc__ld_error(&s->ld, LC_DIAG_TYPE, k.line, k.col, "expected a key (a string), got %s", lc__ps_ev_kind(&k));
-            lc__ps_skip_pair(s, &k);
-            continue;
-        }
-        char *key = lc__arena_strndup(&s->pf->arena, k.s, k.len);
-        if (!key || !lc__ps_next(s, &v)) {
-            if (!key)
-                s->rc = LC_ENOMEM;
-            return;
-        }
-        if (v.type != LC__EV_SCALAR) {
-            lc__ld_error(&s->ld, LC_DIAG_VALUE, v.line, v.col, "expected a scalar value for meta key '%s', got %s",
-                         key, lc__ps_ev_kind(&v));
-            lc__ps_skip(s, &v);
-            continue;
-        }
-        if (n == LC_ARRAY_LEN(tmp)) {
-            lc__ld_error(&s->ld, LC_DIAG_VALUE, k.line, k.col, "expected at most %zu meta keys", LC_ARRAY_LEN(tmp));
-            continue;
-        }
-        lc__meta *m = &tmp[n++];
-        memset(m, 0, sizeof(*m));
-        m->key = key;
-        m->str = lc__arena_strndup(&s->pf->arena, v.s, v.len);
-        if (!m->str) {
-            s->rc = LC_ENOMEM;
-            return;
-        }
-        if (!v.quoted && lc__parse_number(v.s, v.len, &m->num) && isfinite(m->num))
-            m->is_num = true;
-        else if (!v.quoted && ((v.len == 4 && !memcmp(v.s, "true", 4)) ||
-                               (v.len == 5 && !memcmp(v.s, "false", 5)))) {
-            m->is_bool = true;
-            m->num = v.len == 4;
-        }
-    }
-    ac->meta = lc__arena_alloc(&s->pf->arena, (n ? n : 1) * sizeof(*ac->meta));
-    if (!ac->meta) {
-        s->rc = LC_ENOMEM;
-        return;
-    }
-    memcpy(ac->meta, tmp, n * sizeof(*tmp));
-    ac->n_meta = n;
-}
-
-/* Inserts account "a" into the id set; returns the index of an earlier account with the
- * same id, or -1. */
-static long id_insert(pload *s, size_t a)
-{
-    lc_portfolio *pf = s->pf;
-    if ((pf->n_accts + 1) * 2 > s->ids_cap) {
-        size_t cap = s->ids_cap ? s->ids_cap * 2 : 1024;
-        uint32_t *ids = lc__calloc(cap, sizeof(*ids));
-        if (!ids) {
-            s->rc = LC_ENOMEM;
-            return -1;
-        }
-        for (size_t i = 0; i < s->ids_cap; i++) {
-            uint32_t e = s->ids[i];
-            if (!e)
-                continue;
-            const char *id = pf->accts[e - 1].id;
-            size_t j = lc__hash(id, strlen(id)) & (cap - 1);
-            while (ids[j])
-                j = (j + 1) & (cap - 1);
-            ids[j] = e;
-        }
-        lc__free(s->ids);
-        s->ids = ids;
-        s->ids_cap = cap;
-    }
-    const char *id = pf->accts[a].id;
-    size_t len = strlen(id), mask = s->ids_cap - 1;
-    size_t j = lc__hash(id, len) & mask;
-    while (s->ids[j]) {
-        if (strcmp(pf->accts[s->ids[j] - 1].id, id) == 0)
-            return (long)s->ids[j] - 1;
-        j = (j + 1) & mask;
-    }
-    s->ids[j] = (uint32_t)a + 1;
-    return -1;
-}
-
-/* The value "v" of account key "key" for account "a": checked and stored, or reported. */
-static void account_value(pload *s, int key, const lc__event *v, size_t a, bool *id_ok)
-{
-    lc_portfolio *pf = s->pf;
-    switch (key) {
-    case A_ID:
-        if (!lc__ps_string(s, v))
-            break;
-        if (v->len == 0) {
-            lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col, "expected an account id, got an empty string");
-            break;
-        }
-        pf->accts[a].id = lc__arena_strndup(&pf->arena, v->s, v->len);
-        if (!pf->accts[a].id) {
-            s->rc = LC_ENOMEM;
-            break;
-        }
-        *id_ok = true;
-        break;
-    case A_COLLATERAL: {
-        double x;
-        if (lc__ps_number(s, v, &x))
-            pf->accts[a].collateral = x;
-        break;
-    }
-    case A_POSITIONS:
-        if (v->type != LC__EV_SEQ) {
-            lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col, "expected 'positions' to be a list, got %s",
-                         v->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(v));
-            lc__ps_skip(s, v);
-            break;
-        }
-        if (pf->accts[a].n) {
-            /* Positions of one account must stay contiguous; reaching here means a
-             * second 'positions' key, which next_key already refused. */
-            lc__ps_skip(s, v);
-            break;
-        }
-        lc__event item;
-        while (!lc__ps_stop(s) && lc__ps_next(s, &item) && item.type != LC__EV_SEQ_END)
-            load_position(s, &item, a);
-        break;
-    case A_TAGS:
-        load_tags(s, v, &pf->accts[a]);
-        break;
-    case A_CREATED:
-        if (lc__ps_string(s, v) && !lc__parse_time(v->s, v->len, &pf->accts[a].created))
-            lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col,
-                         "expected a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM:SSZ), got '%.*s'",
-                         (int)(v->len > 40 ? 40 : v->len), v->s);
-        break;
-    case A_META:
-        load_meta(s, v, &pf->accts[a]);
-        break;
-    }
-}
-
-static const lc__flat_key acct_flat_keys[] = {LC__FLAT_KEY("id"), LC__FLAT_KEY("collateral")};
-static const lc__flat_key positions_key = LC__FLAT_KEY("positions");
-_Static_assert(A_ID == 0 && A_COLLATERAL == 1, "acct_flat_keys are in key order");
-
-static void load_account(pload *s, const lc__event *start)
-{
-    if (start->type != LC__EV_MAP) {
-        lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
-                     "expected an account (a mapping with id, collateral and positions), got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
-        lc__ps_skip(s, start);
-        return;
-    }
-    lc_portfolio *pf = s->pf;
-    if (pf->n_accts == pf->cap_accts) {
-        size_t cap = pf->cap_accts ? pf->cap_accts * 2 : 256;
-        lc__acct *na = lc__realloc(pf->accts, cap * sizeof(*na));
-        if (!na) {
-            s->rc = LC_ENOMEM;
-            return;
-        }
-        pf->accts = na;
-        pf->cap_accts = cap;
-    }
-    size_t a = pf->n_accts++;
-    lc__acct *ac = &pf->accts[a];
-    memset(ac, 0, sizeof(*ac));
-    ac->collateral = (double)NAN;
-    ac->created = (double)NAN;
-    ac->first = pf->n_pos;
-
-    unsigned seen = 0;
-    bool id_ok = false;
-    /* The usual account, {"id": ..., "collateral": ..., "positions": [ on one line, is
-     * read to its positions in one step. */
-    lc__event v, vals[2];
-    if (!lc__ps_stop(s) && lc__reader_flat_open(s->r, acct_flat_keys, 2, vals, &positions_key, &v)) {
-        for (int key = 0; key < 2 && !lc__ps_stop(s); key++) {
-            seen |= 1u << key;
-            account_value(s, key, &vals[key], a, &id_ok);
-        }
-        if (!lc__ps_stop(s)) {
-            seen |= 1u << A_POSITIONS;
-            account_value(s, A_POSITIONS, &v, a, &id_ok);
-        }
-    }
-    lc__event k;
-    int key;
-    while ((key = lc__ps_next_key(s, &k, acct_keys, A_NKEYS, &seen)) != -1) {
-        if (key < 0 || !lc__ps_next(s, &v))
-            continue;
-        account_value(s, key, &v, a, &id_ok);
-    }
-    lc__ps_missing_keys(s, acct_keys, A_NKEYS, seen, start->line, start->col, "an account");
-    if (id_ok) {
-        long dup = id_insert(s, a);
-        /* In a stream, where lists have no numbers a reader sees, name the first's line:
-         * accounts of a stream start a line each, and the first position's line is it. */
-        const lc__acct *first = dup >= 0 ? &pf->accts[dup] : NULL;
-        if (first && s->mode == SCAN_ACCOUNTS && first->n)
-            lc__ld_error(&s->ld, LC_DIAG_DUPLICATE, start->line, start->col,
-                         "duplicate account id '%s' (also the id of the account on line %u)",
-                         pf->accts[a].id, (unsigned)pf->pos[first->first].line);
-        else if (first)
-            lc__ld_error(&s->ld, LC_DIAG_DUPLICATE, start->line, start->col,
-                         "duplicate account id '%s' (also the id of account %ld in the list)",
-                         pf->accts[a].id, dup + 1);
-    }
-}
-
 static void load_accounts(pload *s, const lc__event *start)
 {
     if (start->type != LC__EV_SEQ) {
@@ -428,9 +23,21 @@ static void load_accounts(pload *s, const lc__event *start)
         lc__ps_skip(s, start);
         return;
     }
+    /* A large document's later accounts may be read by other threads meanwhile; this
+     * reader takes their parts in where its own part ends, or reads on itself. */
+    lc__ps_par *par = s->mode == SCAN_DOC && s->threads > 1 ? lc__ps_par_start(s) : NULL;
     lc__event item;
-    while (!lc__ps_stop(s) && lc__ps_next(s, &item) && item.type != LC__EV_SEQ_END)
-        load_account(s, &item);
+    while (!lc__ps_stop(s)) {
+        if (par && lc__reader_next_item(s->r) == lc__ps_par_split(par)) {
+            lc__ps_par_join(s, par);
+            lc__ps_par_free(par);
+            par = NULL;
+        }
+        if (!lc__ps_next(s, &item) || item.type == LC__EV_SEQ_END)
+            break;
+        lc__ps_load_account(s, &item);
+    }
+    lc__ps_par_free(par);
 }
 
 /* ==== Document ========================================================== */
@@ -556,38 +163,18 @@ static void check_finite(pload *s)
 
 static lc_status scan(const lc_policy *pol, const char *name, const char *buf, size_t len,
                       bool json, lc_portfolio **pp, lc_diags *diags, int mode,
-                      const lc_portfolio *head, unsigned first_line)
+                      const lc_portfolio *head, unsigned first_line, unsigned threads)
 {
     size_t nm = pol->n_markets;
     pload s;
-    memset(&s, 0, sizeof(s));
-    s.pol = pol;
-    s.mode = mode;
+    lc_status rc = lc__ps_setup(&s, pol, name, diags, mode);
+    lc_portfolio *pf = s.pf;
     s.head = head;
-    s.ld.file = name;
-    s.ld.diags = diags;
-    lc_portfolio *pf = lc__calloc(1, sizeof(*pf));
-    s.pf = pf;
-    s.market_names = lc__calloc(nm, sizeof(*s.market_names));
-    s.use_line = lc__calloc(nm, sizeof(unsigned));
-    s.use_col = lc__calloc(nm, sizeof(unsigned));
-    s.mark_line = lc__calloc(nm, sizeof(unsigned));
-    s.seen_acct = lc__calloc(nm, sizeof(size_t));
-    s.seen_line = lc__calloc(nm, sizeof(unsigned));
-    lc_status rc = LC_ENOMEM;
-    if (!pf || !s.market_names || !s.use_line || !s.use_col || !s.mark_line || !s.seen_acct ||
-        !s.seen_line)
+    s.end = buf + len;
+    s.threads = json ? threads : 1;
+    if (rc != LC_OK)
         goto out;
-    pf->pol = pol;
-    pf->as_of = (double)NAN;
-    lc__arena_init(&pf->arena, 1 << 16);
-    pf->marks = lc__malloc(nm * sizeof(double));
-    if (!pf->marks)
-        goto out;
-    for (size_t m = 0; m < nm; m++) {
-        pf->marks[m] = (double)NAN;
-        s.market_names[m] = pol->markets[m].name;
-    }
+    rc = LC_ENOMEM;
     if (head) {
         /* A run of a stream's accounts: they read the stream's first line. */
         memcpy(pf->marks, head->marks, nm * sizeof(double));
@@ -615,13 +202,7 @@ static lc_status scan(const lc_policy *pol, const char *name, const char *buf, s
         lc__diag_add(diags, LC_SEV_NOTE, LC_DIAG_LIMIT, name, 0, 0, "stopped after %d errors", MAX_ERRORS);
     rc = s.rc ? s.rc : s.ld.n_errors ? LC_EINPUT : LC_OK;
 out:
-    lc__free(s.market_names);
-    lc__free(s.use_line);
-    lc__free(s.use_col);
-    lc__free(s.mark_line);
-    lc__free(s.seen_acct);
-    lc__free(s.seen_line);
-    lc__free(s.ids);
+    lc__ps_release(&s);
     if (rc == LC_OK)
         *pp = pf;
     else
@@ -662,9 +243,9 @@ static void *hash_run(void *arg)
     return NULL;
 }
 
-lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, const char *buf,
-                                      size_t len, lc_input_format fmt, lc_portfolio **pp,
-                                      lc_diags *diags)
+lc_status lc_portfolio_load_buffer_threads(const lc_policy *pol, const char *name,
+                                           const char *buf, size_t len, lc_input_format fmt,
+                                           unsigned threads, lc_portfolio **pp, lc_diags *diags)
 {
     if (!pp || !pol || !name || (!buf && len))
         return LC_EINVAL;
@@ -678,7 +259,7 @@ lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, co
     hash_job job = {buf, len, ""};
     pthread_t t;
     bool threaded = len >= HASH_THREAD_BYTES && pthread_create(&t, NULL, hash_run, &job) == 0;
-    lc_status rc = scan(pol, name, buf, len, json, pp, diags, SCAN_DOC, NULL, 1);
+    lc_status rc = scan(pol, name, buf, len, json, pp, diags, SCAN_DOC, NULL, 1, threads);
     if (threaded)
         pthread_join(t, NULL);
     if (rc == LC_OK) {
@@ -713,14 +294,21 @@ lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, co
     return rc;
 }
 
+lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, const char *buf,
+                                      size_t len, lc_input_format fmt, lc_portfolio **pp,
+                                      lc_diags *diags)
+{
+    return lc_portfolio_load_buffer_threads(pol, name, buf, len, fmt, 1, pp, diags);
+}
+
 lc_status lc_portfolio_load_buffer(const lc_policy *pol, const char *name, const char *buf,
                                    size_t len, lc_portfolio **pp, lc_diags *diags)
 {
     return lc_portfolio_load_buffer_as(pol, name, buf, len, LC_INPUT_AUTO, pp, diags);
 }
 
-lc_status lc_portfolio_load_as(const lc_policy *pol, const char *path, lc_input_format fmt,
-                               lc_portfolio **pp, lc_diags *diags)
+lc_status lc_portfolio_load_threads(const lc_policy *pol, const char *path, lc_input_format fmt,
+                                    unsigned threads, lc_portfolio **pp, lc_diags *diags)
 {
     if (!pp || !pol || !path)
         return LC_EINVAL;
@@ -729,28 +317,22 @@ lc_status lc_portfolio_load_as(const lc_policy *pol, const char *path, lc_input_
     lc_status rc = lc__file_open(&f, path, diags);
     if (rc)
         return rc;
-    rc = lc_portfolio_load_buffer_as(pol, strcmp(path, "-") == 0 ? "<stdin>" : path, f.data,
-                                     f.len, fmt, pp, diags);
+    rc = lc_portfolio_load_buffer_threads(pol, strcmp(path, "-") == 0 ? "<stdin>" : path,
+                                          f.data, f.len, fmt, threads, pp, diags);
     lc__file_close(&f);
     return rc;
+}
+
+lc_status lc_portfolio_load_as(const lc_policy *pol, const char *path, lc_input_format fmt,
+                               lc_portfolio **pp, lc_diags *diags)
+{
+    return lc_portfolio_load_threads(pol, path, fmt, 1, pp, diags);
 }
 
 lc_status lc_portfolio_load(const lc_policy *pol, const char *path, lc_portfolio **pp,
                             lc_diags *diags)
 {
     return lc_portfolio_load_as(pol, path, LC_INPUT_AUTO, pp, diags);
-}
-
-void lc_portfolio_free(lc_portfolio *pf)
-{
-    if (!pf)
-        return;
-    lc__arena_free(&pf->arena);
-    lc__free(pf->marks);
-    lc__free(pf->oi);
-    lc__free(pf->accts);
-    lc__free(pf->pos);
-    lc__free(pf);
 }
 
 size_t lc_portfolio_account_count(const lc_portfolio *pf)
@@ -767,7 +349,7 @@ lc_status lc__portfolio_load_head(const lc_policy *pol, const char *name, const 
                                   size_t len, bool json, lc_portfolio **pp, lc_diags *diags)
 {
     *pp = NULL;
-    return scan(pol, name, buf ? buf : "", len, json, pp, diags, SCAN_HEAD, NULL, 1);
+    return scan(pol, name, buf ? buf : "", len, json, pp, diags, SCAN_HEAD, NULL, 1, 1);
 }
 
 lc_status lc__portfolio_load_chunk(const lc_policy *pol, const char *name, const char *buf,
@@ -775,5 +357,5 @@ lc_status lc__portfolio_load_chunk(const lc_policy *pol, const char *name, const
                                    lc_portfolio **pp, lc_diags *diags)
 {
     *pp = NULL;
-    return scan(pol, name, buf, len, true, pp, diags, SCAN_ACCOUNTS, head, first_line);
+    return scan(pol, name, buf, len, true, pp, diags, SCAN_ACCOUNTS, head, first_line, 1);
 }

@@ -32,11 +32,47 @@ typedef struct pload {
     lc_status rc;              /* LC_ENOMEM or a syntax error stops the scan */
     int mode;                  /* what the text is: a portfolio, or part of an NDJSON stream */
     const lc_portfolio *head;  /* SCAN_ACCOUNTS: the stream's marks and open interest */
+    const char *end;           /* the end of the text */
+    unsigned threads;          /* SCAN_DOC: threads that may read the accounts */
 } pload;
 
 /* What scan() reads: a whole portfolio; an NDJSON stream's first line (marks, open
  * interest, as_of, no accounts); or a run of its account lines made into one array. */
 enum { SCAN_DOC, SCAN_HEAD, SCAN_ACCOUNTS };
+
+/* portfolio_acct.c: sets up "s" over a new, empty portfolio for "mode"; frees the
+ * scanner's own arrays (not the portfolio). */
+lc_status lc__ps_setup(pload *s, const lc_policy *pol, const char *name, lc_diags *diags,
+                       int mode);
+void lc__ps_release(pload *s);
+
+/* portfolio_acct.c: a part of a document's accounts list, read on a thread of its own into
+ * s (set up here, and released with lc__ps_part_release): "buf" holds whole accounts
+ * from line "line" on; "open", the list goes on after it, else its ']' ends the part. */
+lc_status lc__ps_part_scan(pload *s, const lc_policy *pol, const char *name, const char *buf,
+                           size_t len, unsigned line, bool open, lc_diags *diags);
+void lc__ps_part_release(pload *s);
+
+/* An account of the list, read in order; and the id check every account passes. */
+void lc__ps_load_account(pload *s, const lc__event *start);
+bool lc__ps_id_taken(const pload *s, const char *id);
+
+/* portfolio_par.c: a document's accounts list read by several threads. _start, at the
+ * list's '[', hands the parts after the first to threads, or returns NULL where the text
+ * does not split or is too small to be worth it; the caller reads on up to _split, where
+ * _join takes the parts in when they join exactly as one reader would have read them
+ * (then the reader is at the list's ']') and returns false otherwise, leaving the caller
+ * to read the rest itself. _free joins and frees what is left. */
+typedef struct lc__ps_par lc__ps_par;
+lc__ps_par *lc__ps_par_start(pload *s);
+const char *lc__ps_par_split(const lc__ps_par *par);
+bool lc__ps_par_join(pload *s, lc__ps_par *par);
+void lc__ps_par_free(lc__ps_par *par);
+
+/* The smallest accounts list worth threads (1 MiB), lowered by tests; and how many times
+ * parts were joined, for tests that must see it happen. */
+extern size_t lc__ps_par_min_bytes;
+extern unsigned long lc__ps_par_joined;
 
 /* portfolio_scan.c: whether the scan must stop (out of memory, a syntax error, too many
  * errors); the next event; skipping a node, a value, a bad key and its value. */

@@ -53,6 +53,24 @@ lc_status lc__reader_open(lc__reader **pr, const char *file, const char *buf, si
     return LC_OK;
 }
 
+lc_status lc__reader_open_part(lc__reader **pr, const char *file, const char *buf, size_t len,
+                               unsigned line, int depth, bool open, lc_diags *d)
+{
+    lc_status rc = lc__reader_open(pr, file, buf, len, true, d);
+    if (rc != LC_OK)
+        return rc;
+    lc__reader *r = *pr;
+    r->p = buf; /* no byte order mark mid-document */
+    r->line_start = buf;
+    r->line = line;
+    r->depth_base = depth - 1;
+    r->part_open = open;
+    r->stack[0].kind = '[';
+    r->stack[0].state = 'a';
+    r->depth = 1;
+    return LC_OK;
+}
+
 void lc__reader_close(lc__reader *r)
 {
     if (!r)

@@ -74,6 +74,23 @@ bool lc__reader_flat_map(lc__reader *r, const lc__flat_key *keys, int n, lc__eve
 bool lc__reader_flat_open(lc__reader *r, const lc__flat_key *keys, int n, lc__event *vals,
                           const lc__flat_key *seq_key, lc__event *seq);
 
+/* A JSON reader over "buf", a run of the items of a sequence that sits "depth" levels deep
+ * in its document (the document itself: 1) and whose run starts at "line": as if just
+ * after the sequence's '[', with the document's nesting limit. With "open", the text
+ * ends after an item and that is the sequence's end; otherwise the sequence's own ']'
+ * ends it, and lc__reader_where says where. */
+lc_status lc__reader_open_part(lc__reader **pr, const char *file, const char *buf, size_t len,
+                               unsigned line, int depth, bool open, lc_diags *d);
+
+/* Inside a JSON sequence, where its next item starts (past the ',' and blanks), without
+ * consuming anything; NULL at its end, at text that is no item, or for YAML. */
+const char *lc__reader_next_item(lc__reader *r);
+
+/* Where a JSON reader is (its next byte, line and that line's start), and a move to such
+ * a place in the same text, in the same container, as after reading up to it. */
+void lc__reader_where(const lc__reader *r, const char **p, unsigned *line, const char **line_start);
+void lc__reader_jump(lc__reader *r, const char *p, unsigned line, const char *line_start);
+
 /* For tests that check the one-step read against reading event by event: while set,
  * lc__reader_flat_map declines every mapping. */
 extern bool lc__reader_flat_off;

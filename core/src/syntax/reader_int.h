@@ -37,6 +37,8 @@ struct lc__reader {
     const char *p, *end, *line_start;
     unsigned line;
     int depth;
+    int depth_base;   /* a part of a sequence: the levels above it in its document */
+    bool part_open;   /* a part whose sequence goes on past its text */
     bool jdone;       /* the top-level value is complete */
     lc__jframe stack[LC__JSON_MAX_DEPTH];
     char *scratch;    /* unescaped string buffer */

@@ -225,7 +225,7 @@ static lc_status scan_string(lc__reader *r, lc__event *ev)
 
 static lc_status push(lc__reader *r, char kind, char state)
 {
-    if (r->depth == LC__JSON_MAX_DEPTH)
+    if (r->depth + r->depth_base == LC__JSON_MAX_DEPTH)
         return fail_at(r, r->p, "invalid JSON: nesting deeper than %d levels", LC__JSON_MAX_DEPTH);
     r->stack[r->depth].kind = kind;
     r->stack[r->depth].state = state;
@@ -337,6 +337,8 @@ lc_status lc__json_next(lc__reader *r, lc__event *ev)
             f->state = ',';
             return scan_value(r, ev);
         default: /* ',' : after a value */
+            if (r->part_open && r->depth == 1 && r->p >= r->end)
+                goto close; /* a part's text ends after an item */
             if (c == ',') {
                 r->p++;
                 f->state = f->kind == '{' ? 'k' : 'e';
@@ -481,7 +483,7 @@ bool lc__reader_flat_open(lc__reader *r, const lc__flat_key *keys, int n, lc__ev
                           const lc__flat_key *seq_key, lc__event *seq)
 {
     const char *p = flat_pairs(r, keys, n, vals), *end = r->end;
-    if (!p || r->depth == LC__JSON_MAX_DEPTH)
+    if (!p || r->depth + r->depth_base == LC__JSON_MAX_DEPTH)
         return false;
     if (n) {
         if (p >= end || *p != ',')
@@ -506,4 +508,37 @@ bool lc__reader_flat_open(lc__reader *r, const lc__flat_key *keys, int n, lc__ev
     r->stack[r->depth].state = 'a';
     r->depth++;
     return true;
+}
+
+const char *lc__reader_next_item(lc__reader *r)
+{
+    if (!r->json || r->failed || r->depth == 0 || r->stack[r->depth - 1].kind != '[')
+        return NULL;
+    const char *p = r->p, *end = r->end;
+    char state = r->stack[r->depth - 1].state;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    if (state == ',') {
+        if (p >= end || *p != ',')
+            return NULL;
+        for (p++; p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'); p++)
+            ;
+    } else if (state != 'a') {
+        return NULL;
+    }
+    return p < end && *p != ']' ? p : NULL;
+}
+
+void lc__reader_where(const lc__reader *r, const char **p, unsigned *line, const char **line_start)
+{
+    *p = r->p;
+    *line = r->line;
+    *line_start = r->line_start;
+}
+
+void lc__reader_jump(lc__reader *r, const char *p, unsigned line, const char *line_start)
+{
+    r->p = p;
+    r->line = line;
+    r->line_start = line_start;
 }

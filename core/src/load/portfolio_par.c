@@ -1,0 +1,286 @@
+/*
+ * portfolio_par.c - a large document's accounts list read by several threads at once.
+ *
+ * The list is cut into parts at line starts between accounts: "},\n{" as a generator
+ * writes one account per line. Every part but the first goes to a thread of its own;
+ * the document's reader reads the first part, and the rest of the document, as it
+ * always does. When it reaches the first cut exactly, it takes the parts in, in order,
+ * if each read without a single diagnostic, no id appears twice, and the last part
+ * ended at the list's ']' where the document's text has it. Then the result is what
+ * one reader gives, byte for byte: the parts are the same bytes read by the same code,
+ * with the same line numbers and nesting limit. Otherwise the parts are dropped and the
+ * reader reads on by itself, with every diagnostic in its place.
+ *
+ * A newline never sits inside a JSON string, so a cut never falls inside one; a cut at
+ * any other depth than the list's leaves its parts unbalanced, which they report.
+ */
+#include "base/prefix.h"
+
+#include "load/pscan.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#define PAR_MAX_PARTS 64
+
+/* Below this a list is read faster than threads start. */
+size_t lc__ps_par_min_bytes = (size_t)1 << 20;
+unsigned long lc__ps_par_joined;
+
+typedef struct part {
+    const char *text;      /* its accounts */
+    size_t len;
+    unsigned line;         /* where it starts */
+    bool open;             /* the list goes on after it */
+    pload s;
+    lc_diags diags;
+    lc_status rc;
+    pthread_t t;
+    bool started;
+} part;
+
+struct lc__ps_par {
+    const lc_policy *pol;
+    const char *name;
+    const char *close;     /* the list's ']', as the document's end shows it */
+    const char *split;     /* the first part's first account: its '{' */
+    size_t n;
+    part p[PAR_MAX_PARTS];
+    bool joined;           /* the threads are done */
+};
+
+static void *part_run(void *arg)
+{
+    part *pt = arg;
+    pt->rc = lc__ps_part_scan(&pt->s, pt->s.pol, pt->s.ld.file, pt->text, pt->len, pt->line,
+                              pt->open, &pt->diags);
+    return NULL;
+}
+
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The first line start at or after "at" and before "end" where an account begins after a
+ * ',' that ends the line before: "...},\n  {". NULL if none is found soon. */
+static const char *cut_after(const char *at, const char *end)
+{
+    for (int tries = 0; tries < 64 && at < end; tries++) {
+        const char *nl = memchr(at, '\n', (size_t)(end - at));
+        if (!nl)
+            return NULL;
+        const char *b = nl;
+        while (b > at && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\r'))
+            b--;
+        const char *q = nl + 1;
+        while (q < end && (*q == ' ' || *q == '\t'))
+            q++;
+        if (b > at && b[-1] == ',' && q < end && *q == '{')
+            return nl + 1;
+        at = nl + 1;
+    }
+    return NULL;
+}
+
+static unsigned count_lines(const char *p, const char *end)
+{
+    unsigned n = 0;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        n++;
+        p++;
+    }
+    return n;
+}
+
+lc__ps_par *lc__ps_par_start(pload *s)
+{
+    const char *at, *line_start, *end = s->end;
+    unsigned line;
+    lc__reader_where(s->r, &at, &line, &line_start);
+    /* The list must be the document's last value: "...]\s*}\s*" ends the text. */
+    const char *e = end;
+    while (e > at && blank(e[-1]))
+        e--;
+    if (e == at || e[-1] != '}')
+        return NULL;
+    e--;
+    while (e > at && blank(e[-1]))
+        e--;
+    if (e == at || e[-1] != ']')
+        return NULL;
+    const char *close = e - 1;
+    size_t len = (size_t)(close - at);
+    unsigned n = s->threads < PAR_MAX_PARTS ? s->threads : PAR_MAX_PARTS;
+    if (len < lc__ps_par_min_bytes || n < 2)
+        return NULL;
+    const char *cut[PAR_MAX_PARTS];
+    size_t k = 0;
+    for (unsigned i = 1; i < n; i++) {
+        const char *from = at + len / n * i;
+        if (k && from <= cut[k - 1])
+            from = cut[k - 1] + 1;
+        const char *c = cut_after(from, close);
+        if (c && (!k || c > cut[k - 1]))
+            cut[k++] = c;
+    }
+    if (!k)
+        return NULL;
+    lc__ps_par *par = lc__calloc(1, sizeof(*par));
+    if (!par)
+        return NULL;
+    par->pol = s->pol;
+    par->name = s->ld.file;
+    par->close = close;
+    par->n = k;
+    par->split = cut[0];
+    while (*par->split != '{')
+        par->split++;
+    unsigned l = line + count_lines(at, cut[0]);
+    for (size_t i = 0; i < k; i++) {
+        part *pt = &par->p[i];
+        pt->text = cut[i];
+        pt->line = l;
+        pt->open = i + 1 < k;
+        /* A part ends before the ',' that ends its last line; the last, at the end. */
+        const char *stop = end;
+        if (pt->open) {
+            stop = cut[i + 1] - 1;
+            while (stop > cut[i] && *stop != ',')
+                stop--;
+            l += count_lines(cut[i], cut[i + 1]);
+        }
+        pt->len = (size_t)(stop - cut[i]);
+        lc_diags_init(&pt->diags);
+        pt->s.pol = s->pol;
+        pt->s.ld.file = s->ld.file;
+        pt->started = pthread_create(&pt->t, NULL, part_run, pt) == 0;
+        if (!pt->started)
+            pt->rc = LC_ENOMEM;
+    }
+    return par;
+}
+
+const char *lc__ps_par_split(const lc__ps_par *par)
+{
+    return par->split;
+}
+
+static void join_all(lc__ps_par *par)
+{
+    if (par->joined)
+        return;
+    for (size_t i = 0; i < par->n; i++)
+        if (par->p[i].started)
+            pthread_join(par->p[i].t, NULL);
+    par->joined = true;
+}
+
+/* Whether any id of the parts is taken already, or appears twice among them. */
+static bool ids_clash(const pload *s, const lc__ps_par *par)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < par->n; i++)
+        total += par->p[i].s.pf->n_accts;
+    size_t cap = 16;
+    while (cap < total * 2)
+        cap *= 2;
+    const char **set = lc__calloc(cap, sizeof(*set));
+    if (!set)
+        return true;
+    bool clash = false;
+    for (size_t i = 0; i < par->n && !clash; i++) {
+        const lc_portfolio *pf = par->p[i].s.pf;
+        for (size_t a = 0; a < pf->n_accts && !clash; a++) {
+            const char *id = pf->accts[a].id;
+            if (lc__ps_id_taken(s, id)) {
+                clash = true;
+                break;
+            }
+            size_t j = lc__hash(id, strlen(id)) & (cap - 1);
+            for (; set[j]; j = (j + 1) & (cap - 1))
+                if (strcmp(set[j], id) == 0)
+                    clash = true;
+            set[j] = id;
+        }
+    }
+    lc__free(set);
+    return clash;
+}
+
+bool lc__ps_par_join(pload *s, lc__ps_par *par)
+{
+    join_all(par);
+    size_t accts = s->pf->n_accts, pos = s->pf->n_pos;
+    for (size_t i = 0; i < par->n; i++) {
+        const part *pt = &par->p[i];
+        if (pt->rc != LC_OK || pt->diags.head || !pt->s.pf)
+            return false;
+        accts += pt->s.pf->n_accts;
+        pos += pt->s.pf->n_pos;
+    }
+    /* The last part read up to the list's ']': where the document has it. */
+    const part *last = &par->p[par->n - 1];
+    const char *at, *line_start;
+    unsigned line;
+    lc__reader_where(last->s.r, &at, &line, &line_start);
+    if (at != par->close + 1 || ids_clash(s, par))
+        return false;
+    lc_portfolio *pf = s->pf;
+    if (accts > pf->cap_accts) {
+        lc__acct *na = lc__realloc(pf->accts, accts * sizeof(*na));
+        if (!na)
+            return false;
+        pf->accts = na;
+        pf->cap_accts = accts;
+    }
+    if (pos > pf->cap_pos) {
+        lc__pos *np = lc__realloc(pf->pos, pos * sizeof(*np));
+        if (!np)
+            return false;
+        pf->pos = np;
+        pf->cap_pos = pos;
+    }
+    size_t nm = s->pol->n_markets;
+    for (size_t i = 0; i < par->n; i++) {
+        part *pt = &par->p[i];
+        lc_portfolio *q = pt->s.pf;
+        for (size_t a = 0; a < q->n_accts; a++) {
+            lc__acct ac = q->accts[a];
+            ac.first += pf->n_pos;
+            pf->accts[pf->n_accts++] = ac;
+        }
+        if (q->n_pos)
+            memcpy(pf->pos + pf->n_pos, q->pos, q->n_pos * sizeof(*q->pos));
+        pf->n_pos += q->n_pos;
+        lc__arena_adopt(&pf->arena, &q->arena);
+        /* The first use of each market, for the checks after the document. */
+        for (size_t m = 0; m < nm; m++) {
+            if (!s->use_line[m] && pt->s.use_line[m]) {
+                s->use_line[m] = pt->s.use_line[m];
+                s->use_col[m] = pt->s.use_col[m];
+            }
+        }
+        lc__free(q->accts);
+        lc__free(q->pos);
+        q->accts = NULL;
+        q->pos = NULL;
+        q->n_accts = q->n_pos = 0;
+    }
+    /* On to the list's ']', as if this reader had read the parts itself. */
+    lc__reader_jump(s->r, par->close, line, line_start);
+    lc__ps_par_joined++;
+    return true;
+}
+
+void lc__ps_par_free(lc__ps_par *par)
+{
+    if (!par)
+        return;
+    join_all(par);
+    for (size_t i = 0; i < par->n; i++) {
+        lc__ps_part_release(&par->p[i].s);
+        lc_diags_free(&par->p[i].diags);
+    }
+    lc__free(par);
+}
