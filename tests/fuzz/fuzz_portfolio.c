@@ -1,12 +1,19 @@
 /*
  * fuzz_portfolio.c - the portfolio loaders (JSON and YAML, by the first byte) on arbitrary
  * text, then evaluation and both report writers on whatever loads. A JSON input is loaded
- * a second time with the one-step reads of usual accounts and positions switched off: the
- * status and every diagnostic must be the same, or the target aborts.
+ * twice more, with the one-step reads of usual accounts and positions switched off, and
+ * with its accounts list read by three threads however small: the status and every
+ * diagnostic must be the same, or the target aborts.
  */
 #include "fuzz.h"
 
+#include "load/pscan.h"
 #include "syntax/reader.h"
+
+/* Loads "data" as lc_portfolio_load_buffer_threads does and aborts unless the status,
+ * the diagnostics "want" and the position count agree. */
+static void same_load(const lc_policy *pol, const char *name, const uint8_t *data, size_t size,
+                      unsigned threads, lc_status rc, const char *want, const lc_portfolio *pf);
 
 /* The diagnostics as text, in a malloc'd string. */
 static char *diag_text(const lc_diags *d)
@@ -43,20 +50,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *name = size && data[0] == '{' ? "fuzz.json" : "fuzz.yaml";
     lc_status rc = lc_portfolio_load_buffer(pol, name, (const char *)data, size, &pf, &d);
     if (name[5] == 'j') {
-        lc_diags d2;
-        lc_diags_init(&d2);
-        lc_portfolio *pf2 = NULL;
+        char *want = diag_text(&d);
         lc__reader_flat_off = true;
-        lc_status rc2 = lc_portfolio_load_buffer(pol, name, (const char *)data, size, &pf2, &d2);
+        same_load(pol, name, data, size, 1, rc, want, pf);
         lc__reader_flat_off = false;
-        char *a = diag_text(&d), *b = diag_text(&d2);
-        if (rc != rc2 || strcmp(a, b) != 0 ||
-            (pf && lc_portfolio_position_count(pf) != lc_portfolio_position_count(pf2)))
-            abort();
-        free(a);
-        free(b);
-        lc_portfolio_free(pf2);
-        lc_diags_free(&d2);
+        lc__ps_par_min_bytes = 0;
+        same_load(pol, name, data, size, 3, rc, want, pf);
+        free(want);
     }
     if (rc == LC_OK) {
         lc_summary s = LC_SUMMARY_INIT;
@@ -71,4 +71,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lc_portfolio_free(pf);
     lc_diags_free(&d);
     return 0;
+}
+
+static void same_load(const lc_policy *pol, const char *name, const uint8_t *data, size_t size,
+                      unsigned threads, lc_status rc, const char *want, const lc_portfolio *pf)
+{
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_portfolio *got = NULL;
+    lc_status rc2 = lc_portfolio_load_buffer_threads(pol, name, (const char *)data, size,
+                                                     LC_INPUT_AUTO, threads, &got, &d);
+    char *text = diag_text(&d);
+    if (rc != rc2 || strcmp(want, text) != 0 ||
+        (pf && lc_portfolio_position_count(pf) != lc_portfolio_position_count(got)))
+        abort();
+    free(text);
+    lc_portfolio_free(got);
+    lc_diags_free(&d);
 }

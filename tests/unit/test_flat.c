@@ -218,8 +218,10 @@ static char *book(void)
         }
         put(&t, "}");
     }
-    /* Sometimes a list after the accounts: the document still ends in "]}". */
-    put(&t, pick(10) ? "]}\n" : "],\n \"extra\": [\"x\",\n {\"y\": 1}]}\n");
+    /* Sometimes a list after the accounts, holding what looks like an account on a line
+     * of its own: the document still ends in "]}". */
+    put(&t, pick(10) ? "]}\n"
+                     : "],\n \"extra\": [\"x\",\n{\"id\": \"zz\", \"collateral\": 1}]}\n");
     return t.p;
 }
 

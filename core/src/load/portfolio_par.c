@@ -11,8 +11,10 @@
  * with the same line numbers and nesting limit. Otherwise the parts are dropped and the
  * reader reads on by itself, with every diagnostic in its place.
  *
- * A newline never sits inside a JSON string, so a cut never falls inside one; a cut at
- * any other depth than the list's leaves its parts unbalanced, which they report.
+ * A newline never sits inside a JSON string, so a cut never falls inside one. A cut at
+ * another depth than the list's leaves a part unbalanced, which it reports, or ends a
+ * part at a ']' before its text does, or keeps the first reader from reaching it between
+ * two accounts: none of these joins.
  */
 #include "base/prefix.h"
 
@@ -215,6 +217,13 @@ bool lc__ps_par_join(pload *s, lc__ps_par *par)
     for (size_t i = 0; i < par->n; i++) {
         const part *pt = &par->p[i];
         if (pt->rc != LC_OK || pt->diags.head || !pt->s.pf)
+            return false;
+        /* A part before the last ends where its text does, not at a ']' of its own: a
+         * cut outside the accounts list would leave text that no one read. */
+        const char *at, *line_start;
+        unsigned line;
+        lc__reader_where(pt->s.r, &at, &line, &line_start);
+        if (pt->open && at != pt->text + pt->len)
             return false;
         accts += pt->s.pf->n_accts;
         pos += pt->s.pf->n_pos;

@@ -337,8 +337,14 @@ lc_status lc__json_next(lc__reader *r, lc__event *ev)
             f->state = ',';
             return scan_value(r, ev);
         default: /* ',' : after a value */
-            if (r->part_open && r->depth == 1 && r->p >= r->end)
-                goto close; /* a part's text ends after an item */
+            if (r->part_open && r->depth == 1 && r->p >= r->end) {
+                /* A part's text ends after an item: its sequence's end, with no ']'. */
+                ev->line = r->line;
+                ev->col = col_of(r, r->p);
+                ev->type = LC__EV_SEQ_END;
+                pop(r);
+                return LC_OK;
+            }
             if (c == ',') {
                 r->p++;
                 f->state = f->kind == '{' ? 'k' : 'e';
