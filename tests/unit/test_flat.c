@@ -319,6 +319,54 @@ static void flat_read_agrees(void **state)
     lc_policy_free(pol);
 }
 
+/* Pretty-printed, one key per line as jq writes it: a position's '{' starts a line too,
+ * so only lines at the accounts' own indentation are cut, and the parts join. */
+static void pretty_book_joins(void **state)
+{
+    (void)state;
+    lc_policy *pol = policy_ok(policy);
+    strbuf t = {0};
+    put(&t, "{\n  \"marks\": {\n    \"BTCUSDT\": 62000,\n    \"ETHUSDT\": 3100\n  },\n"
+            "  \"accounts\": [\n");
+    char line[160];
+    for (int a = 0; a < 400; a++) {
+        snprintf(line, sizeof line,
+                 "%s    {\n      \"id\": \"p%d\",\n      \"collateral\": %d,\n"
+                 "      \"positions\": [\n",
+                 a ? ",\n" : "", a, 1000 + a);
+        put(&t, line);
+        for (int i = 0; i < 2; i++) {
+            snprintf(line, sizeof line,
+                     "%s        {\n          \"market\": \"%s\",\n          \"qty\": %d.5,\n"
+                     "          \"entry\": %d\n        }",
+                     i ? ",\n" : "", i ? "ETHUSDT" : "BTCUSDT", a % 7 + 1, 3000 + a);
+            put(&t, line);
+        }
+        put(&t, "\n      ]\n    }");
+    }
+    put(&t, "\n  ]\n}\n");
+    size_t min_bytes = lc__ps_par_min_bytes;
+    lc__ps_par_min_bytes = 0;
+    unsigned long joined = lc__ps_par_joined;
+    loaded one = load(pol, t.p, true, 1), two = load(pol, t.p, true, 2),
+           four = load(pol, t.p, true, 4);
+    lc__ps_par_min_bytes = min_bytes;
+    assert_int_equal(one.rc, LC_OK);
+    compare(t.p, &one, &two);
+    compare(t.p, &one, &four);
+    assert_int_equal(one.pf->n_accts, 400);
+    /* Lines 1-6 open the document; each account has 16 (4 of its own, 5 per position, 2
+     * closing), its second position 9 lines in: the last at 7 + 16 * 399 + 9. */
+    assert_int_equal(one.pf->pos[799].line, 7 + 16 * 399 + 9);
+    assert_int_equal(four.pf->pos[799].line, 7 + 16 * 399 + 9);
+    assert_int_equal(lc__ps_par_joined - joined, 2);
+    free_loaded(&one);
+    free_loaded(&two);
+    free_loaded(&four);
+    free(t.p);
+    lc_policy_free(pol);
+}
+
 /* The reader's side: what it takes in one step, and that it leaves the rest untouched. */
 static void reader_flat_map(void **state)
 {
@@ -438,6 +486,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(flat_read_agrees),
+        cmocka_unit_test(pretty_book_joins),
         cmocka_unit_test(reader_flat_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,8 +65,9 @@ static bool blank(char c)
 }
 
 /* The first line start at or after "at" and before "end" where an account begins after a
- * ',' that ends the line before: "...},\n  {". NULL if none is found soon. */
-static const char *cut_after(const char *at, const char *end)
+ * ',' that ends the line before: "...},\n  {", its '{' "indent" bytes in (any, if < 0).
+ * NULL if none is found soon. */
+static const char *cut_after(const char *at, const char *end, long indent)
 {
     for (int tries = 0; tries < 64 && at < end; tries++) {
         const char *nl = memchr(at, '\n', (size_t)(end - at));
@@ -78,7 +79,8 @@ static const char *cut_after(const char *at, const char *end)
         const char *q = nl + 1;
         while (q < end && (*q == ' ' || *q == '\t'))
             q++;
-        if (b > at && b[-1] == ',' && q < end && *q == '{')
+        if (b > at && b[-1] == ',' && q < end && *q == '{' &&
+            (indent < 0 || q - (nl + 1) == indent))
             return nl + 1;
         at = nl + 1;
     }
@@ -116,13 +118,22 @@ lc__ps_par *lc__ps_par_start(pload *s)
     unsigned n = s->threads < PAR_MAX_PARTS ? s->threads : PAR_MAX_PARTS;
     if (len < lc__ps_par_min_bytes || n < 2)
         return NULL;
+    /* Where the first account starts its line, the others are cut where theirs do at the
+     * same indentation: in pretty-printed JSON, a nested '{' starts lines too. */
+    const char *first = at;
+    while (first < close && blank(*first))
+        first++;
+    const char *bol = first;
+    while (bol > at && bol[-1] != '\n' && blank(bol[-1]))
+        bol--;
+    long indent = bol > at && bol[-1] == '\n' ? (long)(first - bol) : -1;
     const char *cut[PAR_MAX_PARTS];
     size_t k = 0;
     for (unsigned i = 1; i < n; i++) {
         const char *from = at + len / n * i;
         if (k && from <= cut[k - 1])
             from = cut[k - 1] + 1;
-        const char *c = cut_after(from, close);
+        const char *c = cut_after(from, close, indent);
         if (c && (!k || c > cut[k - 1]))
             cut[k++] = c;
     }
