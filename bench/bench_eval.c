@@ -64,6 +64,16 @@ int main(int argc, char **argv)
     size_t n = lc_portfolio_position_count(pf);
     printf("positions: %zu\naccounts: %zu\n", n, lc_portfolio_account_count(pf));
     printf("portfolio load: %.3f s\n", t1 - t0);
+    {
+        /* The same book with its accounts list read by two threads. */
+        lc_portfolio *pf2 = NULL;
+        double t2 = now();
+        if (lc_portfolio_load_threads(pol, argv[2], LC_INPUT_AUTO, 2, &pf2, &d) != LC_OK ||
+            lc_portfolio_position_count(pf2) != lc_portfolio_position_count(pf))
+            return 1;
+        printf("portfolio load, 2 threads: %.3f s\n", now() - t2);
+        lc_portfolio_free(pf2);
+    }
 
     long allocs_before = n_allocs;
     int rounds = 0;
