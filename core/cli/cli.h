@@ -107,4 +107,9 @@ int cli_write_failed(void);
 /* Prints the diagnostics, then maps "rc" to an exit status. */
 int cli_fail(lc_status rc, lc_diags *d);
 
+/* Ends a command that made its output in memory first, so that nothing reaches stdout
+ * unless all of it can: on success the diagnostics (warnings, notes) on stderr and then
+ * "text" on stdout; otherwise as cli_fail, with nothing on stdout. */
+int cli_finish(lc_status rc, lc_diags *d, const char *text, size_t len);
+
 #endif

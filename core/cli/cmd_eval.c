@@ -74,30 +74,6 @@ static const char check_usage[] =
     "\n"
     "exit status: 0 all valid, 1 internal error, 2 a policy is invalid or unreadable\n";
 
-int cli_fail(lc_status rc, lc_diags *d)
-{
-    lc_diags_print(d, stderr);
-    if (rc == LC_ENOMEM) {
-        fputs("levcal: error: out of memory\n", stderr);
-        return LC_EXIT_INTERNAL;
-    }
-    return rc == LC_EINPUT || rc == LC_EIO ? LC_EXIT_INPUT : LC_EXIT_INTERNAL;
-}
-
-bool cli_has_code(const lc_diags *d, lc_severity sev, lc_diag_code code)
-{
-    for (const lc_diag *r = d->head; r; r = r->next)
-        if (r->severity == sev && r->code == code)
-            return true;
-    return false;
-}
-
-int cli_write_failed(void)
-{
-    fputs("levcal: error: could not write to standard output\n", stderr);
-    return LC_EXIT_INTERNAL;
-}
-
 /* A status word: ok, margin_call, over_limit, reduce_only, deleverage, liquidate. */
 static int status_word(const char *s, lc_verdict *v)
 {

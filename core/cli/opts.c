@@ -137,3 +137,37 @@ int cli_need_policy_portfolio(const char *cmd, const char *policy, const char *p
         return cli_usage_error(cmd, "--policy and --portfolio cannot both read standard input");
     return -1;
 }
+
+int cli_fail(lc_status rc, lc_diags *d)
+{
+    lc_diags_print(d, stderr);
+    if (rc == LC_ENOMEM) {
+        fputs("levcal: error: out of memory\n", stderr);
+        return LC_EXIT_INTERNAL;
+    }
+    return rc == LC_EINPUT || rc == LC_EIO ? LC_EXIT_INPUT : LC_EXIT_INTERNAL;
+}
+
+bool cli_has_code(const lc_diags *d, lc_severity sev, lc_diag_code code)
+{
+    for (const lc_diag *r = d->head; r; r = r->next)
+        if (r->severity == sev && r->code == code)
+            return true;
+    return false;
+}
+
+int cli_write_failed(void)
+{
+    fputs("levcal: error: could not write to standard output\n", stderr);
+    return LC_EXIT_INTERNAL;
+}
+
+int cli_finish(lc_status rc, lc_diags *d, const char *text, size_t len)
+{
+    if (rc != LC_OK)
+        return cli_fail(rc, d);
+    lc_diags_print(d, stderr);
+    if (len && fwrite(text, 1, len, stdout) != len)
+        return cli_write_failed();
+    return fflush(stdout) == 0 ? LC_EXIT_OK : cli_write_failed();
+}

@@ -8,6 +8,7 @@
 
 #include "base/base.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,17 @@ void *lc__calloc(size_t count, size_t size)
 void *lc__realloc(void *p, size_t n)
 {
     return alloc_fn(alloc_ud, p, n ? n : 1);
+}
+
+void *lc__grow_slow(void *v, size_t *cap, size_t size, size_t first)
+{
+    if (*cap > SIZE_MAX / 2 / size || first > SIZE_MAX / size)
+        return NULL;
+    size_t n = *cap ? 2 * *cap : first;
+    void *nv = lc__realloc(v, n * size);
+    if (nv)
+        *cap = n;
+    return nv;
 }
 
 void lc__free(void *p)

@@ -42,6 +42,15 @@
 void *lc__malloc(size_t n);
 void *lc__calloc(size_t count, size_t size);
 void *lc__realloc(void *p, size_t n);
+
+/* Room for element n of the growing array "v" of *cap elements of "size" bytes: "v" as it
+ * is while n < *cap, else "v" grown to twice *cap (to "first" from empty) and *cap with
+ * it. NULL when out of memory, "v" and *cap then untouched. */
+void *lc__grow_slow(void *v, size_t *cap, size_t size, size_t first);
+static inline void *lc__grow(void *v, size_t *cap, size_t n, size_t size, size_t first)
+{
+    return n < *cap ? v : lc__grow_slow(v, cap, size, first);
+}
 void lc__free(void *p);
 char *lc__strndup(const char *s, size_t n);
 char *lc__strdup(const char *s);

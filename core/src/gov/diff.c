@@ -35,17 +35,13 @@ static void add_change(lc__diff *df, const char *path, const lc__node *a, const 
 {
     if (df->rc)
         return;
-    if (df->n_ch == df->cap_ch) {
-        size_t cap = df->cap_ch ? 2 * df->cap_ch : 32;
-        lc__change *c = lc__realloc(df->ch, cap * sizeof(*c));
-        if (!c) {
-            df->rc = LC_ENOMEM;
-            return;
-        }
-        df->ch = c;
-        df->cap_ch = cap;
+    lc__change *c = lc__grow(df->ch, &df->cap_ch, df->n_ch, sizeof(*c), 32);
+    if (!c) {
+        df->rc = LC_ENOMEM;
+        return;
     }
-    lc__change *c = &df->ch[df->n_ch];
+    df->ch = c;
+    c = &df->ch[df->n_ch];
     c->path = lc__strdup(path);
     c->old_json = a ? subtree_json(a) : NULL;
     c->new_json = b ? subtree_json(b) : NULL;
@@ -216,14 +212,10 @@ static lc_status market_ranges(lc__market_diff *md)
 static lc_status add_market(lc__diff *df, const char *name, const lc__market *o,
                             const lc__market *n)
 {
-    if (df->n_mk == df->cap_mk) {
-        size_t cap = df->cap_mk ? 2 * df->cap_mk : 16;
-        lc__market_diff *m = lc__realloc(df->mk, cap * sizeof(*m));
-        if (!m)
-            return LC_ENOMEM;
-        df->mk = m;
-        df->cap_mk = cap;
-    }
+    lc__market_diff *m = lc__grow(df->mk, &df->cap_mk, df->n_mk, sizeof(*m), 16);
+    if (!m)
+        return LC_ENOMEM;
+    df->mk = m;
     lc__market_diff *md = &df->mk[df->n_mk++];
     memset(md, 0, sizeof(*md));
     md->name = name;
@@ -496,14 +488,10 @@ static lc_status record(lc__impact *im, const char *portfolio, const lc_account_
     im->closed[1] += plan_notional(a1, p1);
     if (a0->status != a1->status || !same_num(a0->initial_margin, a1->initial_margin) ||
         !same_num(a0->maintenance_margin, a1->maintenance_margin)) {
-        if (im->n_acc == im->cap_acc) {
-            size_t cap = im->cap_acc ? 2 * im->cap_acc : 64;
-            lc__acct_change *v = lc__realloc(im->acc, cap * sizeof(*v));
-            if (!v)
-                return LC_ENOMEM;
-            im->acc = v;
-            im->cap_acc = cap;
-        }
+        lc__acct_change *v = lc__grow(im->acc, &im->cap_acc, im->n_acc, sizeof(*v), 64);
+        if (!v)
+            return LC_ENOMEM;
+        im->acc = v;
         lc__acct_change *c = &im->acc[im->n_acc];
         if (!(c->id = lc__strdup(a0->id)))
             return LC_ENOMEM;
@@ -524,14 +512,10 @@ static lc_status record(lc__impact *im, const char *portfolio, const lc_account_
         if (x->tier == y->tier && same_num(x->max_leverage, y->max_leverage) &&
             same_num(x->liquidation_price, y->liquidation_price))
             continue;
-        if (im->n_pos == im->cap_pos) {
-            size_t cap = im->cap_pos ? 2 * im->cap_pos : 64;
-            lc__pos_change *v = lc__realloc(im->pos, cap * sizeof(*v));
-            if (!v)
-                return LC_ENOMEM;
-            im->pos = v;
-            im->cap_pos = cap;
-        }
+        lc__pos_change *v = lc__grow(im->pos, &im->cap_pos, im->n_pos, sizeof(*v), 64);
+        if (!v)
+            return LC_ENOMEM;
+        im->pos = v;
         lc__pos_change *c = &im->pos[im->n_pos];
         if (!(c->account = lc__strdup(a0->id)))
             return LC_ENOMEM;

@@ -9,6 +9,7 @@
 #include "base/prefix.h"
 
 #include "gov/diff.h"
+#include "gov/gov.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -16,28 +17,6 @@
 
 #define OLD_COLOUR "#1f6fb4"
 #define NEW_COLOUR "#d1495b"
-
-static void esc(FILE *out, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        default:
-            fputc(*s, out);
-        }
-    }
-}
 
 /* A number for people: thousands separators, at most "dec" decimals. */
 static const char *people(double v, int dec, char *buf, size_t cap)
@@ -177,11 +156,11 @@ static void chart(FILE *out, const lc__market_diff *m, bool mmr)
         a.y1 = step;
     const char *what = mmr ? "maintenance-margin rate" : "max leverage";
     fprintf(out, "<svg class=\"chart\" data-market=\"");
-    esc(out, m->name);
+    lc__gov_html_str(out, m->name);
     fprintf(out, "\" data-kind=\"%s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
             mmr ? "mmr" : "leverage", W, H, W, H);
     fprintf(out, "<title>");
-    esc(out, m->name);
+    lc__gov_html_str(out, m->name);
     fprintf(out, ": %s against notional, old and new</title>\n", what);
     fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", W, H);
     /* Shaded: where the two differ. */
@@ -294,7 +273,7 @@ static void impact_tables(FILE *out, const lc__impact *im)
     fputs("<section id=\"impact\"><h2>Impact</h2>\n<p>", out);
     for (size_t i = 0; i < im->n_portfolios; i++) {
         fputs(i ? ", " : "Books: ", out);
-        esc(out, im->portfolios[i]);
+        lc__gov_html_str(out, im->portfolios[i]);
     }
     fprintf(out, " — %s accounts, %s positions.</p>\n", people((double)im->accounts, 0, nb, sizeof nb),
             people((double)im->positions, 0, nb + 32, 32));
@@ -349,7 +328,7 @@ static void impact_tables(FILE *out, const lc__impact *im)
     for (size_t i = 0; i < im->n_acc && i < 50; i++) {
         const lc__acct_change *c = &im->acc[i];
         fputs("<tr><td class=\"id\">", out);
-        esc(out, c->id);
+        lc__gov_html_str(out, c->id);
         fprintf(out, "</td><td class=\"status%s\">%s → %s</td>",
                 c->old_status != c->new_status ? " moved" : "", lc_verdict_name(c->old_status),
                 lc_verdict_name(c->new_status));
@@ -372,9 +351,9 @@ static void impact_tables(FILE *out, const lc__impact *im)
     for (size_t i = 0; i < im->n_pos && i < 50; i++) {
         const lc__pos_change *c = &im->pos[i];
         fputs("<tr><td class=\"id\">", out);
-        esc(out, c->account);
+        lc__gov_html_str(out, c->account);
         fputs("</td><td class=\"id\">", out);
-        esc(out, c->market);
+        lc__gov_html_str(out, c->market);
         fputs("</td>", out);
         cell(out, c->old_tier, 0, "");
         cell(out, c->new_tier, 0, "");
@@ -414,9 +393,9 @@ void lc__diff_html(const lc__diff *df, FILE *out)
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>levcal "
           "diff: ",
           out);
-    esc(out, df->pol[0]->id);
+    lc__gov_html_str(out, df->pol[0]->id);
     fputs(" → ", out);
-    esc(out, df->pol[1]->id);
+    lc__gov_html_str(out, df->pol[1]->id);
     fprintf(out, "</title><style>%s</style></head><body><main>\n<header><h1>Policy diff</h1>\n",
             style);
     fputs("<table class=\"sides\" id=\"sides\"><thead><tr><th></th><th class=\"id\">file</th>"
@@ -425,9 +404,9 @@ void lc__diff_html(const lc__diff *df, FILE *out)
     for (int s = 0; s < 2; s++) {
         const lc_policy *p = df->pol[s];
         fprintf(out, "<tr><th>%s</th><td>", s ? "new" : "old");
-        esc(out, p->path);
+        lc__gov_html_str(out, p->path);
         fputs("</td><td>", out);
-        esc(out, p->id);
+        lc__gov_html_str(out, p->id);
         fprintf(out, "</td><td>%lld</td><td><code>%s</code></td></tr>\n", (long long)p->version,
                 p->digest);
     }
@@ -447,9 +426,9 @@ void lc__diff_html(const lc__diff *df, FILE *out)
             fputs("<p class=\"index\">", out);
             for (size_t i = 0; i < df->n_mk; i++) {
                 fputs(i ? " · <a href=\"#m-" : "<a href=\"#m-", out);
-                esc(out, df->mk[i].name);
+                lc__gov_html_str(out, df->mk[i].name);
                 fputs("\">", out);
-                esc(out, df->mk[i].name);
+                lc__gov_html_str(out, df->mk[i].name);
                 fputs("</a>", out);
             }
             fputs("</p>\n", out);
@@ -457,11 +436,11 @@ void lc__diff_html(const lc__diff *df, FILE *out)
         for (size_t i = 0; i < df->n_mk; i++) {
             const lc__market_diff *m = &df->mk[i];
             fputs("<div class=\"market\" data-market=\"", out);
-            esc(out, m->name);
+            lc__gov_html_str(out, m->name);
             fputs("\" id=\"m-", out);
-            esc(out, m->name);
+            lc__gov_html_str(out, m->name);
             fputs("\"><h3>", out);
-            esc(out, m->name);
+            lc__gov_html_str(out, m->name);
             fprintf(out, "%s</h3>\n<div class=\"charts\">\n",
                     !m->old_mk ? " (added)" : !m->new_mk ? " (removed)" : "");
             chart(out, m, false);
@@ -500,11 +479,11 @@ void lc__diff_html(const lc__diff *df, FILE *out)
         for (size_t i = 0; i < df->n_ch && i < 500; i++) {
             const lc__change *c = &df->ch[i];
             fputs("<tr><td class=\"id\"><code>", out);
-            esc(out, c->path);
+            lc__gov_html_str(out, c->path);
             fputs("</code></td><td class=\"id\"><code>", out);
-            esc(out, c->old_json ? c->old_json : "(none)");
+            lc__gov_html_str(out, c->old_json ? c->old_json : "(none)");
             fputs("</code></td><td class=\"id\"><code>", out);
-            esc(out, c->new_json ? c->new_json : "(none)");
+            lc__gov_html_str(out, c->new_json ? c->new_json : "(none)");
             fputs("</code></td></tr>\n", out);
         }
         fputs("</tbody></table>\n", out);
@@ -517,14 +496,14 @@ void lc__diff_html(const lc__diff *df, FILE *out)
         const lc__script_diff *s = &df->sc[i];
         fputs(i ? "" : "<section id=\"scripts\"><h2>Scripts and plugins</h2>\n", out);
         fputs("<h3>", out);
-        esc(out, s->written);
+        lc__gov_html_str(out, s->written);
         fputs("</h3>\n<pre>", out);
         for (const char *p = s->unified; p && *p;) {
             size_t len = strcspn(p, "\n");
             fprintf(out, "<span class=\"%s\">", *p == '+' ? "add" : *p == '-' ? "del" : "ctx");
             char line[4096];
             snprintf(line, sizeof line, "%.*s", (int)(len < 4000 ? len : 4000), p);
-            esc(out, line);
+            lc__gov_html_str(out, line);
             fputs("</span>\n", out);
             p += len + (p[len] == '\n');
         }

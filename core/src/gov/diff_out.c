@@ -21,21 +21,7 @@ const char *lc__diff_num(double v, char *buf)
         strcpy(buf, v > 0 ? "no limit" : "-inf");
         return buf;
     }
-    char raw[40];
-    lc__numstr(v, raw);
-    const char *p = raw;
-    size_t o = 0;
-    if (*p == '-')
-        buf[o++] = *p++;
-    size_t int_len = strspn(p, "0123456789");
-    bool group = int_len > 3 && !strchr(p, 'e');
-    for (size_t i = 0; i < int_len; i++) {
-        if (group && i && (int_len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = p[i];
-    }
-    strcpy(buf + o, p + int_len);
-    return buf;
+    return lc__gov_num(v, buf);
 }
 
 /* ==== JSON ============================================================== */

@@ -38,24 +38,10 @@ typedef struct explainer {
     char section[80];
 } explainer;
 
-/* A number as people read it: the shortest round trip, with thousands separators. */
+/* A number as people read it (the name is short: the sentences below use it often). */
 static const char *num(double v, char *buf)
 {
-    char raw[40];
-    lc__numstr(v, raw);
-    const char *p = raw;
-    size_t o = 0;
-    if (*p == '-')
-        buf[o++] = *p++;
-    size_t int_len = strspn(p, "0123456789");
-    bool group = int_len > 3 && !strchr(p, 'e');
-    for (size_t i = 0; i < int_len; i++) {
-        if (group && i && (int_len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = p[i];
-    }
-    strcpy(buf + o, p + int_len);
-    return buf;
+    return lc__gov_num(v, buf);
 }
 
 static void add(explainer *e, const char *label, double value, const char *formula, const char *note,
@@ -66,16 +52,12 @@ static void add(explainer *e, const char *label, double value, const char *formu
 {
     if (e->rc)
         return;
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? 2 * e->cap : 64;
-        step *v = lc__realloc(e->v, cap * sizeof(*v));
-        if (!v) {
-            e->rc = LC_ENOMEM;
-            return;
-        }
-        e->v = v;
-        e->cap = cap;
+    step *v = lc__grow(e->v, &e->cap, e->n, sizeof(*v), 64);
+    if (!v) {
+        e->rc = LC_ENOMEM;
+        return;
     }
+    e->v = v;
     step *s = &e->v[e->n++];
     memset(s, 0, sizeof(*s));
     snprintf(s->section, sizeof s->section, "%s", e->section);

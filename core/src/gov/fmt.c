@@ -136,16 +136,12 @@ typedef struct fmt {
 
 static void new_line(fmt *f, const lc__node *src, unsigned indent)
 {
-    if (f->n_lines == f->cap_lines) {
-        size_t cap = f->cap_lines ? 2 * f->cap_lines : 64;
-        oline *l = lc__realloc(f->lines, cap * sizeof(*l));
-        if (!l) {
-            f->rc = LC_ENOMEM;
-            return;
-        }
-        f->lines = l;
-        f->cap_lines = cap;
+    oline *l = lc__grow(f->lines, &f->cap_lines, f->n_lines, sizeof(*l), 64);
+    if (!l) {
+        f->rc = LC_ENOMEM;
+        return;
     }
+    f->lines = l;
     if (f->n_lines)
         lc__buf_char(&f->body, '\n');
     f->lines[f->n_lines++] =
@@ -159,16 +155,12 @@ static bool first_time(fmt *f, const lc__node *n)
     for (size_t i = 0; i < f->n_done; i++)
         if (f->done[i] == n)
             return false;
-    if (f->n_done == f->cap_done) {
-        size_t cap = f->cap_done ? 2 * f->cap_done : 8;
-        const lc__node **d = lc__realloc(f->done, cap * sizeof(*d));
-        if (!d) {
-            f->rc = LC_ENOMEM;
-            return true;
-        }
-        f->done = d;
-        f->cap_done = cap;
+    const lc__node **d = lc__grow(f->done, &f->cap_done, f->n_done, sizeof(*d), 8);
+    if (!d) {
+        f->rc = LC_ENOMEM;
+        return true;
     }
+    f->done = d;
     f->done[f->n_done++] = n;
     return true;
 }

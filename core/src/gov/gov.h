@@ -32,4 +32,15 @@ const lc__node *lc__gov_get(const lc__node *m, const char *key, const lc__node *
 void lc__gov_json_str(FILE *out, const char *s);
 void lc__gov_json_mem(FILE *out, const char *s, size_t len);
 
+/* Writes "s" (NULL as "") escaped for HTML text and attribute values: & < > and ". */
+void lc__gov_html_str(FILE *out, const char *s);
+
+/* The same into "buf" of "size" bytes, for a name in a formatted line; a text too long
+ * for it is cut and ends in "...". Returns "buf". */
+const char *lc__gov_html(const char *s, char *buf, size_t size);
+
+/* A number as people read it, into "buf" (at least 40 bytes): the shortest text that reads
+ * back, its whole part in groups of three (1,250,000.5). Returns "buf". */
+const char *lc__gov_num(double v, char *buf);
+
 #endif

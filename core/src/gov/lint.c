@@ -73,16 +73,12 @@ static void add_finding(linter *L, const char *file, unsigned line, unsigned col
 {
     if (L->rc)
         return;
-    if (L->n == L->cap) {
-        size_t cap = L->cap ? 2 * L->cap : 32;
-        finding *v = lc__realloc(L->v, cap * sizeof(*v));
-        if (!v) {
-            L->rc = LC_ENOMEM;
-            return;
-        }
-        L->v = v;
-        L->cap = cap;
+    finding *v = lc__grow(L->v, &L->cap, L->n, sizeof(*v), 32);
+    if (!v) {
+        L->rc = LC_ENOMEM;
+        return;
     }
+    L->v = v;
     finding *f = &L->v[L->n];
     f->file = file ? lc__strdup(file) : NULL;
     f->msg = lc__strdup(msg);

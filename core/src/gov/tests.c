@@ -86,15 +86,11 @@ static lc_status collect(suite *s, const char *path, int depth)
         return LC_EIO;
     }
     if (!S_ISDIR(st.st_mode)) {
-        if (s->n_files == s->cap_files) {
-            size_t cap = s->cap_files ? 2 * s->cap_files : 8;
-            tfile *f = lc__realloc(s->files, cap * sizeof(*f));
-            if (!f)
-                return LC_ENOMEM;
-            s->files = f;
-            s->cap_files = cap;
-        }
-        tfile *f = &s->files[s->n_files];
+        tfile *f = lc__grow(s->files, &s->cap_files, s->n_files, sizeof(*f), 8);
+        if (!f)
+            return LC_ENOMEM;
+        s->files = f;
+        f = &s->files[s->n_files];
         memset(f, 0, sizeof(*f));
         if (!(f->path = lc__strdup(path)))
             return LC_ENOMEM;
@@ -130,16 +126,13 @@ static lc_status collect(suite *s, const char *path, int depth)
             lc__free(full);
             continue;
         }
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            char **nn = lc__realloc(names, cap * sizeof(*nn));
-            if (!nn) {
-                lc__free(full);
-                rc = LC_ENOMEM;
-                break;
-            }
-            names = nn;
+        char **nn = lc__grow(names, &cap, n, sizeof(*nn), 16);
+        if (!nn) {
+            lc__free(full);
+            rc = LC_ENOMEM;
+            break;
         }
+        names = nn;
         names[n++] = full;
     }
     closedir(dir);
@@ -225,15 +218,11 @@ static const lc__key file_keys[F_N] = {{"policy", false}, {"cases", true}};
 
 static tcase *new_case(suite *s)
 {
-    if (s->n_cases == s->cap_cases) {
-        size_t cap = s->cap_cases ? 2 * s->cap_cases : 16;
-        tcase *c = lc__realloc(s->cases, cap * sizeof(*c));
-        if (!c)
-            return NULL;
-        s->cases = c;
-        s->cap_cases = cap;
-    }
-    tcase *c = &s->cases[s->n_cases++];
+    tcase *c = lc__grow(s->cases, &s->cap_cases, s->n_cases, sizeof(*c), 16);
+    if (!c)
+        return NULL;
+    s->cases = c;
+    c = &s->cases[s->n_cases++];
     memset(c, 0, sizeof(*c));
     return c;
 }

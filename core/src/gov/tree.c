@@ -84,3 +84,72 @@ void lc__gov_json_mem(FILE *out, const char *s, size_t len)
     }
     fputc('"', out);
 }
+
+const char *lc__gov_num(double v, char *buf)
+{
+    char raw[40];
+    lc__numstr(v, raw);
+    const char *p = raw;
+    size_t o = 0;
+    if (*p == '-')
+        buf[o++] = *p++;
+    size_t int_len = strspn(p, "0123456789");
+    bool group = int_len > 3 && !strchr(p, 'e');
+    for (size_t i = 0; i < int_len; i++) {
+        if (group && i && (int_len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = p[i];
+    }
+    strcpy(buf + o, p + int_len);
+    return buf;
+}
+
+/* The entity that stands for "c" in HTML, or NULL for the character itself. */
+static const char *html_entity(char c)
+{
+    switch (c) {
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    default:
+        return NULL;
+    }
+}
+
+void lc__gov_html_str(FILE *out, const char *s)
+{
+    for (; s && *s; s++) {
+        const char *e = html_entity(*s);
+        if (e)
+            fputs(e, out);
+        else
+            fputc(*s, out);
+    }
+}
+
+const char *lc__gov_html(const char *s, char *buf, size_t size)
+{
+    lc_assert(size >= 8);
+    size_t o = 0;
+    for (; s && *s; s++) {
+        const char *e = html_entity(*s);
+        size_t n = e ? strlen(e) : 1;
+        if (o + n + 4 > size) { /* room for "..." and the NUL */
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (e)
+            memcpy(buf + o, e, n);
+        else
+            buf[o] = *s;
+        o += n;
+    }
+    buf[o] = '\0';
+    return buf;
+}

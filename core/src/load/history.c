@@ -280,14 +280,10 @@ static lc_status read_rows(hload *h, const char *buf, size_t len, int64_t until,
         r.qvol = (double)NAN;
         if (c.quote >= 0 && c.quote < (int)nf && !lc__parse_number(f[c.quote].s, f[c.quote].len, &r.qvol))
             r.qvol = (double)NAN;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 1024;
-            row *nr = lc__realloc(rows, nc * sizeof(*nr));
-            if (!nr)
-                goto oom;
-            rows = nr;
-            cap = nc;
-        }
+        row *nr = lc__grow(rows, &cap, n, sizeof(*nr), 1024);
+        if (!nr)
+            goto oom;
+        rows = nr;
         rows[n++] = r;
     }
     if (!header && !h->ld.n_errors)

@@ -20,16 +20,12 @@ static const lc__key pos_keys[Q_NKEYS] = {
 static lc__pos *new_position(pload *s)
 {
     lc_portfolio *pf = s->pf;
-    if (pf->n_pos == pf->cap_pos) {
-        size_t cap = pf->cap_pos ? pf->cap_pos * 2 : 1024;
-        lc__pos *np = lc__realloc(pf->pos, cap * sizeof(*np));
-        if (!np) {
-            s->rc = LC_ENOMEM;
-            return NULL;
-        }
-        pf->pos = np;
-        pf->cap_pos = cap;
+    lc__pos *np = lc__grow(pf->pos, &pf->cap_pos, pf->n_pos, sizeof(*np), 1024);
+    if (!np) {
+        s->rc = LC_ENOMEM;
+        return NULL;
     }
+    pf->pos = np;
     return &pf->pos[pf->n_pos++];
 }
 
@@ -371,16 +367,12 @@ void lc__ps_load_account(pload *s, const lc__event *start)
         return;
     }
     lc_portfolio *pf = s->pf;
-    if (pf->n_accts == pf->cap_accts) {
-        size_t cap = pf->cap_accts ? pf->cap_accts * 2 : 256;
-        lc__acct *na = lc__realloc(pf->accts, cap * sizeof(*na));
-        if (!na) {
-            s->rc = LC_ENOMEM;
-            return;
-        }
-        pf->accts = na;
-        pf->cap_accts = cap;
+    lc__acct *na = lc__grow(pf->accts, &pf->cap_accts, pf->n_accts, sizeof(*na), 256);
+    if (!na) {
+        s->rc = LC_ENOMEM;
+        return;
     }
+    pf->accts = na;
     size_t a = pf->n_accts++;
     lc__acct *ac = &pf->accts[a];
     memset(ac, 0, sizeof(*ac));

@@ -126,16 +126,12 @@ static bool push_dir(char ***dirs, size_t *n, size_t *cap, char *d)
 {
     if (!d)
         return false;
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 8;
-        char **nd = lc__realloc(*dirs, nc * sizeof(*nd));
-        if (!nd) {
-            lc__free(d);
-            return false;
-        }
-        *dirs = nd;
-        *cap = nc;
+    char **nd = lc__grow(*dirs, cap, *n, sizeof(*nd), 8);
+    if (!nd) {
+        lc__free(d);
+        return false;
     }
+    *dirs = nd;
     (*dirs)[(*n)++] = d;
     return true;
 }

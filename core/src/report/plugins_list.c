@@ -61,17 +61,13 @@ static lc_status scan_dir(const char *dir, found *fd, lc_diags *d)
             lc__plugin_close(pl);
             continue;
         }
-        if (fd->n == fd->cap) {
-            size_t cap = fd->cap ? fd->cap * 2 : 16;
-            lc__plugin **ni = lc__realloc(fd->items, cap * sizeof(*ni));
-            if (!ni) {
-                lc__plugin_close(pl);
-                rc = LC_ENOMEM;
-                break;
-            }
-            fd->items = ni;
-            fd->cap = cap;
+        lc__plugin **ni = lc__grow(fd->items, &fd->cap, fd->n, sizeof(*ni), 16);
+        if (!ni) {
+            lc__plugin_close(pl);
+            rc = LC_ENOMEM;
+            break;
         }
+        fd->items = ni;
         fd->items[fd->n++] = pl;
     }
     closedir(dh);

@@ -64,14 +64,10 @@ static bool in_block(const uint64_t *v, uint64_t h)
 /* The table's fingerprints into a sorted block; the table emptied. */
 static int seal(idset *s)
 {
-    if (s->n_blocks == s->cap_blocks) {
-        size_t cap = s->cap_blocks ? 2 * s->cap_blocks : 16;
-        uint64_t **b = lc__realloc(s->blocks, cap * sizeof(*b));
-        if (!b)
-            return -1;
-        s->blocks = b;
-        s->cap_blocks = cap;
-    }
+    uint64_t **b = lc__grow(s->blocks, &s->cap_blocks, s->n_blocks, sizeof(*b), 16);
+    if (!b)
+        return -1;
+    s->blocks = b;
     uint64_t *v = lc__malloc(BLOCK * sizeof(*v));
     if (!v)
         return -1;
@@ -175,14 +171,10 @@ static lc_status flush(stream *st)
 /* Adds account line "s" (line "line" of the stream) to the run. */
 static lc_status add_account(stream *st, const char *s, size_t n, unsigned line)
 {
-    if (st->n_run == st->cap_lines) {
-        size_t cap = st->cap_lines ? 2 * st->cap_lines : 256;
-        unsigned *v = lc__realloc(st->lines, cap * sizeof(*v));
-        if (!v)
-            return LC_ENOMEM;
-        st->lines = v;
-        st->cap_lines = cap;
-    }
+    unsigned *v = lc__grow(st->lines, &st->cap_lines, st->n_run, sizeof(*v), 256);
+    if (!v)
+        return LC_ENOMEM;
+    st->lines = v;
     if (st->n_run == 0) {
         /* "[" on the line before, so the first account keeps its line and columns. */
         st->first = line - 1;

@@ -309,16 +309,12 @@ static int api_log(lua_State *L)
         lx->n_log_dropped++;
         return 0;
     }
-    if (lx->n_log == lx->cap_log) {
-        size_t cap = lx->cap_log ? lx->cap_log * 2 : 8;
-        const char **nl = lc__realloc(lx->log, cap * sizeof(*nl));
-        if (!nl) {
-            lx->oom = true;
-            return luaL_error(L, "not enough memory");
-        }
-        lx->log = nl;
-        lx->cap_log = cap;
+    const char **nl = lc__grow(lx->log, &lx->cap_log, lx->n_log, sizeof(*nl), 8);
+    if (!nl) {
+        lx->oom = true;
+        return luaL_error(L, "not enough memory");
     }
+    lx->log = nl;
     size_t len;
     const char *s = lua_tolstring(L, -1, &len);
     const char *kept = lc__arena_strndup(lx->arena, s, len);

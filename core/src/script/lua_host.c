@@ -301,16 +301,12 @@ lc_status lc__lua_load_script(lc__lua *lx, lc__ld *ld, const char *path, const c
         lc_diags_free(&local);
         return rc == LC_ENOMEM ? rc : LC_OK;
     }
-    if (lx->n_scripts == lx->cap_scripts) {
-        size_t cap = lx->cap_scripts ? lx->cap_scripts * 2 : 8;
-        lc__script *ns = lc__realloc(lx->scripts, cap * sizeof(*ns));
-        if (!ns) {
-            lc__free(buf);
-            return LC_ENOMEM;
-        }
-        lx->scripts = ns;
-        lx->cap_scripts = cap;
+    lc__script *ns = lc__grow(lx->scripts, &lx->cap_scripts, lx->n_scripts, sizeof(*ns), 8);
+    if (!ns) {
+        lc__free(buf);
+        return LC_ENOMEM;
     }
+    lx->scripts = ns;
     lc__script *sc = &lx->scripts[lx->n_scripts];
     memset(sc, 0, sizeof(*sc));
     sc->name = name;

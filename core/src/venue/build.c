@@ -25,17 +25,13 @@ bool lc__v_wanted(lc__vctx *c, const char *name)
 
 lc__vmarket *lc__v_market(lc__vctx *c, const char *name)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 16;
-        lc__vmarket *m = lc__realloc(c->m, cap * sizeof(*m));
-        if (!m) {
-            c->rc = LC_ENOMEM;
-            return NULL;
-        }
-        c->m = m;
-        c->cap = cap;
+    lc__vmarket *m = lc__grow(c->m, &c->cap, c->n, sizeof(*m), 16);
+    if (!m) {
+        c->rc = LC_ENOMEM;
+        return NULL;
     }
-    lc__vmarket *m = &c->m[c->n];
+    c->m = m;
+    m = &c->m[c->n];
     memset(m, 0, sizeof(*m));
     if (!(m->name = lc__arena_strndup(&c->arena, name, strlen(name)))) {
         c->rc = LC_ENOMEM;
