@@ -29,6 +29,16 @@ sed 's/impact_k: 1/impact_k: 2/' "$out/syn.yaml" >"$out/syn2.yaml"
 grep -q '"market":"BTCUSDT","volatility_capped":true,"fallback_days":0,"tiers":\[{"tier":1,"side":"long","days":' "$out/vol.json" ||
     fail "policy backtest JSON: $(head -c 300 "$out/vol.json")"
 grep -q '"kupiec":{"lr":' "$out/vol.json" || fail "no Kupiec test for a volatility-capped market"
+# A market's name with quotes and HTML's special characters comes out escaped in the JSON
+# and on the page.
+sed -e 's/^  BTCUSDT:$/  "B\\"T<\&>":/' -e "s|history: \.\./examples/|history: $top/examples/|" \
+    "$top/policies/volatility.yaml" >"$out/odd.yaml"
+"$levcal" backtest --policy "$out/odd.yaml" --from 2024-06-01 --format json --html "$out/odd.html" \
+    >"$out/odd.json" || fail "odd names: policy backtest exited $?"
+grep -q '{"market":"B\\"T<&>","volatility_capped":true' "$out/odd.json" ||
+    fail "odd names: the market in the policy backtest's JSON"
+grep -q '<h2>B&quot;T&lt;&amp;&gt;</h2>' "$out/odd.html" || fail "odd names: the market on the page"
+grep -q 'B"T<' "$out/odd.html" && fail "odd names: a raw name on the page"
 # Its page, as a browser sees it: a table per market, the JSON's rates in data-v.
 "$levcal" backtest --policy "$top/policies/volatility.yaml" --from 2024-06-01 --html "$out/vol.html" >/dev/null ||
     fail "policy backtest --html exited $?"

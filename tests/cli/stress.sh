@@ -100,5 +100,17 @@ if [ -r "$s/Binance_BTCUSDT_d.csv" ]; then
 else
     echo "the 2020-03-12 replay was skipped: ../shared is absent"
 fi
+# Names are the policy author's to choose: a market and a policy id with quotes, a backslash
+# and HTML's special characters come out escaped, in the JSON and in the page.
+sed -e 's/^  id: stress-case$/  id: "s<\\\\b>"/' -e 's/^  X:$/  "X\\"Q<\&>":/' "$data/policy.yaml" >"$out/odd.yaml"
+sed -e 's/{X: 100}/{"X\\"Q<\&>": 100}/' -e 's/market: X,/market: "X\\"Q<\&>",/' "$data/book.yaml" >"$out/odd.book.yaml"
+"$levcal" stress --policy "$out/odd.yaml" --portfolio "$out/odd.book.yaml" --shock=-9.5% --format json \
+    --html "$out/odd.html" >"$out/odd.json" || fail "odd names: stress exited $?"
+grep -q '^{"policy":{"id":"s<\\\\b>",' "$out/odd.json" || fail "odd names: the id in JSON: $(head -c 80 "$out/odd.json")"
+grep -q '"factors":{"X\\"Q<&>":0.905}' "$out/odd.json" || fail "odd names: the market in JSON"
+grep -q '"closed":\[{"market":"X\\"Q<&>","side":"long"' "$out/odd.json" || fail "odd names: a close in JSON"
+grep -q 'Stress of s&lt;\\b&gt; version 1' "$out/odd.html" || fail "odd names: the id in the page"
+grep -q '<title>X&quot;Q&lt;&amp;&gt;</title>' "$out/odd.html" || fail "odd names: the market in the page"
+grep -q 'X"Q<' "$out/odd.html" && fail "odd names: a raw name in the page"
 [ $bad -eq 0 ] && echo "the cascades match the hand computation"
 exit $bad

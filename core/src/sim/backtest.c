@@ -10,6 +10,7 @@
 #include "base/prefix.h"
 
 #include "engine/engine.h"
+#include "gov/gov.h"
 #include "load/history.h"
 #include "rules/rules.h"
 #include "sim/sim.h"
@@ -265,11 +266,14 @@ static void num(FILE *out, double v)
 
 static void write_json(const lc_backtest *b, FILE *out)
 {
-    fputs("{\"model\":\"", out);
-    fputs(b->model, out);
-    fputs("\",\"params\":{", out);
+    fputs("{\"model\":", out);
+    lc__gov_json_str(out, b->model);
+    fputs(",\"params\":{", out);
     for (size_t i = 0; i < b->n_settings; i++) {
-        fprintf(out, "%s\"%s\":", i ? "," : "", b->settings[i].name);
+        if (i)
+            fputc(',', out);
+        lc__gov_json_str(out, b->settings[i].name);
+        fputc(':', out);
         num(out, b->settings[i].value);
     }
     fprintf(out, "},\"side\":\"%s\",\"confidence\":", b->side > 0 ? "long" : "short");

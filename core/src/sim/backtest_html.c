@@ -7,6 +7,7 @@
  */
 #include "base/prefix.h"
 
+#include "gov/gov.h"
 #include "sim/sim.h"
 
 #include <math.h>
@@ -26,6 +27,7 @@ lc_status lc_backtest_html(const lc_backtest *b, FILE *out)
 {
     if (!b || !out || b->n == 0)
         return LC_EINVAL;
+    char model[256]; /* its name in the page, escaped */
     /* The vertical scale: the band and the returns, as percent, symmetric around 0. */
     double top = 0;
     for (size_t k = 0; k < b->n; k++)
@@ -46,8 +48,8 @@ lc_status lc_backtest_html(const lc_backtest *b, FILE *out)
                  "th{background:#eef0f3;text-align:left}svg{background:#fff;border:1px solid #d0d4da;"
                  "border-radius:4px;max-width:100%%;height:auto}.reject{color:#b42318;font-weight:600}"
                  ".accept{color:#1a7f37;font-weight:600}</style></head><body><main>\n",
-            b->model);
-    fprintf(out, "<h1>Backtest of %s, %s side, %g%% confidence</h1>\n", b->model,
+            lc__gov_html(b->model, model, sizeof model));
+    fprintf(out, "<h1>Backtest of %s, %s side, %g%% confidence</h1>\n", model,
             b->side > 0 ? "long" : "short", b->confidence * 100);
     fprintf(out, "<svg id=\"band\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
                  "<title>daily log returns against the forecast band of ±z·sigma</title>\n",

@@ -12,6 +12,7 @@
 #include "base/prefix.h"
 
 #include "engine/engine.h"
+#include "gov/gov.h"
 #include "load/history.h"
 #include "model/policy.h"
 #include "rules/rules.h"
@@ -161,6 +162,7 @@ static void num(FILE *out, double v)
 /* The per-tier rates as a self-contained page: a table per market, each rate with a bar. */
 static void write_html(const lc_policy *pol, const market_run *mr, size_t n, FILE *out)
 {
+    char e[256]; /* a name in the page, escaped */
     fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>levcal "
                  "backtest: %s</title><style>body{font:14px/1.45 system-ui,sans-serif;color:#1d1d1f;"
                  "margin:0;background:#f6f7f9}main{max-width:1100px;margin:0 auto;padding:24px}"
@@ -171,13 +173,13 @@ static void write_html(const lc_policy *pol, const market_run *mr, size_t n, FIL
                  "<h1>Backtest of policy %s version %lld</h1>\n<p><code>%s</code>. Each day a "
                  "position at the tier's floor, at the day's max leverage, isolated with its initial "
                  "margin, against the next day's extreme.</p>\n",
-            pol->id, pol->id, (long long)pol->version, pol->digest);
+            lc__gov_html(pol->id, e, sizeof e), e, (long long)pol->version, pol->digest);
     for (size_t i = 0; i < n; i++) {
         const market_run *r = &mr[i];
         fprintf(out, "<h2>%s</h2>\n<table class=\"rates\" data-market=\"%s\"><tr><th>tier</th>"
                      "<th>side</th><th>days</th><th>liquidations</th><th>rate</th><th>bad debt</th>"
                      "<th>rate</th><th>worst loss past bankruptcy</th></tr>\n",
-                r->mk->name, r->mk->name);
+                lc__gov_html(r->mk->name, e, sizeof e), e);
         /* Bars to scale: the market's highest rate is 100 pixels. */
         double top = 1e-12;
         for (size_t t = 0; t < r->mk->n_tiers * 2; t++)
@@ -248,13 +250,15 @@ lc_status lc_policy_backtest_write(const lc_policy *pol, const lc_policy_backtes
     }
     if (rc == LC_OK && fmt == LC_FORMAT_JSON) {
         fputs("{\"policy\":{\"id\":", out);
-        fprintf(out, "\"%s\",\"version\":%lld,\"digest\":\"%s\"},\"markets\":[", pol->id,
+        lc__gov_json_str(out, pol->id);
+        fprintf(out, ",\"version\":%lld,\"digest\":\"%s\"},\"markets\":[",
                 (long long)pol->version, pol->digest);
         for (size_t i = 0; i < n; i++) {
             const market_run *r = &mr[i];
-            fprintf(out, "%s\n{\"market\":\"%s\",\"volatility_capped\":%s,\"fallback_days\":%zu,"
-                         "\"tiers\":[",
-                    i ? "," : "", r->mk->name, r->capped ? "true" : "false", r->fallback_days);
+            fputs(i ? ",\n{\"market\":" : "\n{\"market\":", out);
+            lc__gov_json_str(out, r->mk->name);
+            fprintf(out, ",\"volatility_capped\":%s,\"fallback_days\":%zu,\"tiers\":[",
+                    r->capped ? "true" : "false", r->fallback_days);
             for (size_t t = 0; t < r->mk->n_tiers; t++)
                 for (int s = 0; s < 2; s++) {
                     const tier_side *x = &r->ts[t * 2 + (size_t)s];

@@ -147,14 +147,10 @@ static lc_status from_history(const char *path, int64_t day, double *sigma, doub
 
 static lc_status note_liq(round_rec *r, const char *id, const char *market)
 {
-    if (r->n_liq == r->cap_liq) {
-        size_t cap = r->cap_liq ? 2 * r->cap_liq : 16;
-        char **v = lc__realloc(r->liquidated, cap * sizeof(*v));
-        if (!v)
-            return LC_ENOMEM;
-        r->liquidated = v;
-        r->cap_liq = cap;
-    }
+    char **v = lc__grow(r->liquidated, &r->cap_liq, r->n_liq, sizeof(*v), 16);
+    if (!v)
+        return LC_ENOMEM;
+    r->liquidated = v;
     size_t n = strlen(id) + (market ? strlen(market) + 1 : 0) + 1;
     char *s = lc__malloc(n);
     if (!s)
@@ -302,7 +298,10 @@ static void marks_json(FILE *out, const stress *st, const double *marks)
     for (size_t m = 0; m < st->nm; m++) {
         if (isnan(marks[m]))
             continue;
-        fprintf(out, "%s\"%s\":", first ? "" : ",", st->pol->markets[m].name);
+        if (!first)
+            fputc(',', out);
+        lc__gov_json_str(out, st->pol->markets[m].name);
+        fputc(':', out);
         num(out, marks[m]);
         first = false;
     }
@@ -312,15 +311,20 @@ static void marks_json(FILE *out, const stress *st, const double *marks)
 static void write_json(const stress *st, const char *spec, const size_t *statuses,
                        const double *final, FILE *out)
 {
-    fprintf(out, "{\"policy\":{\"id\":\"%s\",\"version\":%lld,\"digest\":\"%s\"},\n\"shock\":{\"spec\":",
-            st->pol->id, (long long)st->pol->version, st->pol->digest);
+    fputs("{\"policy\":{\"id\":", out);
+    lc__gov_json_str(out, st->pol->id);
+    fprintf(out, ",\"version\":%lld,\"digest\":\"%s\"},\n\"shock\":{\"spec\":",
+            (long long)st->pol->version, st->pol->digest);
     lc__gov_json_str(out, spec);
     fputs(",\"factors\":{", out);
     bool first = true;
     for (size_t m = 0; m < st->nm; m++) {
         if (isnan(st->pf->marks[m]) && isnan(st->r[0].marks[m]))
             continue;
-        fprintf(out, "%s\"%s\":", first ? "" : ",", st->pol->markets[m].name);
+        if (!first)
+            fputc(',', out);
+        lc__gov_json_str(out, st->pol->markets[m].name);
+        fputc(':', out);
         num(out, st->factor[m]);
         first = false;
     }
@@ -345,8 +349,9 @@ static void write_json(const stress *st, const char *spec, const size_t *statuse
                 double n = side ? fl->buy_notional : fl->sell_notional;
                 if (!(q > 0))
                     continue;
-                fprintf(out, "%s{\"market\":\"%s\",\"side\":\"%s\",\"qty\":", f2 ? "" : ",",
-                        st->pol->markets[m].name, side ? "short" : "long");
+                fputs(f2 ? "{\"market\":" : ",{\"market\":", out);
+                lc__gov_json_str(out, st->pol->markets[m].name);
+                fprintf(out, ",\"side\":\"%s\",\"qty\":", side ? "short" : "long");
                 num(out, q);
                 fputs(",\"notional\":", out);
                 num(out, n);
@@ -428,6 +433,7 @@ static void write_html(const stress *st, const char *spec, const size_t *statuse
                                           "#264653"};
     enum { W = 520, H = 280, ML = 60, MR = 16, MT = 30, MB = 44 };
     size_t n = st->n_rounds;
+    char e1[256], e2[256]; /* the names in the page, escaped */
     fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>levcal "
                  "stress: %s</title><style>body{font:14px/1.45 system-ui,sans-serif;color:#1d1d1f;"
                  "margin:0;background:#f6f7f9}main{max-width:1100px;margin:0 auto;padding:24px}"
@@ -436,7 +442,8 @@ static void write_html(const stress *st, const char *spec, const size_t *statuse
                  "text-align:right;white-space:nowrap}th{background:#eef0f3}svg{background:#fff;"
                  "border:1px solid #d0d4da;border-radius:4px;margin:4px}</style></head><body><main>\n"
                  "<h1>Stress of %s version %lld: shock %s</h1>\n",
-            spec, st->pol->id, (long long)st->pol->version, spec);
+            lc__gov_html(spec, e1, sizeof e1), lc__gov_html(st->pol->id, e2, sizeof e2),
+            (long long)st->pol->version, e1);
     /* Chart 1: marks, each as a percent of its mark before the shock. */
     double lo = 100, hi = 100;
     for (size_t i = 0; i < n; i++)
@@ -471,8 +478,8 @@ static void write_html(const stress *st, const char *spec, const size_t *statuse
                     MT + (hi - 100 * st->r[i].marks[m] / st->before[m]) / (hi - lo) * (H - MT - MB));
         fprintf(out, "\"><title>%s</title></path><text x=\"%d\" y=\"%d\" font-size=\"12\" "
                      "fill=\"%s\">%s</text>\n",
-                st->pol->markets[m].name, ML + 10 + 90 * (c - 1), 18, col,
-                st->pol->markets[m].name);
+                lc__gov_html(st->pol->markets[m].name, e1, sizeof e1), ML + 10 + 90 * (c - 1),
+                18, col, e1);
     }
     for (size_t i = 0; i < n; i++)
         fprintf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%zu</text>",
