@@ -378,7 +378,9 @@ void lc__json_tail(lc__out *o, const lc_summary *s)
     lc__out_lit(o, "}\n");
 }
 
-lc_status lc__report_write_json(lc__source *src, FILE *f)
+/* The accounts, as one JSON document or as NDJSON lines (with the summary line when
+ * asked). */
+static lc_status write_accounts(lc__source *src, FILE *f, bool ndjson, bool summary_line)
 {
     lc__out o;
     lc__text_cache *tc = lc__calloc(1, sizeof(*tc));
@@ -387,55 +389,41 @@ lc_status lc__report_write_json(lc__source *src, FILE *f)
         return LC_ENOMEM;
     }
     memset(&src->summary, 0, sizeof src->summary);
-    lc__json_head(&o, src->pol, src->pf ? src->pf : src->report ? src->report->pf : NULL);
+    if (!ndjson)
+        lc__json_head(&o, src->pol, src->pf ? src->pf : src->report ? src->report->pf : NULL);
     size_t written = 0, i = 0;
     const lc_account_result *a;
     const lc_position_result *pos;
     int got;
     while ((got = lc__source_next(src, &i, &a, &pos)) > 0) {
-        lc__out_str(&o, written++ ? ",\n" : "\n");
+        if (!ndjson)
+            lc__out_str(&o, written++ ? ",\n" : "\n");
         write_account(&o, a, pos, src->pol->mixed_basis, tc);
+        if (ndjson)
+            lc__out_char(&o, '\n');
     }
+    lc__free(tc);
     if (got < 0) {
         lc__out_finish(&o);
-        lc__free(tc);
         return src->failed;
     }
     src->summary.accounts = src->n_acc;
     src->summary.positions = src->n_pos;
-    lc__json_tail(&o, &src->summary);
-    lc__free(tc);
+    if (!ndjson)
+        lc__json_tail(&o, &src->summary);
+    else if (summary_line)
+        lc__ndjson_summary_line(&o, src->pol, &src->summary);
     return lc__out_finish(&o);
+}
+
+lc_status lc__report_write_json(lc__source *src, FILE *f)
+{
+    return write_accounts(src, f, false, false);
 }
 
 lc_status lc__report_write_ndjson(lc__source *src, FILE *f, bool summary_line)
 {
-    lc__out o;
-    lc__text_cache *tc = lc__calloc(1, sizeof(*tc));
-    if (!tc || lc__out_init(&o, f)) {
-        lc__free(tc);
-        return LC_ENOMEM;
-    }
-    memset(&src->summary, 0, sizeof src->summary);
-    size_t i = 0;
-    const lc_account_result *a;
-    const lc_position_result *pos;
-    int got;
-    while ((got = lc__source_next(src, &i, &a, &pos)) > 0) {
-        write_account(&o, a, pos, src->pol->mixed_basis, tc);
-        lc__out_char(&o, '\n');
-    }
-    if (got < 0) {
-        lc__out_finish(&o);
-        lc__free(tc);
-        return src->failed;
-    }
-    src->summary.accounts = src->n_acc;
-    src->summary.positions = src->n_pos;
-    if (summary_line)
-        lc__ndjson_summary_line(&o, src->pol, &src->summary);
-    lc__free(tc);
-    return lc__out_finish(&o);
+    return write_accounts(src, f, true, summary_line);
 }
 
 void lc__ndjson_summary_line(lc__out *o, const lc_policy *pol, const lc_summary *s)
