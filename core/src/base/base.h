@@ -194,6 +194,11 @@ bool lc__is_nonfinite_word(const char *s, size_t len);
  * in JSON syntax, to "out" (at least 32 bytes). Returns the length; no NUL written. */
 size_t lc__dtoa(double v, char *out);
 
+/* Writes "u" in decimal with at least "min_digits" (<= 20) digits, zero-padded on the
+ * left, to "out", which has room for 24 bytes: the digits are stored as whole words,
+ * so bytes past them may be written too. Returns the number of digits. */
+size_t lc__write_digits(uint64_t u, int min_digits, char *out);
+
 /* lc__dtoa into "buf" (at least 40 bytes) with a NUL, for messages; returns "buf". */
 char *lc__numstr(double v, char *buf);
 

@@ -179,31 +179,75 @@ static void ryu(uint64_t ieee_m, uint32_t ieee_e, uint64_t *digits, int32_t *exp
     *exp = e10 + removed;
 }
 
-#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
-                                  "25262728293031323334353637383940414243444546474849"
-                                  "50515253545556575859606162636465666768697071727374"
-                                  "75767778798081828384858687888990919293949596979899";
-#endif
+static const uint64_t pow10_u64[20] = {
+    1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u, 1000000000u,
+    10000000000u, 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u,
+    1000000000000000u, 10000000000000000u, 100000000000000000u, 1000000000000000000u,
+    10000000000000000000u};
 
 /* The number of decimal digits of "u" (1 for 0): from its bit length, one comparison. */
 static unsigned digits10(uint64_t u)
 {
-    static const uint64_t p10[20] = {
-        1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u, 1000000000u,
-        10000000000u, 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u,
-        1000000000000000u, 10000000000000000u, 100000000000000000u, 1000000000000000000u,
-        10000000000000000000u};
     unsigned bits = 64 - (unsigned)__builtin_clzll(u | 1);
     unsigned t = (bits * 1233) >> 12; /* log10(2) = 1233 / 4096, a floor up to 2^64 */
-    return t + (u >= p10[t]);
+    return t + ((u | 1) >= pow10_u64[t]); /* u | 1: 0 has one digit too */
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Digits are written as whole words, most significant first: a number of "len" digits
+ * is first multiplied by 10^(8 - len) or 10^(16 - len), so that its digits fill the
+ * word from the left and the word can be stored whole at "out". The bytes past the
+ * digits are then zeros that nobody reads: callers give room for the whole word.
+ *
+ * With SSE2 (every x86-64) eight digits come from one 8-digit number in a dozen vector
+ * instructions, and sixteen from two at once; elsewhere, on a little-endian machine, a
+ * 64-bit register does eight digits as bytes; the rest use a pair table. The tests build
+ * all three (LC__DIGITS_SWAR, LC__DIGITS_PAIRS select the others).
+ */
+#if defined(__SSE2__) && !defined(LC__DIGITS_SWAR) && !defined(LC__DIGITS_PAIRS)
+#include <emmintrin.h>
+
+/* v < 10^8 as eight 16-bit lanes holding its digits, most significant first: the two
+ * 4-digit halves, each divided by 1000, 100, 10 and 1 at once (by multiplying high
+ * halves with scaled reciprocals, exact below 10^4), less ten times the lane before. */
+static __m128i eight_lanes(uint32_t v)
+{
+    const __m128i div10000 = _mm_set1_epi32((int)0xd1b71759);
+    const __m128i ten_thousand = _mm_set1_epi32(10000);
+    const __m128i recip = _mm_setr_epi16(8389, 5243, 13108, (short)32768, 8389, 5243, 13108,
+                                         (short)32768);
+    const __m128i shift = _mm_setr_epi16(1 << 7, 1 << 11, 1 << 13, (short)(1 << 15), 1 << 7,
+                                         1 << 11, 1 << 13, (short)(1 << 15));
+    const __m128i ten = _mm_set1_epi16(10);
+    __m128i x = _mm_cvtsi32_si128((int)v);
+    __m128i hi = _mm_srli_epi64(_mm_mul_epu32(x, div10000), 45); /* v / 10^4 */
+    __m128i lo = _mm_sub_epi32(x, _mm_mul_epu32(hi, ten_thousand));
+    __m128i both = _mm_slli_epi64(_mm_unpacklo_epi16(hi, lo), 2);
+    both = _mm_unpacklo_epi16(both, both);
+    both = _mm_unpacklo_epi32(both, both); /* 4*hi in lanes 0-3, 4*lo in lanes 4-7 */
+    __m128i prefixes = _mm_mulhi_epu16(_mm_mulhi_epu16(both, recip), shift);
+    return _mm_sub_epi16(prefixes, _mm_slli_epi64(_mm_mullo_epi16(prefixes, ten), 16));
+}
+
+static void store8(char *out, uint32_t v)
+{
+    __m128i d = _mm_packus_epi16(eight_lanes(v), _mm_setzero_si128());
+    _mm_storel_epi64((__m128i *)(void *)out, _mm_add_epi8(d, _mm_set1_epi8('0')));
+}
+
+static void store16(char *out, uint64_t v)
+{
+    __m128i d = _mm_packus_epi16(eight_lanes((uint32_t)(v / 100000000u)),
+                                 eight_lanes((uint32_t)(v % 100000000u)));
+    _mm_storeu_si128((__m128i *)(void *)out, _mm_add_epi8(d, _mm_set1_epi8('0')));
+}
+
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                \
+    !defined(LC__DIGITS_PAIRS)
 /* The eight decimal digits of v < 10^8 as the bytes of a little-endian word, all at
  * once: the two halves of 4 digits, then of 2, then of 1 side by side in one 64-bit
- * register (multiplications by reciprocals, exact below 10^4; checked for every v). */
-static uint64_t eight_digits(uint32_t v)
+ * register (multiplications by reciprocals, exact below 10^4). */
+static void store8(char *out, uint32_t v)
 {
     uint64_t merged = (uint64_t)(v / 10000) | ((uint64_t)(v % 10000) << 32);
     uint64_t top = ((merged * 10486) >> 20) & ((UINT64_C(0x7F) << 32) | 0x7F);
@@ -211,76 +255,52 @@ static uint64_t eight_digits(uint32_t v)
     uint64_t tens = (hundreds * 103) >> 10;
     tens &= (UINT64_C(0xF) << 48) | (UINT64_C(0xF) << 32) | (UINT64_C(0xF) << 16) | 0xF;
     tens += (hundreds - 10 * tens) << 8;
-    return tens | UINT64_C(0x3030303030303030);
+    uint64_t w = tens | UINT64_C(0x3030303030303030);
+    memcpy(out, &w, 8);
 }
-#define EIGHT_DIGITS 1
+
+static void store16(char *out, uint64_t v)
+{
+    store8(out, (uint32_t)(v / 100000000u));
+    store8(out + 8, (uint32_t)(v % 100000000u));
+}
+
+#else
+static void store8(char *out, uint32_t v)
+{
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    for (int k = 6; k >= 0; k -= 2) {
+        memcpy(out + k, pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+}
+
+static void store16(char *out, uint64_t v)
+{
+    store8(out, (uint32_t)(v / 100000000u));
+    store8(out + 8, (uint32_t)(v % 100000000u));
+}
 #endif
 
-/* Writes "u" in decimal, at least "min_digits" (<= 20) digits, zero-padded, to "out",
- * which has room for 8 bytes at least: an 8-digit word's leading zeros are shifted out
- * (or kept as the padding) and the word stored whole, so bytes past the digits may be
- * written too. Returns the length. */
-static size_t write_u64(uint64_t u, int min_digits, char *out)
+size_t lc__write_digits(uint64_t u, int min_digits, char *out)
 {
     unsigned len = digits10(u);
     if ((int)len < min_digits)
         len = (unsigned)min_digits;
-#ifdef EIGHT_DIGITS
-    /* Left to right: the head's word first, then whole words over its spare bytes. */
-    uint64_t w;
     if (len <= 8) {
-        w = eight_digits((uint32_t)u) >> (8 * (8 - len));
-        memcpy(out, &w, 8);
-        return len;
-    }
-    uint32_t lo = (uint32_t)(u % 100000000u);
-    u /= 100000000u;
-    unsigned head = len - 8;
-    if (len > 16) {
-        uint32_t mid = (uint32_t)(u % 100000000u);
-        u /= 100000000u; /* below 1845 */
-        head = len - 16;
-        w = eight_digits((uint32_t)u) >> (8 * (8 - head));
-        memcpy(out, &w, 8);
-        w = eight_digits(mid);
-        memcpy(out + head, &w, 8);
-        head += 8;
+        store8(out, (uint32_t)u * (uint32_t)pow10_u64[8 - len]);
+    } else if (len <= 16) {
+        store16(out, u * pow10_u64[16 - len]);
     } else {
-        w = eight_digits((uint32_t)u) >> (8 * (8 - head));
-        memcpy(out, &w, 8);
+        /* A head of one to four digits (u < 2^64 < 1845 * 10^16), then sixteen. */
+        unsigned head = len - 16;
+        store8(out, (uint32_t)(u / UINT64_C(10000000000000000)) * (uint32_t)pow10_u64[8 - head]);
+        store16(out + head, u % UINT64_C(10000000000000000));
     }
-    w = eight_digits(lo);
-    memcpy(out + head, &w, 8);
     return len;
-#else
-    char *p = out + len;
-    while (u >= 100000000u) {
-        uint32_t lo = (uint32_t)(u % 100000000u);
-        u /= 100000000u;
-        for (int k = 0; k < 4; k++) {
-            uint32_t r = lo % 100;
-            lo /= 100;
-            p -= 2;
-            memcpy(p, digit_pairs + 2 * r, 2);
-        }
-    }
-    uint32_t v = (uint32_t)u;
-    while (v >= 100) {
-        uint32_t r = v % 100;
-        v /= 100;
-        p -= 2;
-        memcpy(p, digit_pairs + 2 * r, 2);
-    }
-    if (v >= 10) {
-        p -= 2;
-        memcpy(p, digit_pairs + 2 * v, 2);
-    } else {
-        *--p = (char)('0' + v);
-    }
-    while (p > out)
-        *--p = '0';
-    return len;
-#endif
 }
 
 /* Moves the "k" bytes at out + at one place right (k <= 17) and puts a '.' in the gap.
@@ -366,7 +386,7 @@ size_t lc__dtoa(double v, char *out)
     /* Whole numbers below 2^53 are exact integers: print them directly. */
     /* (int64_t, not uint64_t: one instruction each way on x86-64, and exact here.) */
     if (v < 9007199254740992.0 && v == (double)(int64_t)v)
-        return n + write_u64((uint64_t)(int64_t)v, 1, out + n);
+        return n + lc__write_digits((uint64_t)(int64_t)v, 1, out + n);
     /* Prices and quantities have a few decimals, and so do their products (a notional
      * of qty 1.5 at 101.25) and the margins taken from those. Such a value times 10^D
      * lies within a few ulps of a whole number k; stripping k's trailing zeros gives the
@@ -398,7 +418,7 @@ size_t lc__dtoa(double v, char *out)
             if ((double)(int64_t)kk / p10[d] == v) {
                 /* Write the digits (at least d + 1, for a leading "0."), then open a gap
                  * for the point before the last d of them. */
-                size_t len = write_u64(kk, d + 1, out + n);
+                size_t len = lc__write_digits(kk, d + 1, out + n);
                 open_point(out, n + len - (size_t)d, (size_t)d);
                 out[n + len - (size_t)d] = '.';
                 return n + len + 1;
@@ -413,12 +433,12 @@ size_t lc__dtoa(double v, char *out)
     /* Most often the point falls inside the digits: write them in place and open it. */
     int len = (int)digits10(dg), kk = len + e10;
     if (kk > 0 && kk < len) {
-        write_u64(dg, 1, out + n);
+        lc__write_digits(dg, 1, out + n);
         open_point(out, n + (size_t)kk, (size_t)(len - kk));
         return n + (size_t)len + 1;
     }
     char digits[24];
-    write_u64(dg, 1, digits);
+    lc__write_digits(dg, 1, digits);
     return n + layout(digits, len, e10, out + n);
 }
 
