@@ -100,10 +100,22 @@ int main(int argc, char **argv)
         1.2345678901234567e-300, 4.35e-6, 123456789012345680.0, 1e-7, 1e21, 0.1 + 0.2};
     for (size_t i = 0; i < sizeof hard / sizeof hard[0]; i++)
         check(hard[i]);
-    for (int e = -1074; e <= 1023; e++)
-        check(ldexp(1.0, e));
-    for (int e = -323; e <= 308; e++)
-        check(pow(10.0, e));
+    /* Powers of two and of ten with their neighbours: every exponent, so every row of
+     * the power-of-ten table and both interval shapes. */
+    for (int e = -1074; e <= 1023; e++) {
+        double p = ldexp(1.0, e);
+        check(p);
+        if (e > -1074)
+            check(nextafter(p, 0));
+        if (e < 1023)
+            check(nextafter(p, HUGE_VAL));
+    }
+    for (int e = -323; e <= 308; e++) {
+        double p = pow(10.0, e);
+        check(p);
+        check(nextafter(p, 0));
+        check(nextafter(p, HUGE_VAL));
+    }
     long tested = 0;
     for (long i = 0; i < count; i++) {
         uint64_t bits = next_u64();

@@ -190,7 +190,7 @@ bool lc__parse_number(const char *s, size_t len, double *out);
  * inf, nan, Infinity...), so loaders can say "expected a finite number". */
 bool lc__is_nonfinite_word(const char *s, size_t len);
 
-/* Writes the shortest digits of finite "v" that read back to the same double (Ryu),
+/* Writes the shortest digits of finite "v" that read back to the same double (Schubfach),
  * in JSON syntax, to "out" (at least 32 bytes). Returns the length; no NUL written. */
 size_t lc__dtoa(double v, char *out);
 

@@ -1,11 +1,13 @@
 /*
  * dtoa.c - double to the shortest decimal text that reads back to the same double.
  *
- * Implements Ryu (Ulf Adams, "Ryu: Fast Float-to-String Conversion", PLDI 2018): the
- * interval of decimals that round to the double is computed exactly with 128-bit
- * multipliers (tools/gen-ryu-tables.py), and digits are removed while both ends of
- * the interval still differ, so the result is always the shortest, and of the shortest
- * the closest to the exact value.
+ * Implements Schubfach (Raffaello Giulietti, "The Schubfach way to render doubles",
+ * 2020): the double's rounding interval is scaled by a power of ten that leaves it one
+ * to ten units wide, each end computed with one 128-bit power of ten (tools/gen-pow10-
+ * table.py) and rounded to odd, so that at most two candidates remain, and the shortest
+ * of them, or of the shortest the closest to the exact value, is chosen by comparisons.
+ * Before that, whole numbers and short decimals (prices, quantities, their products)
+ * take a shorter path that checks its result by reading it back.
  */
 #include "base/prefix.h"
 
@@ -14,169 +16,83 @@
 #include <math.h>
 #include <string.h>
 
-#include "base/ryu_table.h"
+#include "base/pow10_table.h"
 
 __extension__ typedef unsigned __int128 u128; /* gcc and clang; not ISO C */
 
 #define MANTISSA_BITS 52
-#define EXPONENT_BIAS 1023
 
-/* ceil(log2(5^e)) for 0 <= e <= 3528 (pow5bits(0) = 1). */
-static int32_t pow5bits(int32_t e)
+/* floor(x / 2^n), also for negative x. */
+static int32_t floor_shift(int32_t x, int n)
 {
-    return (int32_t)(((uint32_t)e * 1217359) >> 19) + 1;
+    return x >= 0 ? x >> n : ~(~x >> n);
 }
 
-/* floor(log10(2^e)) and floor(log10(5^e)), for 0 <= e <= 1650 and 2620. */
-static uint32_t log10_pow2(int32_t e)
+/* The top 64 bits of the 192-bit product g * cp, rounded to odd: the lowest bit is set
+ * when any bit below was, so comparisons with even numbers come out as with the exact
+ * product. */
+static uint64_t round_to_odd(const uint64_t g[2], uint64_t cp)
 {
-    return ((uint32_t)e * 78913) >> 18;
+    u128 lo = (u128)cp * g[1];
+    u128 hi = (u128)cp * g[0] + (uint64_t)(lo >> 64);
+    return (uint64_t)(hi >> 64) | ((uint64_t)hi != 0);
 }
 
-static uint32_t log10_pow5(int32_t e)
+/* The shortest decimal of the positive finite double with these IEEE fields, and of
+ * those the closest (ties to an even digit): *digits * 10^*exp, with trailing zeros. */
+static void schubfach(uint64_t ieee_m, uint32_t ieee_e, uint64_t *digits, int32_t *exp)
 {
-    return ((uint32_t)e * 732923) >> 20;
-}
-
-static uint32_t pow5_factor(uint64_t v)
-{
-    uint32_t n = 0;
-    while (v % 5 == 0) {
-        v /= 5;
-        n++;
-    }
-    return n;
-}
-
-static bool multiple_of_pow5(uint64_t v, uint32_t p)
-{
-    return pow5_factor(v) >= p;
-}
-
-static bool multiple_of_pow2(uint64_t v, uint32_t p)
-{
-    return (v & ((UINT64_C(1) << p) - 1)) == 0;
-}
-
-/* (m * mul) >> j for the 128-bit multiplier mul = {low, high}, j >= 64. */
-static uint64_t mul_shift(uint64_t m, const uint64_t *mul, int32_t j)
-{
-    u128 b0 = (u128)m * mul[0];
-    u128 b2 = (u128)m * mul[1];
-    return (uint64_t)(((b0 >> 64) + b2) >> (j - 64));
-}
-
-/* The shortest decimal of the positive finite double with these IEEE fields:
- * *digits * 10^*exp. */
-static void ryu(uint64_t ieee_m, uint32_t ieee_e, uint64_t *digits, int32_t *exp)
-{
-    int32_t e2;
-    uint64_t m2;
+    uint64_t c;
+    int32_t q;
     if (ieee_e == 0) {
-        e2 = 1 - EXPONENT_BIAS - MANTISSA_BITS - 2;
-        m2 = ieee_m;
+        c = ieee_m;
+        q = -1074;
     } else {
-        e2 = (int32_t)ieee_e - EXPONENT_BIAS - MANTISSA_BITS - 2;
-        m2 = (UINT64_C(1) << MANTISSA_BITS) | ieee_m;
+        c = (UINT64_C(1) << MANTISSA_BITS) | ieee_m;
+        q = (int32_t)ieee_e - 1075;
     }
-    bool accept_bounds = (m2 & 1) == 0; /* round-half-even reads the ends back */
+    /* v = c 2^q. Its rounding interval runs from (c - 1/2) 2^q, or (c - 1/4) 2^q just
+     * above a power of two, to (c + 1/2) 2^q; its ends belong to it when c is even
+     * (round half to even reads them back as v). In units of 2^q / 4: */
+    bool closer_below = ieee_m == 0 && ieee_e > 1;
+    bool even = (c & 1) == 0;
+    uint64_t cbl = 4 * c - 2 + closer_below, cb = 4 * c, cbr = 4 * c + 2;
 
-    /* The interval [mm, mp] around mv = 4 m2, in units of 2^e2; its lower half is
-     * narrower at a power of two. */
-    uint64_t mv = 4 * m2;
-    uint32_t mm_shift = ieee_m != 0 || ieee_e <= 1;
+    /* k = floor(log10(2^q)), or floor(log10(3/4 2^q)) for the narrower interval, so that
+     * 10^-k scales the interval to between one and ten units (the paper's section 9; the
+     * constants approximate log10(2) and log10(4/3) in 22 bits, exactly over q's range). */
+    int32_t k = floor_shift(q * 1262611 - (closer_below ? 524031 : 0), 22);
+    /* 10^-k = g 2^r with 2^127 <= g < 2^128 and r = floor(log2(10^-k)) - 127; shifting
+     * by h = q + r + 128 makes each product below its end of the interval times 4 10^-k. */
+    int32_t h = q + floor_shift(-k * 1741647, 19) + 1;
+    const uint64_t *g = pow10_g[-k - LC__POW10_MIN];
+    uint64_t vbl = round_to_odd(g, cbl << h);
+    uint64_t vb = round_to_odd(g, cb << h);
+    uint64_t vbr = round_to_odd(g, cbr << h);
+    uint64_t lower = vbl + !even, upper = vbr - !even;
 
-    uint64_t vr, vp, vm;
-    int32_t e10;
-    bool vm_trailing_zeros = false, vr_trailing_zeros = false;
-    if (e2 >= 0) {
-        uint32_t q = log10_pow2(e2) - (e2 > 3);
-        e10 = (int32_t)q;
-        int32_t k = RYU_POW5_INV_BITCOUNT + pow5bits((int32_t)q) - 1;
-        int32_t i = -e2 + (int32_t)q + k;
-        vr = mul_shift(4 * m2, ryu_pow5_inv[q], i);
-        vp = mul_shift(4 * m2 + 2, ryu_pow5_inv[q], i);
-        vm = mul_shift(4 * m2 - 1 - mm_shift, ryu_pow5_inv[q], i);
-        if (q <= 21) {
-            /* Only then can one of mm, mv, mp be a multiple of 5^q. */
-            if (mv % 5 == 0)
-                vr_trailing_zeros = multiple_of_pow5(mv, q);
-            else if (accept_bounds)
-                vm_trailing_zeros = multiple_of_pow5(mv - 1 - mm_shift, q);
-            else
-                vp -= multiple_of_pow5(mv + 2, q);
-        }
-    } else {
-        uint32_t q = log10_pow5(-e2) - (-e2 > 1);
-        e10 = (int32_t)q + e2;
-        int32_t i = -e2 - (int32_t)q;
-        int32_t k = pow5bits(i) - RYU_POW5_BITCOUNT;
-        int32_t j = (int32_t)q - k;
-        vr = mul_shift(4 * m2, ryu_pow5[i], j);
-        vp = mul_shift(4 * m2 + 2, ryu_pow5[i], j);
-        vm = mul_shift(4 * m2 - 1 - mm_shift, ryu_pow5[i], j);
-        if (q <= 1) {
-            /* mv = 4 m2 has at least two trailing zero bits. */
-            vr_trailing_zeros = true;
-            if (accept_bounds)
-                vm_trailing_zeros = mm_shift == 1; /* mm = mv - 1 - mm_shift */
-            else
-                vp--; /* mp = mv + 2 always has at least one trailing zero bit */
-        } else if (q < 63) {
-            /* The full product has q trailing zeros when mv has q trailing zero bits
-             * (its power of 5 is at least -e2 >= q). */
-            vr_trailing_zeros = multiple_of_pow2(mv, q);
+    /* s = floor(v 10^-k). One digit fewer first: if exactly one of the multiples of ten
+     * around s lies in the interval, it is the shortest (Figure 6); otherwise the one of
+     * s, s + 1 inside, or the nearer to v when both are. */
+    uint64_t s = vb >> 2;
+    if (s >= 10) {
+        uint64_t sp = s / 10;
+        bool up_in = lower <= 40 * sp, wp_in = 40 * sp + 40 <= upper;
+        if (up_in != wp_in) {
+            *digits = sp + wp_in;
+            *exp = k + 1;
+            return;
         }
     }
-
-    /* Remove digits while the interval's ends still differ. */
-    int32_t removed = 0;
-    uint8_t last_removed = 0;
-    uint64_t out;
-    if (vm_trailing_zeros || vr_trailing_zeros) {
-        /* The rare general case: track exact trailing zeros for the rounding. */
-        while (vp / 10 > vm / 10) {
-            vm_trailing_zeros &= vm % 10 == 0;
-            vr_trailing_zeros &= last_removed == 0;
-            last_removed = (uint8_t)(vr % 10);
-            vr /= 10;
-            vp /= 10;
-            vm /= 10;
-            removed++;
-        }
-        if (vm_trailing_zeros) {
-            while (vm % 10 == 0) {
-                vr_trailing_zeros &= last_removed == 0;
-                last_removed = (uint8_t)(vr % 10);
-                vr /= 10;
-                vp /= 10;
-                vm /= 10;
-                removed++;
-            }
-        }
-        if (vr_trailing_zeros && last_removed == 5 && vr % 2 == 0)
-            last_removed = 4; /* exactly ...5000: round half to even */
-        out = vr + ((vr == vm && (!accept_bounds || !vm_trailing_zeros)) || last_removed >= 5);
-    } else {
-        bool round_up = false;
-        if (vp / 100 > vm / 100) { /* two digits at a time, most of the time */
-            round_up = vr % 100 >= 50;
-            vr /= 100;
-            vp /= 100;
-            vm /= 100;
-            removed += 2;
-        }
-        while (vp / 10 > vm / 10) {
-            round_up = vr % 10 >= 5;
-            vr /= 10;
-            vp /= 10;
-            vm /= 10;
-            removed++;
-        }
-        out = vr + (vr == vm || round_up);
+    bool u_in = lower <= 4 * s, w_in = 4 * s + 4 <= upper;
+    if (u_in != w_in) {
+        *digits = s + w_in;
+        *exp = k;
+        return;
     }
-    *digits = out;
-    *exp = e10 + removed;
+    uint64_t mid = 4 * s + 2;
+    *digits = s + (vb > mid || (vb == mid && (s & 1)));
+    *exp = k;
 }
 
 static const uint64_t pow10_u64[20] = {
@@ -295,9 +211,14 @@ size_t lc__write_digits(uint64_t u, int min_digits, char *out)
     } else if (len <= 16) {
         store16(out, u * pow10_u64[16 - len]);
     } else {
-        /* A head of one to four digits (u < 2^64 < 1845 * 10^16), then sixteen. */
+        /* A head of one to four digits (u < 2^64 < 1845 * 10^16), most often one (a
+         * double's 17th digit), then sixteen. */
         unsigned head = len - 16;
-        store8(out, (uint32_t)(u / UINT64_C(10000000000000000)) * (uint32_t)pow10_u64[8 - head]);
+        uint32_t h = (uint32_t)(u / UINT64_C(10000000000000000));
+        for (unsigned i = head; i > 0; i--) {
+            out[i - 1] = (char)('0' + h % 10);
+            h /= 10;
+        }
         store16(out + head, u % UINT64_C(10000000000000000));
     }
     return len;
@@ -392,7 +313,7 @@ size_t lc__dtoa(double v, char *out)
      * lies within a few ulps of a whole number k; stripping k's trailing zeros gives the
      * fewest decimals d, and if k / 10^d (both exact, so the division rounds correctly)
      * gives back v, that text reads back to v. One multiplication screens out every other
-     * value before Grisu. D is 8 below 10^7 and 4 up to 10^11, keeping k below 2^53. */
+     * value before the general path. D is 8 below 10^7 and 4 up to 10^11, keeping k below 2^53. */
     static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
     if (v >= 1e-6 && v < 1e11) {
         int dmax = v < 1e7 ? 8 : 4;
@@ -428,8 +349,12 @@ size_t lc__dtoa(double v, char *out)
     uint64_t bits, dg;
     int32_t e10;
     memcpy(&bits, &v, sizeof bits);
-    ryu(bits & ((UINT64_C(1) << MANTISSA_BITS) - 1), (uint32_t)(bits >> MANTISSA_BITS) & 0x7ff,
-        &dg, &e10);
+    schubfach(bits & ((UINT64_C(1) << MANTISSA_BITS) - 1),
+              (uint32_t)(bits >> MANTISSA_BITS) & 0x7ff, &dg, &e10);
+    while (dg % 10 == 0) { /* the shortest has none: 1e23 comes as 10 * 10^22 */
+        dg /= 10;
+        e10++;
+    }
     /* Most often the point falls inside the digits: write them in place and open it. */
     int len = (int)digits10(dg), kk = len + e10;
     if (kk > 0 && kk < len) {
