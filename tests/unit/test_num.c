@@ -1,5 +1,6 @@
 /*
- * test_num.c - decimal parsing and shortest round-trip printing of doubles.
+ * test_num.c - decimal parsing, shortest round-trip printing of doubles, and the report
+ * writer's JSON strings.
  */
 #include "helpers.h"
 
@@ -261,13 +262,70 @@ static void fixed2_matches_printf(void **state)
     }
 }
 
+/* The escaper of the report's strings against a byte-at-a-time one written here: strings
+ * of every length up to 40, each byte a quote, a backslash, a control character, UTF-8 or
+ * plain text, so every position within and across its 8-byte words is covered. */
+static size_t escape_ref(const char *s, char *out)
+{
+    size_t n = 0;
+    out[n++] = '"';
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            out[n++] = '\\';
+            out[n++] = (char)c;
+        } else if (c == '\n' || c == '\t' || c == '\r') {
+            out[n++] = '\\';
+            out[n++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+        } else if (c < 0x20) {
+            n += (size_t)sprintf(out + n, "\\u%04x", c);
+        } else {
+            out[n++] = (char)c;
+        }
+    }
+    out[n++] = '"';
+    return n;
+}
+
+static void json_strings_escaped(void **state)
+{
+    (void)state;
+    static const char kinds[] = "\"\\\n\t\r\x01\x1f\x7f\x80\xc3\xa9 az09{}:,";
+    char *got = NULL;
+    size_t got_len = 0;
+    FILE *f = open_memstream(&got, &got_len);
+    assert_non_null(f);
+    lc__out o;
+    assert_int_equal(lc__out_init(&o, f), LC_OK);
+    char *want = malloc(20000 * 40 * 6 + 16);
+    assert_non_null(want);
+    size_t want_len = 0;
+    for (int i = 0; i < 20000; i++) {
+        char s[41];
+        size_t len = next_u64() % 41;
+        for (size_t k = 0; k < len; k++) {
+            uint64_t r = next_u64();
+            s[k] = r % 4 ? 'a' + (char)(r % 26) : kinds[(r >> 8) % (sizeof kinds - 1)];
+        }
+        s[len] = '\0';
+        lc__out_json_str(&o, s);
+        want_len += escape_ref(s, want + want_len);
+    }
+    assert_int_equal(lc__out_finish(&o), LC_OK);
+    fclose(f);
+    assert_int_equal(got_len, want_len);
+    assert_memory_equal(got, want, want_len);
+    free(got);
+    free(want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dtoa_known_values),     cmocka_unit_test(dtoa_round_trips),
         cmocka_unit_test(parse_numbers),         cmocka_unit_test(parse_matches_strtod),
         cmocka_unit_test(did_you_mean),         cmocka_unit_test(fixed2_matches_printf),
-        cmocka_unit_test(parse_plain_limits),    
+        cmocka_unit_test(parse_plain_limits),    cmocka_unit_test(json_strings_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

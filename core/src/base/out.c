@@ -87,19 +87,64 @@ void lc__out_num(lc__out *o, double v)
     o->len += lc__dtoa(v, p);
 }
 
+/* Whether none of the 8 bytes in "w" needs escaping in a JSON string: no '"', no '\\',
+ * nothing below 0x20. Each test is the "has a zero byte" trick, (x - 0x01..) & ~x &
+ * 0x80.., which is exact for "any": a borrow only runs on from a byte that is itself a
+ * match. Bytes from 0x80 up (UTF-8) pass, as they should. */
+static bool clean8(uint64_t w)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), high = UINT64_C(0x8080808080808080);
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return ((((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & high) == 0;
+}
+
 void lc__out_json_str(lc__out *o, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
+    size_t n = strlen(s), run = 0;
+    /* Most strings (ids, markets, sentences) need no escape: checked a word at a time,
+     * the tail padded with letters, and copied at once when the buffer has room. */
+    if (o->cap - o->len >= n + 2) {
+        bool clean = true;
+        size_t i = 0;
+        for (; clean && i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            clean = clean8(w);
+        }
+        if (clean && i < n) {
+            uint64_t w = UINT64_C(0x6161616161616161);
+            memcpy(&w, s + i, n - i);
+            clean = clean8(w);
+        }
+        if (clean) {
+            char *p = o->buf + o->len;
+            p[0] = '"';
+            memcpy(p + 1, s, n);
+            p[n + 1] = '"';
+            o->len += n + 2;
+            return;
+        }
+    }
     lc__out_char(o, '"');
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
+    for (size_t i = 0; i < n;) {
+        if (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (clean8(w)) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            i++;
             continue;
-        lc__out_mem(o, run, (size_t)(s - run));
-        run = s + 1;
+        }
+        lc__out_mem(o, s + run, i - run);
+        run = ++i;
         char esc[6] = {'\\', 0, 0, 0, 0, 0};
-        size_t n = 2;
+        size_t k = 2;
         switch (c) {
         case '"':
             esc[1] = '"';
@@ -122,11 +167,11 @@ void lc__out_json_str(lc__out *o, const char *s)
             esc[3] = '0';
             esc[4] = hex[c >> 4];
             esc[5] = hex[c & 15];
-            n = 6;
+            k = 6;
         }
-        lc__out_mem(o, esc, n);
+        lc__out_mem(o, esc, k);
     }
-    lc__out_mem(o, run, (size_t)(s - run));
+    lc__out_mem(o, s + run, n - run);
     lc__out_char(o, '"');
 }
 
