@@ -70,13 +70,20 @@ static const char *market(void)
 
 static const char *number(bool entry)
 {
-    static const char *const ok[] = {"0.5", "-3", "1e4", "60000", "2500.25", "-0.001", "7"};
+    static const char *const ok[] = {"0.5", "-3", "1e4", "60000", "2500.25", "-0.001", "7",
+                                     /* plain decimals at and past the one-step limits: 19
+                                      * digits, 2^53, 22 decimals, a point at either end */
+                                     "1234567890123456789", "12345678901234567890",
+                                     "9007199254740992", "9007199254740993",
+                                     "0.1234567890123456789", "0.0000000000000000000001",
+                                     "0.00000000000000000000001", "5.", "00012.50", "-12."};
     static const char *const odd[] = {"0",     "-0",   "\"1.5\"", "true",  "1e400", "-1",
                                       "NaN",   "1.2.3", "nul",    "{}",    "+5",    "0x10",
-                                      "Infinity", ".5", "1E2",    "-"};
+                                      "Infinity", ".5", "1E2",    "-", "+", ".", "-.", "1-2",
+                                      "1.5e-3", "2..5"};
     if (pick(bad ? 2 : 12))
-        return entry ? ok[3 + pick(2)] : ok[pick(7)];
-    return odd[pick(16)];
+        return entry ? ok[3 + pick(2)] : ok[pick(4) ? pick(7) : 7 + pick(10)];
+    return odd[pick(22)];
 }
 
 /* One position: usually the usual shape, else one of the ways out of it. */

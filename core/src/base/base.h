@@ -186,6 +186,17 @@ void lc__hex(const unsigned char *b, size_t n, char *out);
  * large for a double parses as +-infinity and the caller rejects it. */
 bool lc__parse_number(const char *s, size_t len, double *out);
 
+/* The value lc__parse_number gives [-+]digits[.digits] (digits on at least one side)
+ * when there are at most 19 digits in all, at most 22 after the point, and they make at
+ * most 2^53: the digits "mant", "frac" of them after the point, exactly rounded. For
+ * scanners that gather the digits as they go; they check those limits first. */
+extern const double lc__exact_pow10[23];
+static inline double lc__plain_value(uint64_t mant, size_t frac, bool neg)
+{
+    double v = (double)mant / lc__exact_pow10[frac];
+    return neg ? -v : v;
+}
+
 /* True for the spellings of infinity and NaN that YAML and other tools use (.inf, .nan,
  * inf, nan, Infinity...), so loaders can say "expected a finite number". */
 bool lc__is_nonfinite_word(const char *s, size_t len);

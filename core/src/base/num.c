@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+const double lc__exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
@@ -40,8 +40,7 @@ static bool parse_plain(const char *p, const char *end, bool neg, double *out)
     if (p != end || int_digits + frac == 0 || int_digits + frac > 19 || frac > 22 ||
         mant > (UINT64_C(1) << 53))
         return false;
-    double v = (double)mant / exact_pow10[frac];
-    *out = neg ? -v : v;
+    *out = lc__plain_value(mant, frac, neg);
     return true;
 }
 
@@ -115,7 +114,7 @@ bool lc__parse_number(const char *s, size_t len, double *out)
 
     if (ndig <= 19 && mant <= (UINT64_C(1) << 53) && exp10 >= -22 && exp10 <= 22) {
         double v = (double)mant;
-        v = exp10 < 0 ? v / exact_pow10[-exp10] : v * exact_pow10[exp10];
+        v = exp10 < 0 ? v / lc__exact_pow10[-exp10] : v * lc__exact_pow10[exp10];
         *out = neg ? -v : v;
         return true;
     }

@@ -46,6 +46,10 @@ bool lc__ps_number(pload *s, const lc__event *ev, double *out)
         lc__ps_skip(s, ev);
         return false;
     }
+    if (ev->has_num) { /* read already, by the rule lc__scalar_number would apply */
+        *out = ev->num;
+        return true;
+    }
     return lc__scalar_number(&s->ld, ev->s, ev->len, ev->quoted, ev->line, ev->col, out);
 }
 

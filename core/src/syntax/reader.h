@@ -29,6 +29,8 @@ typedef struct lc__event {
     bool flow;          /* YAML: a {...} or [...] collection (MAP and SEQ events) */
     unsigned line, col; /* 1-based start of the node */
     unsigned end_line, end_col; /* YAML: 1-based, just past the node (0 from JSON) */
+    bool has_num; /* the one-step JSON reader parsed an unquoted plain decimal: num is */
+    double num;   /* the value lc__parse_number gives its text (lc__plain_value) */
 } lc__event;
 
 /* A reader over one document; opaque, so that no other layer sees libyaml. */

@@ -393,14 +393,36 @@ static const char *flat_value(const char *p, const char *end, lc__event *ev)
     }
     if (*p >= 'a' && *p <= 'z')
         return NULL;
+    /* The digits of a plain decimal are gathered on the way (lc__plain_value's rule), so
+     * that the loader need not read them again. */
     const char *q = p;
-    while (q < end && word_char[(unsigned char)*q])
+    bool neg = *q == '-';
+    if (neg || *q == '+')
         q++;
-    if (q == p)
+    uint64_t mant = 0;
+    const char *d = q;
+    for (; q < end && (unsigned)(*q - '0') < 10; q++)
+        mant = mant * 10 + (uint64_t)(*q - '0');
+    size_t digits = (size_t)(q - d), frac = 0;
+    if (q < end && *q == '.') {
+        d = ++q;
+        for (; q < end && (unsigned)(*q - '0') < 10; q++)
+            mant = mant * 10 + (uint64_t)(*q - '0');
+        frac = (size_t)(q - d);
+        digits += frac;
+    }
+    const char *t = q;
+    while (t < end && word_char[(unsigned char)*t])
+        t++;
+    if (t == p)
         return NULL;
     ev->s = p;
-    ev->len = (size_t)(q - p);
-    return q;
+    ev->len = (size_t)(t - p);
+    if (t == q && digits && digits <= 19 && frac <= 22 && mant <= (UINT64_C(1) << 53)) {
+        ev->has_num = true;
+        ev->num = lc__plain_value(mant, frac, neg);
+    }
+    return t;
 }
 
 static const char *flat_space(const char *p, const char *end)
