@@ -12,6 +12,7 @@
 #include "report/report.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -110,18 +111,31 @@ static bool same(double a, double b)
     return memcmp(&a, &b, sizeof a) == 0;
 }
 
+/* Copies the "n" bytes of a cached text whose array holds at least "block" bytes: as one
+ * block of that constant size where the buffer has room (a few moves instead of a call);
+ * the bytes past n are overwritten by what follows. */
+static inline void put_cached(lc__out *o, const char *s, size_t n, size_t block)
+{
+    if (n <= block && o->cap - o->len >= block) {
+        memcpy(o->buf + o->len, s, block);
+        o->len += n;
+    } else {
+        lc__out_mem(o, s, n);
+    }
+}
+
 static void write_fixed(lc__out *o, const lc_position_result *p, lc__text_cache *tc)
 {
     size_t h = ((size_t)(uintptr_t)p->market >> 4) * 31 + p->tier;
     __typeof__(tc->e[0]) *e = tc ? &tc->e[h & 255] : NULL;
     if (e && e->market == p->market && e->tier == p->tier && same(e->lev, p->max_leverage) &&
         same(e->mmr, p->mmr) && same(e->amount, p->maintenance_amount)) {
-        lc__out_mem(o, e->name, e->name_len);
+        put_cached(o, e->name, e->name_len, 32);
         key_num(o, ",\"qty\":", p->qty);
         key_num(o, ",\"entry\":", p->entry);
         /* Every position of a market has its mark: rendered once while it stays. */
         if (e->mark_len && same(e->mark, p->mark)) {
-            lc__out_mem(o, e->mark_text, e->mark_len);
+            put_cached(o, e->mark_text, e->mark_len, sizeof e->mark_text);
         } else {
             lc__out_reserve(o, 64); /* no flush between: the text stays where it went */
             size_t at = o->len;
@@ -135,7 +149,7 @@ static void write_fixed(lc__out *o, const lc_position_result *p, lc__text_cache 
             }
         }
         key_num(o, ",\"notional\":", p->notional);
-        lc__out_mem(o, e->fixed, e->tier_len);
+        put_cached(o, e->fixed, e->tier_len, 96);
     } else {
         /* Rendered in place, with room reserved first so that no flush comes between;
          * then kept when it fits. A name longer than that is rendered every time. */
@@ -177,9 +191,14 @@ static void write_position(lc__out *o, const lc_position_result *p, bool pool_li
 {
     lc__out_char(o, '{');
     write_fixed(o, p, tc);
-    lc__out_str(o, p->over_limit ? ",\"over_limit\":true" : ",\"over_limit\":false");
-    lc__out_lit(o, ",\"binding\":\"");
-    lc__out_str(o, lc_binding_name(p->binding));
+    if (p->over_limit)
+        lc__out_lit(o, ",\"over_limit\":true,\"binding\":\"");
+    else
+        lc__out_lit(o, ",\"over_limit\":false,\"binding\":\"");
+    if (p->binding == LC_BIND_TIER)
+        lc__out_lit(o, "tier");
+    else
+        lc__out_str(o, lc_binding_name(p->binding));
     if (p->binding == LC_BIND_SCRIPT && p->binding_script) {
         lc__out_char(o, ':');
         lc__out_str(o, p->binding_script);
@@ -265,9 +284,26 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     }
     if (br != few)
         lc__free(br);
-#define WRITE(name, kind) key_num(o, ",\"" #name "\":", a->name);
+    /* Total equity is the equity unless a margin scheme counts other collateral: its text
+     * is then the equity's, copied (room is reserved first, so no flush comes between). */
+    lc__out_reserve(o, 160);
+    size_t eq = 0, eq_len = 0;
+#define IS(f, g) (offsetof(lc_account_result, f) == offsetof(lc_account_result, g))
+#define WRITE(name, kind)                                                                  \
+    if (IS(name, total_equity) && eq_len && same(a->total_equity, a->equity)) {             \
+        lc__out_lit(o, ",\"total_equity\":");                                               \
+        lc__out_mem(o, o->buf + eq, eq_len);                                                 \
+    } else {                                                                                 \
+        size_t before = o->len;                                                              \
+        key_num(o, ",\"" #name "\":", a->name);                                             \
+        if (IS(name, equity) && isfinite(a->equity)) {                                       \
+            eq = before + sizeof(",\"equity\":") - 1;                                        \
+            eq_len = o->len - eq;                                                            \
+        }                                                                                    \
+    }
     LC__ACCOUNT_NUMBERS(WRITE)
 #undef WRITE
+#undef IS
     if (a->core_status != a->status) {
         lc__out_lit(o, ",\"core_status\":\"");
         lc__out_str(o, lc_verdict_name(a->core_status));

@@ -381,9 +381,30 @@ static const char *flat_value(const char *p, const char *end, lc__event *ev)
 {
     if (*p == '"') {
         const char *q = ++p;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* Eight bytes at a time: the first quote, backslash, control character or byte
+         * outside ASCII is the lowest flagged byte (the "has a zero byte" trick flags
+         * wrongly only above a true match), found by counting trailing zero bits. */
+        const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
+        while (end - q >= 8) {
+            uint64_t w, x, y;
+            memcpy(&w, q, 8);
+            x = w ^ (ones * '"');
+            y = w ^ (ones * '\\');
+            uint64_t m = (((x - ones) & ~x) | ((y - ones) & ~y) | (w - ones * 0x20) | w) & high;
+            if (m) {
+                q += __builtin_ctzll(m) >> 3;
+                goto stop;
+            }
+            q += 8;
+        }
+#endif
         while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20 &&
                (unsigned char)*q < 0x80)
             q++;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    stop:
+#endif
         if (q >= end || *q != '"')
             return NULL;
         ev->s = p;
@@ -427,8 +448,11 @@ static const char *flat_value(const char *p, const char *end, lc__event *ev)
 
 static const char *flat_space(const char *p, const char *end)
 {
-    if (p < end && *p != ' ' && *p != '\t') /* compact JSON, and the most common case */
+    /* None (compact JSON) or one space (after ':' and ',') are the usual cases. */
+    if (p < end && *p != ' ' && *p != '\t')
         return p;
+    if (end - p >= 2 && p[1] != ' ' && p[1] != '\t')
+        return p + 1;
     while (p < end && (*p == ' ' || *p == '\t'))
         p++;
     return p;
