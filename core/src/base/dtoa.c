@@ -151,10 +151,22 @@ static void store8(char *out, uint32_t v)
     _mm_storel_epi64((__m128i *)(void *)out, _mm_add_epi8(d, _mm_set1_epi8('0')));
 }
 
+/* Sixteen digits in one register: the two 8-digit halves side by side are cut into 4
+ * digits (one multiplication each), those into 2 (16-bit lanes, x / 100 = x * 5243 >> 19
+ * below 10^4) and those into 1 (x / 10 = x * 6554 >> 16 below 100), each step leaving the
+ * quotients and remainders in order, the tens in the low byte of a lane. */
 static void store16(char *out, uint64_t v)
 {
-    __m128i d = _mm_packus_epi16(eight_lanes((uint32_t)(v / 100000000u)),
-                                 eight_lanes((uint32_t)(v % 100000000u)));
+    __m128i x = _mm_set_epi64x((long long)(v % 100000000u), (long long)(v / 100000000u));
+    __m128i q = _mm_srli_epi64(_mm_mul_epu32(x, _mm_set1_epi32((int)0xd1b71759)), 45);
+    __m128i r = _mm_sub_epi32(x, _mm_mul_epu32(q, _mm_set1_epi32(10000)));
+    __m128i fours = _mm_or_si128(q, _mm_slli_epi64(r, 32));
+    __m128i q2 = _mm_srli_epi16(_mm_mulhi_epu16(fours, _mm_set1_epi16(5243)), 3);
+    __m128i r2 = _mm_sub_epi16(fours, _mm_mullo_epi16(q2, _mm_set1_epi16(100)));
+    __m128i twos = _mm_or_si128(q2, _mm_slli_epi32(r2, 16));
+    __m128i tens = _mm_mulhi_epu16(twos, _mm_set1_epi16(6554));
+    __m128i ones = _mm_sub_epi16(twos, _mm_mullo_epi16(tens, _mm_set1_epi16(10)));
+    __m128i d = _mm_or_si128(tens, _mm_slli_epi16(ones, 8));
     _mm_storeu_si128((__m128i *)(void *)out, _mm_add_epi8(d, _mm_set1_epi8('0')));
 }
 
@@ -222,6 +234,21 @@ size_t lc__write_digits(uint64_t u, int min_digits, char *out)
         store16(out + head, u % UINT64_C(10000000000000000));
     }
     return len;
+}
+
+/* The index of the last byte other than '0' among the 16 at "p" (one at least is). */
+static unsigned last_nonzero16(const char *p)
+{
+#if defined(__SSE2__) && !defined(LC__DIGITS_SWAR) && !defined(LC__DIGITS_PAIRS)
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('0'))) ^ 0xFFFFu;
+    return 31 - (unsigned)__builtin_clz(m);
+#else
+    unsigned k = 15;
+    while (p[k] == '0')
+        k--;
+    return k;
+#endif
 }
 
 /* Moves the "k" bytes at out + at one place right (k <= 17) and puts a '.' in the gap.
@@ -310,40 +337,30 @@ size_t lc__dtoa(double v, char *out)
         return n + lc__write_digits((uint64_t)(int64_t)v, 1, out + n);
     /* Prices and quantities have a few decimals, and so do their products (a notional
      * of qty 1.5 at 101.25) and the margins taken from those. Such a value times 10^D
-     * lies within a few ulps of a whole number k; stripping k's trailing zeros gives the
-     * fewest decimals d, and if k / 10^d (both exact, so the division rounds correctly)
-     * gives back v, that text reads back to v. One multiplication screens out every other
-     * value before the general path. D is 8 below 10^7 and 4 up to 10^11, keeping k below 2^53. */
+     * lies within a few ulps of a whole number k, and if k / 10^D (both exact, so the
+     * division rounds correctly) gives back v, k's digits with a point before the last D
+     * and the trailing zeros dropped read back to v, with the fewest decimals. One
+     * multiplication screens out every other value before the general path. D is 8 below
+     * 10^7 and 4 up to 10^11, keeping k below 10^15. */
     static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
     if (v >= 1e-6 && v < 1e11) {
         int dmax = v < 1e7 ? 8 : 4;
         double x = v * p10[dmax];
         uint64_t kk = (uint64_t)(int64_t)(x + 0.5); /* x < 10^15 */
         double diff = x - (double)(int64_t)kk;
-        if (diff <= x * 1e-15 && -diff <= x * 1e-15) {
-            /* k is no multiple of 10^dmax (whole numbers left above), so at most dmax - 1
-             * zeros come off, in steps of 4, 2 and 1. */
-            int d = dmax;
-            if (d > 4 && kk % 10000 == 0) {
-                kk /= 10000;
-                d -= 4;
-            }
-            if (d > 2 && kk % 100 == 0) {
-                kk /= 100;
-                d -= 2;
-            }
-            if (d > 1 && kk % 10 == 0) {
-                kk /= 10;
-                d -= 1;
-            }
-            if ((double)(int64_t)kk / p10[d] == v) {
-                /* Write the digits (at least d + 1, for a leading "0."), then open a gap
-                 * for the point before the last d of them. */
-                size_t len = lc__write_digits(kk, d + 1, out + n);
-                open_point(out, n + len - (size_t)d, (size_t)d);
-                out[n + len - (size_t)d] = '.';
-                return n + len + 1;
-            }
+        if (diff <= x * 1e-15 && -diff <= x * 1e-15 && (double)(int64_t)kk / p10[dmax] == v) {
+            /* The digits of k, at least dmax + 1 for a leading "0.", as one 16-digit word
+             * (k < 10^15): its last digit other than 0 ends the text, and a gap opens for
+             * the point before the last dmax digits. k is no multiple of 10^dmax (whole
+             * numbers left above), so that digit lies after the point. */
+            unsigned len = digits10(kk);
+            if ((int)len < dmax + 1)
+                len = (unsigned)dmax + 1;
+            store16(out + n, kk * pow10_u64[16 - len]);
+            unsigned last = last_nonzero16(out + n);
+            size_t at = n + len - (size_t)dmax;
+            open_point(out, at, n + last + 1 - at);
+            return n + last + 2;
         }
     }
     uint64_t bits, dg;
