@@ -119,4 +119,16 @@ if command -v valgrind >/dev/null 2>&1; then
             "the rest: $(((total - sha) / 100000)) per position"
     fi
     rm -f "$cg"
+    # What one more position costs: the same count on a 10k-position book, taken off.
+    # The difference is the fixed part (starting, loading the policy), which a 100k
+    # book spreads over fewer positions than a real one.
+    tiny="$build/bench-data/small-10k"
+    mkdir -p "$tiny"
+    [ -s "$tiny/book.json" ] || "$build/bin/gen_book" "$tiny" 10000 2000 >/dev/null
+    total10k=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$build/bin/levcal" eval \
+        --policy "$small/policy.yaml" --portfolio "$tiny/book.json" --threads 1 2>&1 >/dev/null |
+        awk '/Collected/ { print $4 }')
+    fixed=$((total10k - (total - total10k) / 9))
+    echo "  one position more: $(((total - total10k) / 90000)) instructions" \
+        "(from a 10k-position book: $total10k in all, of which about $fixed fixed)"
 fi
