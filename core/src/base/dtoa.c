@@ -155,7 +155,7 @@ static void store8(char *out, uint32_t v)
  * digits (one multiplication each), those into 2 (16-bit lanes, x / 100 = x * 5243 >> 19
  * below 10^4) and those into 1 (x / 10 = x * 6554 >> 16 below 100), each step leaving the
  * quotients and remainders in order, the tens in the low byte of a lane. */
-static void store16(char *out, uint64_t v)
+static __m128i sixteen_digits(uint64_t v)
 {
     __m128i x = _mm_set_epi64x((long long)(v % 100000000u), (long long)(v / 100000000u));
     __m128i q = _mm_srli_epi64(_mm_mul_epu32(x, _mm_set1_epi32((int)0xd1b71759)), 45);
@@ -167,7 +167,23 @@ static void store16(char *out, uint64_t v)
     __m128i tens = _mm_mulhi_epu16(twos, _mm_set1_epi16(6554));
     __m128i ones = _mm_sub_epi16(twos, _mm_mullo_epi16(tens, _mm_set1_epi16(10)));
     __m128i d = _mm_or_si128(tens, _mm_slli_epi16(ones, 8));
-    _mm_storeu_si128((__m128i *)(void *)out, _mm_add_epi8(d, _mm_set1_epi8('0')));
+    return _mm_add_epi8(d, _mm_set1_epi8('0'));
+}
+
+static void store16(char *out, uint64_t v)
+{
+    _mm_storeu_si128((__m128i *)(void *)out, sixteen_digits(v));
+}
+
+#define LC__DIGITS_IN_REGISTERS 1
+/* The sixteen digits of v < 10^16 as a 128-bit integer whose bytes, low first, are the
+ * text: what store16 would write, kept out of memory. */
+static u128 digits16(uint64_t v)
+{
+    __m128i d = sixteen_digits(v);
+    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(d);
+    uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(d, 8));
+    return (u128)hi << 64 | lo;
 }
 
 #elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                \
@@ -175,7 +191,7 @@ static void store16(char *out, uint64_t v)
 /* The eight decimal digits of v < 10^8 as the bytes of a little-endian word, all at
  * once: the two halves of 4 digits, then of 2, then of 1 side by side in one 64-bit
  * register (multiplications by reciprocals, exact below 10^4). */
-static void store8(char *out, uint32_t v)
+static uint64_t word8(uint32_t v)
 {
     uint64_t merged = (uint64_t)(v / 10000) | ((uint64_t)(v % 10000) << 32);
     uint64_t top = ((merged * 10486) >> 20) & ((UINT64_C(0x7F) << 32) | 0x7F);
@@ -183,7 +199,12 @@ static void store8(char *out, uint32_t v)
     uint64_t tens = (hundreds * 103) >> 10;
     tens &= (UINT64_C(0xF) << 48) | (UINT64_C(0xF) << 32) | (UINT64_C(0xF) << 16) | 0xF;
     tens += (hundreds - 10 * tens) << 8;
-    uint64_t w = tens | UINT64_C(0x3030303030303030);
+    return tens | UINT64_C(0x3030303030303030);
+}
+
+static void store8(char *out, uint32_t v)
+{
+    uint64_t w = word8(v);
     memcpy(out, &w, 8);
 }
 
@@ -191,6 +212,12 @@ static void store16(char *out, uint64_t v)
 {
     store8(out, (uint32_t)(v / 100000000u));
     store8(out + 8, (uint32_t)(v % 100000000u));
+}
+
+#define LC__DIGITS_IN_REGISTERS 1
+static u128 digits16(uint64_t v)
+{
+    return (u128)word8((uint32_t)(v % 100000000u)) << 64 | word8((uint32_t)(v / 100000000u));
 }
 
 #else
@@ -236,21 +263,50 @@ size_t lc__write_digits(uint64_t u, int min_digits, char *out)
     return len;
 }
 
+#ifndef LC__DIGITS_IN_REGISTERS
 /* The index of the last byte other than '0' among the 16 at "p" (one at least is). */
 static unsigned last_nonzero16(const char *p)
 {
-#if defined(__SSE2__) && !defined(LC__DIGITS_SWAR) && !defined(LC__DIGITS_PAIRS)
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('0'))) ^ 0xFFFFu;
-    return 31 - (unsigned)__builtin_clz(m);
-#else
     unsigned k = 15;
     while (p[k] == '0')
         k--;
     return k;
+}
 #endif
+
+#ifdef LC__DIGITS_IN_REGISTERS
+/* The text "d" (16 bytes, low first) with a '.' put before its byte "at" (1..15); its
+ * last byte falls off. Done in registers: writing the digits and then moving some of
+ * them would load back, from inside a store still in flight, what was just written. */
+static u128 with_point(u128 d, unsigned at)
+{
+    uint64_t lo = (uint64_t)d, hi = (uint64_t)(d >> 64);
+    if (at < 8) {
+        uint64_t below = (UINT64_C(1) << (8 * at)) - 1;
+        hi = hi << 8 | lo >> 56;
+        lo = (lo & below) | (uint64_t)'.' << (8 * at) | (lo & ~below) << 8;
+    } else {
+        uint64_t below = (UINT64_C(1) << (8 * (at - 8))) - 1;
+        hi = (hi & below) | (uint64_t)'.' << (8 * (at - 8)) | (hi & ~below) << 8;
+    }
+    return (u128)hi << 64 | lo;
 }
 
+/* The index of the last byte other than '0' of "d" (one at least is). */
+static unsigned last_nonzero_in(u128 d)
+{
+    const uint64_t zeros = UINT64_C(0x3030303030303030);
+    uint64_t lo = (uint64_t)d ^ zeros, hi = (uint64_t)(d >> 64) ^ zeros;
+    return hi ? 8 + (63 - (unsigned)__builtin_clzll(hi)) / 8 : (63 - (unsigned)__builtin_clzll(lo)) / 8;
+}
+
+static void put16(char *out, u128 d)
+{
+    memcpy(out, &d, 16);
+}
+#endif
+
+#ifndef LC__DIGITS_IN_REGISTERS
 /* Moves the "k" bytes at out + at one place right (k <= 17) and puts a '.' in the gap.
  * Where out's 32 bytes have room past them, two 8-byte words do it, moving bytes past the
  * digits too, which are nobody's yet; otherwise memmove. */
@@ -267,6 +323,7 @@ static void open_point(char *out, size_t at, size_t k)
     }
     out[at] = '.';
 }
+#endif
 
 static size_t write_exponent(int e, char *p)
 {
@@ -356,11 +413,17 @@ size_t lc__dtoa(double v, char *out)
             unsigned len = digits10(kk);
             if ((int)len < dmax + 1)
                 len = (unsigned)dmax + 1;
+#ifdef LC__DIGITS_IN_REGISTERS
+            u128 d = digits16(kk * pow10_u64[16 - len]);
+            put16(out + n, with_point(d, len - (unsigned)dmax)); /* len <= 15: nothing lost */
+            return n + last_nonzero_in(d) + 2;
+#else
             store16(out + n, kk * pow10_u64[16 - len]);
             unsigned last = last_nonzero16(out + n);
             size_t at = n + len - (size_t)dmax;
             open_point(out, at, n + last + 1 - at);
             return n + last + 2;
+#endif
         }
     }
     uint64_t bits, dg;
@@ -375,8 +438,30 @@ size_t lc__dtoa(double v, char *out)
     /* Most often the point falls inside the digits: write them in place and open it. */
     int len = (int)digits10(dg), kk = len + e10;
     if (kk > 0 && kk < len) {
+#ifdef LC__DIGITS_IN_REGISTERS
+        /* At most 17 digits: the first apart when there are 17, then sixteen. */
+        char *p = out + n;
+        unsigned at = (unsigned)kk;
+        if (len == 17) {
+            p[0] = (char)('0' + dg / UINT64_C(10000000000000000));
+            dg %= UINT64_C(10000000000000000);
+            p++;
+            at--;
+        } else {
+            dg *= pow10_u64[16 - len];
+        }
+        u128 d = digits16(dg);
+        if (at == 0) {
+            p[0] = '.';
+            put16(p + 1, d);
+        } else {
+            put16(p, with_point(d, at));
+            p[16] = (char)(d >> 120);
+        }
+#else
         lc__write_digits(dg, 1, out + n);
         open_point(out, n + (size_t)kk, (size_t)(len - kk));
+#endif
         return n + (size_t)len + 1;
     }
     char digits[24];
