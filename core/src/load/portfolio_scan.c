@@ -9,13 +9,6 @@
 #include <string.h>
 
 
-bool lc__ps_stop(pload *s)
-{
-    if (s->ld.oom)
-        s->rc = LC_ENOMEM;
-    return s->rc != LC_OK || s->ld.n_errors >= MAX_ERRORS;
-}
-
 bool lc__ps_next(pload *s, lc__event *ev)
 {
     lc_status rc = lc__reader_next(s->r, ev);

@@ -74,9 +74,16 @@ void lc__ps_par_free(lc__ps_par *par);
 extern size_t lc__ps_par_min_bytes;
 extern unsigned long lc__ps_par_joined;
 
-/* portfolio_scan.c: whether the scan must stop (out of memory, a syntax error, too many
- * errors); the next event; skipping a node, a value, a bad key and its value. */
-bool lc__ps_stop(pload *s);
+/* Whether the scan must stop (out of memory, a syntax error, too many errors). Asked
+ * before every value, so inline. */
+static inline bool lc__ps_stop(pload *s)
+{
+    if (s->ld.oom)
+        s->rc = LC_ENOMEM;
+    return s->rc != LC_OK || s->ld.n_errors >= MAX_ERRORS;
+}
+
+/* portfolio_scan.c: the next event; skipping a node, a value, a bad key and its value. */
 bool lc__ps_next(pload *s, lc__event *ev);
 void lc__ps_skip(pload *s, const lc__event *ev);
 void lc__ps_skip_value(pload *s);
