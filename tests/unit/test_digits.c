@@ -3,9 +3,9 @@
  *
  * digits.c and dtoa.c are compiled into this test itself, so that one source gives
  * three programs: the machine's own writer (SSE2 here), and with LC__DIGITS_SWAR or
- * LC__DIGITS_PAIRS the ones other machines use. Each writes every 8-digit value in each position it can
- * hold, checked against decimal counters kept by hand, random values of every length
- * against printf, and random doubles that must read back through strtod.
+ * LC__DIGITS_PAIRS the ones other machines use. Each writes every 8-digit value in each
+ * position it can hold, checked against decimal counters kept by hand, random values of
+ * every length against printf, and random doubles that must read back through strtod.
  */
 #include "helpers.h"
 

@@ -160,17 +160,6 @@ static inline void store16(char *out, uint64_t v)
 }
 #endif
 
-#ifndef LC__DIGITS_IN_REGISTERS
-/* The index of the last byte other than '0' among the 16 at "p" (one at least is). */
-static inline unsigned last_nonzero16(const char *p)
-{
-    unsigned k = 15;
-    while (p[k] == '0')
-        k--;
-    return k;
-}
-#endif
-
 #ifdef LC__DIGITS_IN_REGISTERS
 /* The text "d" (16 bytes, low first) with a '.' put before its byte "at" (1..15); its
  * last byte falls off. Done in registers: writing the digits and then moving some of
@@ -194,16 +183,25 @@ static inline unsigned last_nonzero_in(u128 d)
 {
     const uint64_t zeros = UINT64_C(0x3030303030303030);
     uint64_t lo = (uint64_t)d ^ zeros, hi = (uint64_t)(d >> 64) ^ zeros;
-    return hi ? 8 + (63 - (unsigned)__builtin_clzll(hi)) / 8 : (63 - (unsigned)__builtin_clzll(lo)) / 8;
+    if (hi)
+        return 8 + (63 - (unsigned)__builtin_clzll(hi)) / 8;
+    return (63 - (unsigned)__builtin_clzll(lo)) / 8;
 }
 
 static inline void put16(char *out, u128 d)
 {
     memcpy(out, &d, 16);
 }
-#endif
+#else
+/* The index of the last byte other than '0' among the 16 at "p" (one at least is). */
+static inline unsigned last_nonzero16(const char *p)
+{
+    unsigned k = 15;
+    while (p[k] == '0')
+        k--;
+    return k;
+}
 
-#ifndef LC__DIGITS_IN_REGISTERS
 /* Moves the "k" bytes at out + at one place right (k <= 17) and puts a '.' in the gap.
  * Where out's 32 bytes have room past them, two 8-byte words do it, moving bytes past the
  * digits too, which are nobody's yet; otherwise memmove. */
