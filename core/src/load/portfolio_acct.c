@@ -100,11 +100,13 @@ static void position_value(pload *s, int key, const lc__event *v, lc__pos *p, si
     }
 }
 
-/* The usual position, {"market": ..., "qty": ..., "entry": ...} on one line, is read in
- * one step; its values go through the same checks as those read key by key. */
+/* The usual position, {"market": ..., "qty": ..., "entry": ...} on one line, maybe with
+ * "isolated_margin" last, is read in one step; its values go through the same checks as
+ * those read key by key. */
 static const lc__flat_key flat_keys[] = {LC__FLAT_KEY("market"), LC__FLAT_KEY("qty"),
-                                         LC__FLAT_KEY("entry")};
-_Static_assert(Q_MARKET == 0 && Q_QTY == 1 && Q_ENTRY == 2, "flat_keys are in key order");
+                                         LC__FLAT_KEY("entry"), LC__FLAT_KEY("isolated_margin")};
+_Static_assert(Q_MARKET == 0 && Q_QTY == 1 && Q_ENTRY == 2 && Q_ISO == 3,
+               "flat_keys are in key order");
 
 static void load_position(pload *s, const lc__event *start, size_t acct)
 {
@@ -125,14 +127,15 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
     s->pf->accts[acct].n++;
 
     unsigned seen = 0;
-    lc__event vals[3];
-    if (!lc__ps_stop(s) && lc__reader_flat_map(s->r, flat_keys, 3, vals)) {
+    lc__event vals[4];
+    int got;
+    if (!lc__ps_stop(s) && (got = lc__reader_flat_map(s->r, flat_keys, 3, 4, vals)) != 0) {
         /* As key by key: the scan stops where the error limit is reached. */
-        for (int key = 0; key < 3 && !lc__ps_stop(s); key++) {
+        for (int key = 0; key < got && !lc__ps_stop(s); key++) {
             seen |= 1u << key;
             position_value(s, key, &vals[key], p, acct, start);
         }
-        if (seen == 7)
+        if (seen == (1u << got) - 1)
             return;
     } else {
         lc__event k, v;

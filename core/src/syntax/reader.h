@@ -54,20 +54,21 @@ lc_status lc__reader_next(lc__reader *r, lc__event *ev);
 lc_status lc__reader_skip(lc__reader *r, const lc__event *ev);
 
 /* A key of lc__reader_flat_map, quoted, as the text must have it: LC__FLAT_KEY("qty").
- * A key too long for it (over 14 bytes) does not compile. */
+ * A key too long for it (over 22 bytes) does not compile. */
 typedef struct lc__flat_key {
-    char quoted[16];
+    char quoted[24];
     unsigned len;
 } lc__flat_key;
 #define LC__FLAT_KEY(k) {"\"" k "\"", sizeof(k) + 1}
 
 /* Just after a MAP event from a JSON reader: if the rest of that mapping lies on the
- * same line and is exactly the keys "keys[0..n)" in that order, each with a string
- * without escapes or a number as its value, consumes it up to its '}' and fills
- * vals[i] with the event lc__reader_next would have given for the value of keys[i].
- * Otherwise consumes nothing and returns false, as a YAML reader always does: the
- * caller reads the mapping event by event, with every diagnostic. */
-bool lc__reader_flat_map(lc__reader *r, const lc__flat_key *keys, int n, lc__event *vals);
+ * same line and is exactly the keys "keys[0..k)" in that order, need <= k <= n, each
+ * with a string without escapes or a number as its value, consumes it up to its '}',
+ * fills vals[i] with the event lc__reader_next would have given for the value of
+ * keys[i] and returns k. Otherwise consumes nothing and returns 0, as a YAML reader
+ * always does: the caller reads the mapping event by event, with every diagnostic. */
+int lc__reader_flat_map(lc__reader *r, const lc__flat_key *keys, int need, int n,
+                        lc__event *vals);
 
 /* The same for the start of a mapping: the keys "keys[0..n)" in order with their values,
  * then key "seq_key" opening a sequence, all on one line. Consumes up to the '[' and

@@ -480,6 +480,8 @@ static const char *flat_key(const char *p, const char *end, const lc__flat_key *
                                      : (UINT64_C(1) << (8 * (k->len - 8))) - 1;
         if (((t0 ^ k0) & m0) | ((t1 ^ k1) & m1))
             return NULL;
+        if (k->len > 16 && memcmp(p + 16, k->quoted + 16, k->len - 16) != 0)
+            return NULL;
         return flat_space(p + k->len, end);
     }
 #endif
@@ -490,14 +492,18 @@ static const char *flat_key(const char *p, const char *end, const lc__flat_key *
 
 /* The n pairs of a flat mapping's start, from just after its '{'; returns where they end,
  * or NULL where the text leaves the usual shape. Nothing is consumed. */
-static const char *flat_pairs(lc__reader *r, const lc__flat_key *keys, int n, lc__event *vals)
+static const char *flat_pairs(lc__reader *r, const lc__flat_key *keys, int need, int n,
+                              lc__event *vals, int *got)
 {
     if (lc__reader_flat_off || !r->json || r->failed || r->depth == 0 ||
         r->stack[r->depth - 1].kind != '{' || r->stack[r->depth - 1].state != 'o')
         return NULL;
     const char *p = r->p, *end = r->end;
+    *got = 0;
     for (int i = 0; i < n; i++) {
         p = flat_space(p, end);
+        if (i >= need && p < end && *p == '}')
+            break; /* the optional keys may end early */
         if (i) {
             if (p >= end || *p != ',')
                 return NULL;
@@ -517,24 +523,28 @@ static const char *flat_pairs(lc__reader *r, const lc__flat_key *keys, int n, lc
         ev->col = col_of(r, p);
         if (!(p = flat_value(p, end, ev)))
             return NULL;
+        *got = i + 1;
     }
     return flat_space(p, end);
 }
 
-bool lc__reader_flat_map(lc__reader *r, const lc__flat_key *keys, int n, lc__event *vals)
+int lc__reader_flat_map(lc__reader *r, const lc__flat_key *keys, int need, int n,
+                        lc__event *vals)
 {
-    const char *p = flat_pairs(r, keys, n, vals);
+    int got;
+    const char *p = flat_pairs(r, keys, need, n, vals, &got);
     if (!p || p >= r->end || *p != '}')
-        return false;
+        return 0;
     r->p = p + 1;
     pop(r);
-    return true;
+    return got;
 }
 
 bool lc__reader_flat_open(lc__reader *r, const lc__flat_key *keys, int n, lc__event *vals,
                           const lc__flat_key *seq_key, lc__event *seq)
 {
-    const char *p = flat_pairs(r, keys, n, vals), *end = r->end;
+    int got;
+    const char *p = flat_pairs(r, keys, n, n, vals, &got), *end = r->end;
     if (!p || r->depth + r->depth_base == LC__JSON_MAX_DEPTH)
         return false;
     if (n) {
