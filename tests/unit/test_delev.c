@@ -118,6 +118,39 @@ static void bankrupt(void **state)
     evaluated_free(&x);
 }
 
+/* Positions of more lots than a double counts one by one (qty 10^20, lot 0.001: 10^23
+ * lots). One tier, 50x/1%, no cum.
+ * Bankrupt: equity 1,000 + 10^20 (50,000 - 52,000) < 0, so the whole position closes.
+ * Deleverage: qty 10^20 at 50,000 (notional 5e24, upnl 0), collateral 2.2e23: leverage
+ * 22.7 > 20, margin ratio 5e22 / 2.2e23 = 0.23, no liquidation. Closing q at fee 0.5%:
+ * 5e24 - 50,000 q <= 20 (2.2e23 - 250 q) <=> q >= 6e23 / 45,000 = 1.3333e19, in lots
+ * that are multiples of 0.001 (22,205 of them: 10^23 / 2^52 = 22,204.5). */
+static void lots_past_two_to_the_52(void **state)
+{
+    (void)state;
+    static const char pol[] =
+        "levcal: 1\npolicy: {id: d, version: 1}\nmarkets:\n"
+        "  BIG:\n    lot_size: 0.001\n    tiers:\n"
+        "      - {cap: .inf, max_leverage: 50, mmr: 0.01}\n"
+        "deleveraging:\n  liquidation: {target: {margin_ratio: 0.5}, fee_rate: 0.005}\n"
+        "  rules:\n    - {name: lev20, when: {leverage: {gt: 20}}, action: deleverage, "
+        "target: {leverage: 20}}\n";
+    evaluated x = eval_ok(pol, "marks: {BIG: 50000}\naccounts:\n"
+                               "  - {id: a, collateral: 1000, positions: [{market: BIG, qty: 1e20, entry: 52000}]}\n"
+                               "  - {id: b, collateral: 2.2e23, positions: [{market: BIG, qty: 1e20, entry: 50000}]}\n");
+    const lc_plan *pl = plan_of(&x, 0);
+    assert_int_equal(pl->bankrupt, 1);
+    assert_int_equal(pl->n_closes, 1);
+    assert_true(pl->closes[0].qty == 1e20);
+    pl = plan_of(&x, 1);
+    assert_int_equal(pl->bankrupt, 0);
+    assert_true(pl->target_met);
+    double qmin = 6e23 / 45000;
+    assert_true(pl->closes[0].qty >= qmin * (1 - 1e-12) && pl->closes[0].qty <= qmin * (1 + 1e-12));
+    assert_true(pl->after.leverage <= 20 * (1 + 1e-12));
+    evaluated_free(&x);
+}
+
 /* collateral 10,000; BTC 2 at 50,000 (MM 1,750, upnl 0), ETH 30 from 2,100 at 2,000
  * (MM 600, upnl -3,000): equity 7,000, notional 160,000, leverage 22.9.
  * BTC first: 160,000 - 50,000 q <= 20 (7,000 - 250 q) <=> q >= 0.4444: 0.445 BTC.
@@ -258,7 +291,7 @@ int main(void)
         cmocka_unit_test(fees_stop_a_plan),       cmocka_unit_test(bankrupt),
         cmocka_unit_test(orders),                 cmocka_unit_test(step_down),
         cmocka_unit_test(isolated_plan),          cmocka_unit_test(condition_forms),
-        cmocka_unit_test(script_hook),
+        cmocka_unit_test(script_hook),            cmocka_unit_test(lots_past_two_to_the_52),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -395,6 +395,12 @@ static lc_status make(const lc_policy *pol, const lc__pool *pl, const lc__plancf
         ps[i].lot = ps[i].mk->lot_size;
         /* ceil(q / lot - 1e-9), at least 1, without the libm call: q / lot is positive. */
         double k = ps[i].q / ps[i].lot - 1e-9;
+        if (!(k < 4503599627370496.0)) {
+            /* More lots than a double counts one by one (2^52): the plan's lots become
+             * whole multiples of the market's, few enough to count. */
+            ps[i].lot *= ceil(k / 4503599627370496.0);
+            k = ps[i].q / ps[i].lot - 1e-9;
+        }
         size_t lots = k < 1 ? 1 : (size_t)k;
         ps[i].lots = (double)lots < k ? lots + 1 : lots;
         set_whole(&ps[i]);
