@@ -71,6 +71,13 @@ static inline void store8(char *out, uint32_t v)
     _mm_storel_epi64((__m128i *)(void *)out, _mm_add_epi8(d, _mm_set1_epi8('0')));
 }
 
+/* The eight digits of v < 10^8 as a word whose bytes, low first, are the text. */
+static inline uint64_t digits8(uint32_t v)
+{
+    __m128i d = _mm_packus_epi16(eight_lanes(v), _mm_setzero_si128());
+    return (uint64_t)_mm_cvtsi128_si64(_mm_add_epi8(d, _mm_set1_epi8('0')));
+}
+
 /* Sixteen digits in one register: the two 8-digit halves side by side are cut into 4
  * digits (one multiplication each), those into 2 (16-bit lanes, x / 100 = x * 5243 >> 19
  * below 10^4) and those into 1 (x / 10 = x * 6554 >> 16 below 100), each step leaving the
@@ -135,6 +142,11 @@ static inline void store16(char *out, uint64_t v)
 }
 
 #define LC__DIGITS_IN_REGISTERS 1
+static inline uint64_t digits8(uint32_t v)
+{
+    return word8(v);
+}
+
 static inline u128 digits16(uint64_t v)
 {
     return (u128)word8((uint32_t)(v % 100000000u)) << 64 | word8((uint32_t)(v / 100000000u));
@@ -176,6 +188,21 @@ static inline u128 with_point(u128 d, unsigned at)
         hi = (hi & below) | (uint64_t)'.' << (8 * (at - 8)) | (hi & ~below) << 8;
     }
     return (u128)hi << 64 | lo;
+}
+
+/* The same for eight digits "w" and at in 1..7: the nine bytes of the text are the word
+ * returned and, past it, *ninth. */
+static inline uint64_t with_point8(uint64_t w, unsigned at, char *ninth)
+{
+    uint64_t below = (UINT64_C(1) << (8 * at)) - 1;
+    *ninth = (char)(w >> 56);
+    return (w & below) | (uint64_t)'.' << (8 * at) | (w & ~below) << 8;
+}
+
+/* The index of the last byte other than '0' of eight digits "w" (one at least is). */
+static inline unsigned last_nonzero8(uint64_t w)
+{
+    return (63 - (unsigned)__builtin_clzll(w ^ UINT64_C(0x3030303030303030))) / 8;
 }
 
 /* The index of the last byte other than '0' of "d" (one at least is). */

@@ -179,6 +179,20 @@ size_t lc__dtoa(double v, char *out)
              * (k < 10^15): its last digit other than 0 ends the text, and a gap opens for
              * the point before the last dmax digits. k is no multiple of 10^dmax (whole
              * numbers left above), so that digit lies after the point. */
+#ifdef LC__DIGITS_IN_REGISTERS
+            /* Most prices and quantities have at most four decimals: their digits then
+             * fit one 8-digit word below 10^4, which takes half the work. */
+            if (dmax == 8 && kk % 10000 == 0 && kk < UINT64_C(1000000000000)) {
+                uint32_t k4 = (uint32_t)(kk / 10000);
+                unsigned len8 = digits10(k4) < 5 ? 5 : digits10(k4);
+                uint64_t w = digits8(k4 * (uint32_t)pow10_u64[8 - len8]);
+                char ninth;
+                uint64_t t = with_point8(w, len8 - 4, &ninth);
+                memcpy(out + n, &t, 8);
+                out[n + 8] = ninth;
+                return n + last_nonzero8(w) + 2;
+            }
+#endif
             unsigned len = digits10(kk);
             if ((int)len < dmax + 1)
                 len = (unsigned)dmax + 1;
