@@ -175,13 +175,12 @@ size_t lc__dtoa(double v, char *out)
         uint64_t kk = (uint64_t)(int64_t)(x + 0.5); /* x < 10^15 */
         double diff = x - (double)(int64_t)kk;
         if (diff <= x * 1e-15 && -diff <= x * 1e-15 && (double)(int64_t)kk / p10[dmax] == v) {
-            /* The digits of k, at least dmax + 1 for a leading "0.", as one 16-digit word
-             * (k < 10^15): its last digit other than 0 ends the text, and a gap opens for
-             * the point before the last dmax digits. k is no multiple of 10^dmax (whole
-             * numbers left above), so that digit lies after the point. */
+            /* k is no multiple of 10^dmax (whole numbers left above), so its last digit
+             * other than 0 lies after the point, and ends the text. */
 #ifdef LC__DIGITS_IN_REGISTERS
-            /* Most prices and quantities have at most four decimals: their digits then
-             * fit one 8-digit word below 10^4, which takes half the work. */
+            /* At most four decimals below 10^4, as most prices and quantities have: the
+             * digits of k / 10^4 (at least five, for a leading "0.") fill one 8-digit
+             * word, with the point before its last four. */
             if (dmax == 8 && kk % 10000 == 0 && kk < UINT64_C(1000000000000)) {
                 uint32_t k4 = (uint32_t)(kk / 10000);
                 unsigned len8 = digits10(k4) < 5 ? 5 : digits10(k4);
@@ -193,6 +192,8 @@ size_t lc__dtoa(double v, char *out)
                 return n + last_nonzero8(w) + 2;
             }
 #endif
+            /* Otherwise the digits of k, at least dmax + 1, as one 16-digit word (k below
+             * 10^15), with the point before the last dmax. */
             unsigned len = digits10(kk);
             if ((int)len < dmax + 1)
                 len = (unsigned)dmax + 1;
