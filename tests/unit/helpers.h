@@ -76,4 +76,13 @@ static inline void evaluated_free(evaluated *x)
             fail_msg("%s = %.17g, expected %.17g (tolerance %g)", #a, a_, b_, (double)(tol)); \
     } while (0)
 
+/* xorshift64*: a fixed sequence from a fixed seed, so that a failure reproduces. */
+static inline uint64_t test_rand(uint64_t *state)
+{
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    return *state * UINT64_C(0x2545F4914F6CDD1D);
+}
+
 #endif

@@ -15,13 +15,10 @@
 
 /* ==== Generated configurations ========================================== */
 
-/* A xorshift generator: the same accounts on every run. */
+/* Uniform in [0, 1) from test_rand: the same accounts on every run. */
 static inline double plan_uniform(uint64_t *rng)
 {
-    *rng ^= *rng >> 12;
-    *rng ^= *rng << 25;
-    *rng ^= *rng >> 27;
-    return (double)((*rng * 2685821657736338717u) >> 11) / 9007199254740992.0;
+    return (double)(test_rand(rng) >> 11) / 9007199254740992.0;
 }
 
 /* A deleveraging rule's target, fee and order. */

@@ -31,10 +31,7 @@ static bool bad;
 
 static unsigned pick(unsigned n)
 {
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return (unsigned)((rng * 0x2545F4914F6CDD1Du) >> 33) % n;
+    return (unsigned)(test_rand(&rng) >> 33) % n;
 }
 
 typedef struct strbuf {

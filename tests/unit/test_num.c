@@ -16,11 +16,7 @@ static uint64_t rng = 0x9E3779B97F4A7C15u;
 
 static uint64_t next_u64(void)
 {
-    /* xorshift64*: a fixed sequence, so a failure reproduces */
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * 0x2545F4914F6CDD1Du;
+    return test_rand(&rng);
 }
 
 static void expect_dtoa(double v, const char *text)
