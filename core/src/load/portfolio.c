@@ -19,7 +19,7 @@ static void load_accounts(pload *s, const lc__event *start)
 {
     if (start->type != LC__EV_SEQ) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col, "expected 'accounts' to be a list, got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
+                     lc__ps_ev_kind(start));
         lc__ps_skip(s, start);
         return;
     }
@@ -67,7 +67,7 @@ static void load_doc(pload *s)
     if (ev.type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, ev.line, ev.col,
                      "expected a portfolio (a mapping with 'marks' and 'accounts'), got %s",
-                     ev.type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(&ev));
+                     lc__ps_ev_kind(&ev));
         return;
     }
     unsigned line = ev.line, col = ev.col, seen = 0;

@@ -113,7 +113,7 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
     if (start->type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
                      "expected a position (a mapping with market, qty and entry), got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
+                     lc__ps_ev_kind(start));
         lc__ps_skip(s, start);
         return;
     }
@@ -161,7 +161,7 @@ static void load_tags(pload *s, const lc__event *start, lc__acct *ac)
 {
     if (start->type != LC__EV_SEQ) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col, "expected 'tags' to be a list of strings, got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
+                     lc__ps_ev_kind(start));
         lc__ps_skip(s, start);
         return;
     }
@@ -196,7 +196,7 @@ static void load_meta(pload *s, const lc__event *start, lc__acct *ac)
 {
     if (start->type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col, "expected 'meta' to be a mapping, got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
+                     lc__ps_ev_kind(start));
         lc__ps_skip(s, start);
         return;
     }
@@ -327,7 +327,7 @@ static void account_value(pload *s, int key, const lc__event *v, size_t a, bool 
     case A_POSITIONS:
         if (v->type != LC__EV_SEQ) {
             lc__ld_error(&s->ld, LC_DIAG_VALUE, v->line, v->col, "expected 'positions' to be a list, got %s",
-                         v->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(v));
+                         lc__ps_ev_kind(v));
             lc__ps_skip(s, v);
             break;
         }
@@ -365,7 +365,7 @@ void lc__ps_load_account(pload *s, const lc__event *start)
     if (start->type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
                      "expected an account (a mapping with id, collateral and positions), got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
+                     lc__ps_ev_kind(start));
         lc__ps_skip(s, start);
         return;
     }

@@ -29,7 +29,7 @@ static void load_market_map(pload *s, const lc__event *start, const market_map *
     if (start->type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
                      "expected '%s' to map market names to %s, got %s", mm->section, mm->values,
-                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
+                     lc__ps_ev_kind(start));
         lc__ps_skip(s, start);
         return;
     }
@@ -103,7 +103,7 @@ void lc__ps_load_head(pload *s, const lc__event *start)
     if (start->type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
                      "expected the stream's marks first ({\"marks\": {...}}), got %s",
-                     start->type == LC__EV_SCALAR ? "a scalar" : lc__ps_ev_kind(start));
+                     lc__ps_ev_kind(start));
         return;
     }
     unsigned seen = 0;

@@ -28,7 +28,10 @@ void lc__ps_skip(pload *s, const lc__event *ev)
 
 const char *lc__ps_ev_kind(const lc__event *ev)
 {
-    return ev->type == LC__EV_MAP ? "a mapping" : ev->type == LC__EV_SEQ ? "a sequence" : "an alias";
+    return ev->type == LC__EV_MAP      ? "a mapping"
+           : ev->type == LC__EV_SEQ    ? "a sequence"
+           : ev->type == LC__EV_SCALAR ? "a scalar"
+                                       : "an alias";
 }
 
 /* Reads a number value; a non-scalar is reported and skipped. */

@@ -89,7 +89,7 @@ void lc__ps_skip(pload *s, const lc__event *ev);
 void lc__ps_skip_value(pload *s);
 void lc__ps_skip_pair(pload *s, const lc__event *k);
 
-/* "a mapping", "a sequence" or "an alias", for messages. */
+/* "a mapping", "a sequence", "a scalar" or "an alias", for messages. */
 const char *lc__ps_ev_kind(const lc__event *ev);
 
 /* A number or a string value; anything else is reported (and skipped). */
