@@ -96,14 +96,13 @@ lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
     return write_source(&src, fmt, out);
 }
 
-/* One block of a report written by several threads (parallel.c), the scripts in the
- * thread's own clone of the policy's state (*worker, made at its first block). */
-static lc_status write_block(const lc_policy *pol, const lc_portfolio *pf, size_t first,
-                             size_t n, const lc_write_options *opts, FILE *out,
-                             lc_summary *summary, void **worker)
+/* Accounts [first, first + n) evaluated as they are written in "fmt", one at a time in
+ * scratch space for the largest of them; the scripts in "lua", or the policy's own state
+ * when NULL. */
+static lc_status write_on_the_fly(const lc_policy *pol, const lc_portfolio *pf, size_t first,
+                                  size_t n, struct lc__lua *lua, lc_format fmt, FILE *out,
+                                  const lc_write_options *opts, lc_summary *summary)
 {
-    if (pol->lua && !*worker && !(*worker = lc__lua_clone(pol->lua)))
-        return LC_ENOMEM;
     size_t largest = 1, n_pos = 0;
     for (size_t i = first; i < first + n; i++) {
         n_pos += pf->accts[i].n;
@@ -113,18 +112,31 @@ static lc_status write_block(const lc_policy *pol, const lc_portfolio *pf, size_
     lc__source src = source(pol, n, n_pos, on_the_fly, opts);
     src.pf = pf;
     src.first = first;
-    src.lua = *worker;
+    src.lua = lua;
     src.scratch_pos = lc__malloc(largest * sizeof(*src.scratch_pos));
     if (!src.scratch_pos)
         return LC_ENOMEM;
     lc__arena_init(&src.scratch_strings, 4096);
-    lc_status rc = src.lua ? lc__lua_begin(src.lua, pol, pf) : LC_OK;
+    struct lc__lua *scripts = lua ? lua : pol->lua;
+    lc_status rc = scripts ? lc__lua_begin(scripts, pol, pf) : LC_OK;
     if (rc == LC_OK)
-        rc = write_source(&src, LC__FORMAT_NDJSON_LINES, out);
+        rc = write_source(&src, fmt, out);
     lc__arena_free(&src.scratch_strings);
     lc__free(src.scratch_pos);
     lc__summary_copy(summary, &src.summary);
     return rc;
+}
+
+/* One block of a report written by several threads (parallel.c), the scripts in the
+ * thread's own clone of the policy's state (*worker, made at its first block). */
+static lc_status write_block(const lc_policy *pol, const lc_portfolio *pf, size_t first,
+                             size_t n, const lc_write_options *opts, FILE *out,
+                             lc_summary *summary, void **worker)
+{
+    if (pol->lua && !*worker && !(*worker = lc__lua_clone(pol->lua)))
+        return LC_ENOMEM;
+    return write_on_the_fly(pol, pf, first, n, *worker, LC__FORMAT_NDJSON_LINES, out, opts,
+                            summary);
 }
 
 static void worker_free(void *w)
@@ -196,23 +208,7 @@ lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf
 {
     if (!pol || !pf || !out || pf->pol != pol)
         return LC_EINVAL;
-    size_t largest = 1;
-    for (size_t i = 0; i < pf->n_accts; i++)
-        if (pf->accts[i].n > largest)
-            largest = pf->accts[i].n;
-    lc__source src = source(pol, pf->n_accts, pf->n_pos, on_the_fly, opts);
-    src.pf = pf;
-    src.scratch_pos = lc__malloc(largest * sizeof(*src.scratch_pos));
-    if (!src.scratch_pos)
-        return LC_ENOMEM;
-    lc__arena_init(&src.scratch_strings, 4096);
-    lc_status rc = lc__eval_begin(pol, pf);
-    if (rc == LC_OK)
-        rc = write_source(&src, fmt, out);
-    lc__arena_free(&src.scratch_strings);
-    lc__free(src.scratch_pos);
-    lc__summary_copy(summary, &src.summary);
-    return rc;
+    return write_on_the_fly(pol, pf, 0, pf->n_accts, NULL, fmt, out, opts, summary);
 }
 
 
