@@ -28,6 +28,17 @@ for pol in default binance-deleveraging; do
         --status liquidate >"$out/one" || fail "$pol: --status exited $?"
     "$levcal" eval --policy "$top/policies/$pol.yaml" --portfolio "$out/book.json" --threads 4 \
         --status liquidate | cmp -s - "$out/one" || fail "$pol: --status with 4 threads differs"
+    # Accounts of the third block only: the first blocks are empty, and the report's
+    # first entry still follows its '[' without a comma.
+    for fmt in json ndjson; do
+        "$levcal" eval --policy "$top/policies/$pol.yaml" --portfolio "$out/book.json" \
+            --format $fmt --account a4500 --account a4096 --threads 1 >"$out/few" ||
+            fail "$pol $fmt: --account exited $?"
+        "$levcal" eval --policy "$top/policies/$pol.yaml" --portfolio "$out/book.json" \
+            --format $fmt --account a4500 --account a4096 --threads 3 | cmp -s - "$out/few" ||
+            fail "$pol $fmt: --account with 3 threads differs"
+    done
+    [ "$(grep -c '"id":"a4[05]' "$out/few")" -eq 2 ] || fail "$pol: --account did not give two accounts"
 done
 # The one report of a single thread must hold every account: the threads test is not
 # comparing two empty files.

@@ -315,6 +315,78 @@ static void json_strings_escaped(void **state)
     free(want);
 }
 
+/* A memory sink grows past several times its first buffer and keeps every byte in
+ * order; its buffer is handed over and, given back, reused as it is. The expected text
+ * is spelled here without the sink: the whole number i/4 and its quarter. */
+static void memory_sink_grows_in_place(void **state)
+{
+    (void)state;
+    lc__out o;
+    assert_int_equal(lc__out_init_mem(&o, NULL, 0), LC_OK);
+    size_t first_cap = o.cap;
+    const size_t n = 400000;
+    char *want = malloc(n * 16);
+    assert_non_null(want);
+    size_t want_len = 0;
+    static const char *quarter[] = {"", ".25", ".5", ".75"};
+    for (size_t i = 0; i < n; i++) {
+        if (i % 3 == 0)
+            lc__out_num(&o, (double)i / 4);
+        else
+            lc__out_printf(&o, "%zu%s", i / 4, quarter[i % 4]);
+        lc__out_char(&o, ',');
+        want_len += (size_t)sprintf(want + want_len, "%zu%s,", i / 4, quarter[i % 4]);
+    }
+    char *buf;
+    size_t len, cap;
+    assert_int_equal(lc__out_take(&o, &buf, &len, &cap), LC_OK);
+    assert_true(cap >= 2 * first_cap); /* it grew */
+    assert_true(len > first_cap);
+    assert_int_equal(len, want_len);
+    assert_memory_equal(buf, want, len);
+    assert_null(o.buf);
+    char *again = buf;
+    assert_int_equal(lc__out_init_mem(&o, buf, cap), LC_OK);
+    lc__out_lit(&o, "x");
+    assert_int_equal(lc__out_take(&o, &buf, &len, &cap), LC_OK);
+    assert_ptr_equal(buf, again);
+    assert_int_equal(len, 1);
+    assert_memory_equal(buf, "x", 1);
+    lc__free(buf);
+    free(want);
+}
+
+/* lc__out_write sends a run of megabytes to the FILE directly, after what was buffered
+ * and before what follows. */
+static void large_runs_written_in_order(void **state)
+{
+    (void)state;
+    char *got = NULL;
+    size_t got_len = 0;
+    FILE *f = open_memstream(&got, &got_len);
+    assert_non_null(f);
+    lc__out o;
+    assert_int_equal(lc__out_init(&o, f), LC_OK);
+    size_t big = 3u << 20;
+    char *run = malloc(big);
+    assert_non_null(run);
+    for (size_t i = 0; i < big; i++)
+        run[i] = (char)('a' + i % 26);
+    lc__out_lit(&o, "head,");
+    lc__out_write(&o, run, big);
+    lc__out_lit(&o, ",mid,");
+    lc__out_write(&o, run, 10);
+    lc__out_lit(&o, ",tail");
+    assert_int_equal(lc__out_finish(&o), LC_OK);
+    fclose(f);
+    assert_int_equal(got_len, 5 + big + 5 + 10 + 5);
+    assert_memory_equal(got, "head,", 5);
+    assert_memory_equal(got + 5, run, big);
+    assert_memory_equal(got + 5 + big, ",mid,abcdefghij,tail", 20);
+    free(got);
+    free(run);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,6 +394,8 @@ int main(void)
         cmocka_unit_test(parse_numbers),         cmocka_unit_test(parse_matches_strtod),
         cmocka_unit_test(did_you_mean),         cmocka_unit_test(fixed2_matches_printf),
         cmocka_unit_test(parse_plain_limits),    cmocka_unit_test(json_strings_escaped),
+        cmocka_unit_test(memory_sink_grows_in_place),
+        cmocka_unit_test(large_runs_written_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -238,9 +238,10 @@ bool lc__parse_time(const char *s, size_t len, double *secs);
 /* ==== Output sink (out.c) =============================================== */
 
 /* A buffered writer over a FILE: reports are written through it in large chunks so that
- * a million-position report costs one write per megabyte, not per field. */
+ * a million-position report costs one write per megabyte, not per field. Or, with no
+ * FILE (lc__out_init_mem), a text that grows in memory for its caller to take. */
 typedef struct lc__out {
-    FILE *f;
+    FILE *f;     /* NULL: the buffer grows instead of being written */
     char *buf;
     size_t len;
     size_t cap;
@@ -252,6 +253,15 @@ lc_status lc__out_init(lc__out *o, FILE *f);
 lc_status lc__out_finish(lc__out *o); /* flushes, frees, and reports failure */
 void lc__out_flush(lc__out *o);
 void lc__out_mem(lc__out *o, const char *s, size_t n);
+/* As lc__out_mem; a run of a megabyte or more goes straight to the FILE, uncopied. */
+void lc__out_write(lc__out *o, const char *s, size_t n);
+
+/* A sink in memory: "buf" (from lc__malloc, "cap" bytes, or NULL for a new one) grows as
+ * text is written, by lc__realloc, so it is never flushed and offsets into it stay. */
+lc_status lc__out_init_mem(lc__out *o, char *buf, size_t cap);
+/* Ends a memory sink: its buffer goes to the caller (*buf, to lc__free; *len bytes of
+ * text in *cap), also on failure, when the text is incomplete and this says LC_ENOMEM. */
+lc_status lc__out_take(lc__out *o, char **buf, size_t *len, size_t *cap);
 void lc__out_str(lc__out *o, const char *s);
 /* A string literal, without the strlen; where it fits, without a call (the length is a
  * constant, so the copy becomes a few moves). */

@@ -25,17 +25,76 @@ lc_status lc__out_init(lc__out *o, FILE *f)
     return o->buf ? LC_OK : LC_ENOMEM;
 }
 
+lc_status lc__out_init_mem(lc__out *o, char *buf, size_t cap)
+{
+    o->f = NULL;
+    o->len = 0;
+    o->failed = false;
+    o->oom = false;
+    if (!buf || cap < OUT_CAP) {
+        lc__free(buf);
+        cap = OUT_CAP;
+        buf = lc__malloc(cap);
+    }
+    o->buf = buf;
+    o->cap = cap;
+    return buf ? LC_OK : LC_ENOMEM;
+}
+
+lc_status lc__out_take(lc__out *o, char **buf, size_t *len, size_t *cap)
+{
+    *buf = o->buf;
+    *len = o->len;
+    *cap = o->cap;
+    o->buf = NULL;
+    o->len = o->cap = 0;
+    return o->oom ? LC_ENOMEM : LC_OK;
+}
+
+/* A memory sink makes room instead: at least a full OUT_CAP free, as a FILE's flush
+ * leaves, so that every caller's reserve holds. Out of memory, the text is dropped
+ * from there on, as a failed write drops it. */
+static void grow(lc__out *o)
+{
+    if (o->cap - o->len >= OUT_CAP)
+        return;
+    size_t cap = o->cap * 2;
+    char *nb = o->failed ? NULL : lc__realloc(o->buf, cap);
+    if (!nb) {
+        o->failed = o->oom = true;
+        o->len = 0;
+        return;
+    }
+    o->buf = nb;
+    o->cap = cap;
+}
+
 void lc__out_flush(lc__out *o)
 {
+    if (!o->f) {
+        grow(o);
+        return;
+    }
     if (o->len && !o->failed && fwrite(o->buf, 1, o->len, o->f) != o->len)
         o->failed = true;
     o->len = 0;
 }
 
+void lc__out_write(lc__out *o, const char *s, size_t n)
+{
+    if (n < OUT_CAP || !o->f) {
+        lc__out_mem(o, s, n);
+        return;
+    }
+    lc__out_flush(o);
+    if (!o->failed && fwrite(s, 1, n, o->f) != n)
+        o->failed = true;
+}
+
 lc_status lc__out_finish(lc__out *o)
 {
     lc__out_flush(o);
-    if (fflush(o->f) != 0 || ferror(o->f))
+    if (o->f && (fflush(o->f) != 0 || ferror(o->f)))
         o->failed = true;
     lc__free(o->buf);
     o->buf = NULL;

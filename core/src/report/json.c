@@ -414,42 +414,57 @@ void lc__json_tail(lc__out *o, const lc_summary *s)
     lc__out_lit(o, "}\n");
 }
 
-/* The accounts, as one JSON document or as NDJSON lines (with the summary line when
- * asked). */
-static lc_status write_accounts(lc__source *src, FILE *f, bool ndjson, bool summary_line)
+/* The accounts of "src" after "sep" each (the very first after "first_sep") and before
+ * "end"; counts them into src->summary. */
+static lc_status write_each(lc__source *src, lc__out *o, const char *first_sep,
+                            const char *sep, const char *end)
 {
-    lc__out o;
     lc__text_cache *tc = lc__calloc(1, sizeof(*tc));
-    if (!tc || lc__out_init(&o, f)) {
-        lc__free(tc);
+    if (!tc)
         return LC_ENOMEM;
-    }
     memset(&src->summary, 0, sizeof src->summary);
-    if (!ndjson)
-        lc__json_head(&o, src->pol, src->pf ? src->pf : src->report ? src->report->pf : NULL);
     size_t written = 0, i = 0;
     const lc_account_result *a;
     const lc_position_result *pos;
     int got;
     while ((got = lc__source_next(src, &i, &a, &pos)) > 0) {
-        if (!ndjson)
-            lc__out_str(&o, written++ ? ",\n" : "\n");
-        write_account(&o, a, pos, src->pol->mixed_basis, tc);
-        if (ndjson)
-            lc__out_char(&o, '\n');
+        lc__out_str(o, written++ ? sep : first_sep);
+        write_account(o, a, pos, src->pol->mixed_basis, tc);
+        lc__out_str(o, end);
     }
     lc__free(tc);
-    if (got < 0) {
-        lc__out_finish(&o);
+    if (got < 0)
         return src->failed;
-    }
     src->summary.accounts = src->n_acc;
     src->summary.positions = src->n_pos;
+    return LC_OK;
+}
+
+/* The accounts, as one JSON document or as NDJSON lines (with the summary line when
+ * asked). */
+static lc_status write_accounts(lc__source *src, FILE *f, bool ndjson, bool summary_line)
+{
+    lc__out o;
+    if (lc__out_init(&o, f))
+        return LC_ENOMEM;
+    if (!ndjson)
+        lc__json_head(&o, src->pol, src->pf ? src->pf : src->report ? src->report->pf : NULL);
+    lc_status rc = ndjson ? write_each(src, &o, "", "", "\n")
+                          : write_each(src, &o, "\n", ",\n", "");
+    if (rc != LC_OK) {
+        lc__out_finish(&o);
+        return rc;
+    }
     if (!ndjson)
         lc__json_tail(&o, &src->summary);
     else if (summary_line)
         lc__ndjson_summary_line(&o, src->pol, &src->summary);
     return lc__out_finish(&o);
+}
+
+lc_status lc__report_write_entries(lc__source *src, lc__out *o, bool json)
+{
+    return json ? write_each(src, o, ",\n", ",\n", "") : write_each(src, o, "", "", "\n");
 }
 
 lc_status lc__report_write_json(lc__source *src, FILE *f)

@@ -6,6 +6,11 @@
  * Evaluation reads the policy and the portfolio only (volatility caps are calibrated
  * before), and each worker has its own scratch space, and its own state for the policy's
  * scripts, which the block writer makes.
+ *
+ * A block's text is written once: by its worker, in its final form (a JSON entry's ",\n"
+ * included), into a buffer that the writer hands on to the output without copying it
+ * and then gives back for another block. The few buffers of the blocks in flight are
+ * all the memory the text takes, and their pages are touched once.
  */
 #include "base/prefix.h"
 
@@ -18,10 +23,11 @@
 #include <pthread.h>
 
 #define BLOCK_ACCOUNTS 2048
+#define PAR_SPARE 16
 
 typedef struct block {
-    char *text;       /* its account lines (open_memstream's buffer) */
-    size_t len;
+    char *text;       /* its accounts' text, in a buffer of "cap" bytes */
+    size_t len, cap;
     lc_summary sum;
     lc_status rc;
     bool done;
@@ -38,6 +44,10 @@ typedef struct pool {
     size_t next;      /* the next block to take */
     size_t written;   /* blocks the writer has written and freed */
     size_t window;    /* at most this many blocks ahead of the writer */
+    bool json;        /* the blocks are JSON array entries, else NDJSON lines */
+    char *spare[PAR_SPARE]; /* buffers of written blocks, for the next ones */
+    size_t spare_cap[PAR_SPARE];
+    size_t n_spare;
     bool stop;
     pthread_mutex_t m;
     pthread_cond_t done, room;
@@ -58,44 +68,34 @@ static void *worker(void *arg)
             return NULL;
         }
         size_t k = p->next++;
+        char *buf = NULL;
+        size_t cap = 0;
+        if (p->n_spare) {
+            p->n_spare--;
+            buf = p->spare[p->n_spare];
+            cap = p->spare_cap[p->n_spare];
+        }
         pthread_mutex_unlock(&p->m);
 
         block *b = &p->b[k];
         size_t first = k * BLOCK_ACCOUNTS;
         size_t n = p->pf->n_accts - first < BLOCK_ACCOUNTS ? p->pf->n_accts - first : BLOCK_ACCOUNTS;
         lc_summary sum = LC_SUMMARY_INIT;
-        char *text = NULL;
-        size_t len = 0;
-        lc_status rc = LC_ENOMEM;
-        FILE *f = open_memstream(&text, &len);
-        if (f) {
-            rc = p->write_block(p->pol, p->pf, first, n, p->opts, f, &sum, &own);
-            if (fclose(f) != 0 && rc == LC_OK)
-                rc = LC_ENOMEM;
-        }
+        lc__out o;
+        lc_status rc = lc__out_init_mem(&o, buf, cap);
+        if (rc == LC_OK)
+            rc = p->write_block(p->pol, p->pf, first, n, p->opts, p->json, &o, &sum, &own);
+        size_t len;
+        lc_status trc = lc__out_take(&o, &buf, &len, &cap);
         pthread_mutex_lock(&p->m);
-        b->text = text;
+        b->text = buf;
         b->len = len;
+        b->cap = cap;
         b->sum = sum;
-        b->rc = rc;
+        b->rc = rc == LC_OK ? trc : rc;
         b->done = true;
         pthread_cond_broadcast(&p->done);
         pthread_mutex_unlock(&p->m);
-    }
-}
-
-/* Block "b" as JSON array entries: each line after ",\n" (the very first after "\n"). */
-static void json_entries(lc__out *o, const block *b, bool *any)
-{
-    const char *s = b->text, *end = b->text + b->len;
-    while (s < end) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        if (!nl)
-            nl = end;
-        lc__out_str(o, *any ? ",\n" : "\n");
-        *any = true;
-        lc__out_mem(o, s, (size_t)(nl - s));
-        s = nl + 1;
     }
 }
 
@@ -113,6 +113,7 @@ lc_status lc__evaluate_write_parallel(const lc_policy *pol, const lc_portfolio *
     p.opts = opts;
     p.n_blocks = (pf->n_accts + BLOCK_ACCOUNTS - 1) / BLOCK_ACCOUNTS;
     p.window = 4 * (size_t)threads;
+    p.json = fmt == LC_FORMAT_JSON;
     p.b = lc__calloc(p.n_blocks ? p.n_blocks : 1, sizeof(*p.b));
     pthread_t *t = lc__calloc(threads, sizeof(*t));
     lc__out o;
@@ -140,16 +141,22 @@ lc_status lc__evaluate_write_parallel(const lc_policy *pol, const lc_portfolio *
         pthread_mutex_unlock(&p.m);
         block *b = &p.b[k];
         rc = b->rc;
-        if (rc == LC_OK) {
-            if (fmt == LC_FORMAT_JSON)
-                json_entries(&o, b, &any);
-            else
-                lc__out_mem(&o, b->text, b->len);
-            lc__summary_merge(&sum, &b->sum);
+        if (rc == LC_OK && b->len) {
+            /* The report's first entry follows its '[' without a comma. */
+            size_t skip = p.json && !any;
+            lc__out_write(&o, b->text + skip, b->len - skip);
+            any = true;
         }
-        free(b->text); /* open_memstream's, from the C library */
-        b->text = NULL;
+        if (rc == LC_OK)
+            lc__summary_merge(&sum, &b->sum);
         pthread_mutex_lock(&p.m);
+        if (p.n_spare < PAR_SPARE) {
+            p.spare[p.n_spare] = b->text;
+            p.spare_cap[p.n_spare++] = b->cap;
+        } else {
+            lc__free(b->text);
+        }
+        b->text = NULL;
         p.written = k + 1;
         pthread_cond_broadcast(&p.room);
         pthread_mutex_unlock(&p.m);
@@ -161,7 +168,9 @@ lc_status lc__evaluate_write_parallel(const lc_policy *pol, const lc_portfolio *
     for (unsigned i = 0; i < started; i++)
         pthread_join(t[i], NULL);
     for (size_t k = 0; k < p.n_blocks; k++)
-        free(p.b[k].text);
+        lc__free(p.b[k].text);
+    for (size_t i = 0; i < p.n_spare; i++)
+        lc__free(p.spare[i]);
     if (rc == LC_OK) {
         if (fmt == LC_FORMAT_JSON)
             lc__json_tail(&o, &sum);

@@ -98,12 +98,13 @@ void lc__json_tail(lc__out *o, const lc_summary *s);
 lc_status lc__evaluate_write_lines(const lc_policy *pol, const lc_portfolio *pf, FILE *out,
                                    const lc_write_options *opts, lc_summary *summary);
 
-/* Writes accounts [first, first + n) of "pf" as NDJSON lines on "out", counted into
- * *summary (the block's accounts and positions). "*worker" is the calling thread's own
- * state (NULL at its first block), freed with the pool's worker_free when it is done. */
+/* Writes accounts [first, first + n) of "pf" into "out" (lc__report_write_entries: JSON
+ * array entries when "json", else NDJSON lines), counted into *summary (the block's
+ * accounts and positions). "*worker" is the calling thread's own state (NULL at its
+ * first block), freed with the pool's worker_free when it is done. */
 typedef lc_status (*lc__block_writer)(const lc_policy *pol, const lc_portfolio *pf, size_t first,
-                                      size_t n, const lc_write_options *opts, FILE *out,
-                                      lc_summary *summary, void **worker);
+                                      size_t n, const lc_write_options *opts, bool json,
+                                      lc__out *out, lc_summary *summary, void **worker);
 
 /* A report written by "threads" workers (parallel.c), each running "block" over blocks of
  * accounts, the blocks written in order: JSON or NDJSON, the same bytes as one thread. */
@@ -115,6 +116,10 @@ lc_status lc__evaluate_write_parallel(const lc_policy *pol, const lc_portfolio *
 /* NDJSON: each selected account on a line of its own (the JSON report's account object),
  * then with "summary_line" the summary line (lc__ndjson_summary_line). */
 lc_status lc__report_write_ndjson(lc__source *src, FILE *f, bool summary_line);
+
+/* The selected accounts of "src" as a part of a report: JSON array entries, each after
+ * ",\n" (the report's first drops that comma), or NDJSON lines. */
+lc_status lc__report_write_entries(lc__source *src, lc__out *o, bool json);
 
 /* {"summary":{...},"policy":{"id","version","digest"}} and a newline: what `levcal
  * summary` merges, and checks were made under one policy. */

@@ -96,12 +96,14 @@ lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
     return write_source(&src, fmt, out);
 }
 
-/* Accounts [first, first + n) evaluated as they are written in "fmt", one at a time in
+/* Accounts [first, first + n) evaluated as they are written in "fmt" on "out", or as
+ * entries of a larger report into "entries" when that is given, one at a time in
  * scratch space for the largest of them; the scripts in "lua", or the policy's own state
  * when NULL. */
 static lc_status write_on_the_fly(const lc_policy *pol, const lc_portfolio *pf, size_t first,
                                   size_t n, struct lc__lua *lua, lc_format fmt, FILE *out,
-                                  const lc_write_options *opts, lc_summary *summary)
+                                  lc__out *entries, const lc_write_options *opts,
+                                  lc_summary *summary)
 {
     size_t largest = 1, n_pos = 0;
     for (size_t i = first; i < first + n; i++) {
@@ -120,7 +122,8 @@ static lc_status write_on_the_fly(const lc_policy *pol, const lc_portfolio *pf, 
     struct lc__lua *scripts = lua ? lua : pol->lua;
     lc_status rc = scripts ? lc__lua_begin(scripts, pol, pf) : LC_OK;
     if (rc == LC_OK)
-        rc = write_source(&src, fmt, out);
+        rc = entries ? lc__report_write_entries(&src, entries, fmt == LC_FORMAT_JSON)
+                     : write_source(&src, fmt, out);
     lc__arena_free(&src.scratch_strings);
     lc__free(src.scratch_pos);
     lc__summary_copy(summary, &src.summary);
@@ -130,12 +133,13 @@ static lc_status write_on_the_fly(const lc_policy *pol, const lc_portfolio *pf, 
 /* One block of a report written by several threads (parallel.c), the scripts in the
  * thread's own clone of the policy's state (*worker, made at its first block). */
 static lc_status write_block(const lc_policy *pol, const lc_portfolio *pf, size_t first,
-                             size_t n, const lc_write_options *opts, FILE *out,
+                             size_t n, const lc_write_options *opts, bool json, lc__out *out,
                              lc_summary *summary, void **worker)
 {
     if (pol->lua && !*worker && !(*worker = lc__lua_clone(pol->lua)))
         return LC_ENOMEM;
-    return write_on_the_fly(pol, pf, first, n, *worker, LC__FORMAT_NDJSON_LINES, out, opts,
+    return write_on_the_fly(pol, pf, first, n, *worker,
+                            json ? LC_FORMAT_JSON : LC__FORMAT_NDJSON_LINES, NULL, out, opts,
                             summary);
 }
 
@@ -208,7 +212,7 @@ lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf
 {
     if (!pol || !pf || !out || pf->pol != pol)
         return LC_EINVAL;
-    return write_on_the_fly(pol, pf, 0, pf->n_accts, NULL, fmt, out, opts, summary);
+    return write_on_the_fly(pol, pf, 0, pf->n_accts, NULL, fmt, out, NULL, opts, summary);
 }
 
 
