@@ -2,6 +2,7 @@
  * cmd_gov.c - the governance commands: lint, fmt, digest, approve, keygen, sign, verify,
  * and the trust checks `eval` makes before it evaluates anything.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
 
 #include <errno.h>
@@ -56,27 +57,47 @@ static bool read_all(const char *path, char **pbuf, size_t *plen)
     return true;
 }
 
+/* Writes "text" to a file that is not a regular one (a device, a pipe) as it stands. */
+static bool write_through(const char *path, const char *text, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    bool ok = f && fwrite(text, 1, len, f) == len;
+    ok = f && fclose(f) == 0 && ok;
+    if (!ok)
+        fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+    return ok;
+}
+
 /* Replaces "path" with "text" atomically (a temporary file beside it, then a rename),
- * keeping the file's mode. */
+ * keeping the file's mode. A symbolic link stays one: the file it names is replaced.
+ * What is not a regular file (/dev/null, /dev/stdout, a FIFO) is written to as it is:
+ * a rename would put a regular file in its place. */
 bool cli_write_in_place(const char *path, const char *text, size_t len)
 {
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return false;
-    snprintf(tmp, n, "%s.levcal-%ld", path, (long)getpid());
     struct stat st;
-    mode_t mode = stat(path, &st) == 0 ? (st.st_mode & 07777) : 0644;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return write_through(path, text, len);
+    char *real = realpath(path, NULL); /* NULL for a new file: it is made where named */
+    const char *target = real ? real : path;
+    size_t n = strlen(target) + 32;
+    char *tmp = malloc(n);
+    if (!tmp) {
+        free(real);
+        return false;
+    }
+    snprintf(tmp, n, "%s.levcal-%ld", target, (long)getpid());
+    mode_t mode = stat(target, &st) == 0 ? (st.st_mode & 07777) : 0644;
     FILE *f = fopen(tmp, "wb");
     bool ok = f && fwrite(text, 1, len, f) == len;
     ok = f && fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
     ok = f && fclose(f) == 0 && ok;
-    ok = ok && chmod(tmp, mode) == 0 && rename(tmp, path) == 0;
+    ok = ok && chmod(tmp, mode) == 0 && rename(tmp, target) == 0;
     if (!ok) {
         fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
         unlink(tmp);
     }
     free(tmp);
+    free(real);
     return ok;
 }
 

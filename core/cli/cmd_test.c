@@ -326,31 +326,21 @@ int cli_cmd_diff(int argc, char **argv)
             if (rc == LC_OK)
                 rc = lc_policy_calibrate(pol[s], &cal, &d);
         }
-        /* The page goes to a temporary file first: a failure leaves no half page behind. */
-        char *tmp = NULL;
+        /* The page is made in memory and written whole once the diff is: a failure leaves
+         * no half page behind. */
+        char *page = NULL;
+        size_t page_len = 0;
         FILE *html = NULL;
-        if (rc == LC_OK && html_path) {
-            size_t n = strlen(html_path) + 16;
-            tmp = malloc(n);
-            if (tmp) {
-                snprintf(tmp, n, "%s.tmp", html_path);
-                html = fopen(tmp, "w");
-            }
-            if (!html) {
-                fprintf(stderr, "%s: error: cannot write the page\n", html_path);
-                rc = LC_EIO;
-            }
-        }
+        if (rc == LC_OK && html_path && !(html = open_memstream(&page, &page_len)))
+            rc = LC_ENOMEM;
         int differ = 0;
         if (rc == LC_OK)
             rc = lc_diff_write(pol[0], pol[1], books, n_books, fmt, stdout, html, &differ, &d);
         if (html && fclose(html) != 0 && rc == LC_OK)
+            rc = LC_ENOMEM;
+        if (rc == LC_OK && html_path && !cli_write_in_place(html_path, page, page_len))
             rc = LC_EIO;
-        if (tmp && rc == LC_OK && rename(tmp, html_path) != 0)
-            rc = LC_EIO;
-        if (tmp && rc != LC_OK)
-            remove(tmp);
-        free(tmp);
+        free(page);
         if (rc != LC_OK)
             code = cli_fail(rc, &d);
         else if (fflush(stdout) != 0)
