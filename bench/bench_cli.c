@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/types.h>
 #include <time.h>
@@ -21,8 +22,11 @@ int main(int argc, char **argv)
         return 2;
     }
     /* Drop the previous report before the clock starts: freeing its page cache is the
-     * shell's work (">"), not the command's. */
-    unlink(argv[1]);
+     * shell's work (">"), not the command's. Only a regular file: /dev/null must stay the
+     * device, not become a file of that name. */
+    struct stat st;
+    if (lstat(argv[1], &st) == 0 && S_ISREG(st.st_mode))
+        unlink(argv[1]);
     int fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
         perror(argv[1]);
