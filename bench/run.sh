@@ -34,8 +34,10 @@ echo "== library (one core) =="
     "$data/policy-delev.yaml"
 echo "== levcal eval, JSON book to full JSON report, one thread (targets: <= 0.5 s, <= 150 MB; --threads 2 <= 0.3 s) =="
 # Three runs writing a real file (the kernel's page-cache work varies from run to run on a
-# shared machine), then one to /dev/null: the engine's own cost.
+# shared machine), then one to /dev/null: the engine's own cost. Each after a sync, so
+# that the previous report's writeback does not share the cores with this run.
 for run in 1 2 3; do
+    sync
     printf 'to a file, run %s: ' "$run"
     "$build/bin/bench_cli" "$data/report.json" "$build/bin/levcal" eval \
         --policy "$data/policy.yaml" --portfolio "$data/book.json" --threads 1
@@ -43,6 +45,7 @@ done
 printf 'to /dev/null: '
 "$build/bin/bench_cli" /dev/null "$build/bin/levcal" eval \
     --policy "$data/policy.yaml" --portfolio "$data/book.json" --threads 1
+sync
 printf 'to a file, --threads 2: '
 "$build/bin/bench_cli" "$data/report.json" "$build/bin/levcal" eval \
     --policy "$data/policy.yaml" --portfolio "$data/book.json" --threads 2

@@ -517,12 +517,15 @@ LC_API lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *n
                                              lc_portfolio **pp, lc_diags *diags);
 
 /** @brief As lc_portfolio_load_as and lc_portfolio_load_buffer_as, reading a large JSON
- * document's accounts on up to @p threads threads at once (0 or 1: the calling thread
- * only). The accounts list is cut at line starts into parts that are read at the same
- * time; the portfolio, and every diagnostic with its line and column, are those that one
- * thread gives: where the parts would not join exactly as one reader reads them (a part
- * with any diagnostic, an id seen in two parts, a list that does not end the document),
- * the calling thread reads on by itself. YAML is read on the calling thread. */
+ * document's accounts on up to @p threads threads at once. 0: everything on the calling
+ * thread. From 1 on, the SHA-256 of an input of 4 MiB or more (for the provenance) is
+ * computed on a thread of its own while the text is read; lc_portfolio_load_as and
+ * lc_portfolio_load_buffer_as are these with 1. The accounts list is cut at line starts
+ * into parts that are read at the same time; the portfolio, and every diagnostic with
+ * its line and column, are those that one thread gives: where the parts would not join
+ * exactly as one reader reads them (a part with any diagnostic, an id seen in two parts,
+ * a list that does not end the document), the calling thread reads on by itself. YAML
+ * is read on the calling thread. */
 LC_API lc_status lc_portfolio_load_threads(const lc_policy *pol, const char *path,
                                            lc_input_format fmt, unsigned threads,
                                            lc_portfolio **pp, lc_diags *diags);
@@ -821,12 +824,13 @@ typedef struct lc_write_options {
     unsigned status_mask;        /* only accounts whose status bit (1u << lc_verdict) is set;
                                     0: every status */
     lc_sort sort;
-    unsigned threads;            /* evaluate and format with this many threads (0 or 1: the
-                                    caller's only). The report is the same bytes whatever
-                                    the count; each thread runs the policy's scripts in a
-                                    Lua state of its own, loaded from the same bytes. JSON
-                                    and NDJSON reports use them; tables and sorted reports
-                                    are written by one thread */
+    unsigned threads;            /* evaluate and format with this many threads while the
+                                    calling thread writes what they made, in order (0: all
+                                    on the calling thread). The report is the same bytes
+                                    whatever the count; each thread runs the policy's
+                                    scripts in a Lua state of its own, loaded from the same
+                                    bytes. JSON and NDJSON reports use them; tables and
+                                    sorted reports are written by the calling thread */
 } lc_write_options;
 
 #define LC_WRITE_OPTIONS_INIT {sizeof(lc_write_options), NULL, 0, 0, LC_SORT_NONE, 0}

@@ -255,10 +255,12 @@ lc_status lc_portfolio_load_buffer_threads(const lc_policy *pol, const char *nam
     bool json = read_as_json(name, buf, len, fmt);
     unsigned before = diags ? diags->n_errors : 0;
     /* The provenance's hash of the bytes, for a large book on a thread of its own while
-     * the text is parsed (it needs only the bytes; the result waits for both). */
+     * the text is parsed (it needs only the bytes; the result waits for both), unless
+     * the caller keeps everything on its own thread. */
     hash_job job = {buf, len, ""};
     pthread_t t;
-    bool threaded = len >= HASH_THREAD_BYTES && pthread_create(&t, NULL, hash_run, &job) == 0;
+    bool threaded = threads >= 1 && len >= HASH_THREAD_BYTES &&
+                    pthread_create(&t, NULL, hash_run, &job) == 0;
     lc_status rc = scan(pol, name, buf, len, json, pp, diags, SCAN_DOC, NULL, 1, threads);
     if (threaded)
         pthread_join(t, NULL);

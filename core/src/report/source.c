@@ -169,8 +169,8 @@ lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf, l
     }
     if (!opts || opts->sort == LC_SORT_NONE) {
         unsigned threads = opts && LC__SIZE_COVERS(opts, lc_write_options, threads)
-                               ? opts->threads : 1;
-        if (threads > 1 && (fmt == LC_FORMAT_JSON || fmt == LC_FORMAT_NDJSON))
+                               ? opts->threads : 0;
+        if (threads >= 1 && (fmt == LC_FORMAT_JSON || fmt == LC_FORMAT_NDJSON))
             return lc__evaluate_write_parallel(pol, pf, fmt, out, opts, summary,
                                                threads > 64 ? 64 : threads, write_block,
                                                worker_free);
@@ -219,8 +219,8 @@ lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf
 lc_status lc__evaluate_write_lines(const lc_policy *pol, const lc_portfolio *pf, FILE *out,
                                    const lc_write_options *opts, lc_summary *summary)
 {
-    unsigned threads = opts && LC__SIZE_COVERS(opts, lc_write_options, threads) ? opts->threads : 1;
-    if (threads > 1)
+    unsigned threads = opts && LC__SIZE_COVERS(opts, lc_write_options, threads) ? opts->threads : 0;
+    if (threads >= 1)
         return lc__evaluate_write_parallel(pol, pf, LC__FORMAT_NDJSON_LINES, out, opts, summary,
                                            threads > 64 ? 64 : threads, write_block, worker_free);
     return lc__evaluate_write_stream(pol, pf, LC__FORMAT_NDJSON_LINES, out, opts, summary);
