@@ -387,6 +387,43 @@ static void large_runs_written_in_order(void **state)
     free(run);
 }
 
+/* The indexes' hash spreads ids and names that differ in a few characters anywhere
+ * over the low bits the indexes use, as a random function would: of n keys hashed to
+ * m slots, about m (1 - e^(-n/m)) distinct slots, here at least 97% of that. */
+static void hash_spreads_like_random(void **state)
+{
+    (void)state;
+    /* Each key: a prefix, the number, a suffix. */
+    static const char *const forms[][2] = {{"acct-", ""},        {"", ""},
+                                           {"u", "-main"},       {"BTC-27DEC24-", "-C"},
+                                           {"M", "USDT"},        {"", ".eth.usdc.perp.long-name"}};
+    const unsigned bits = 18, m = 1u << bits, n = 100000;
+    unsigned char *seen = malloc(m);
+    assert_non_null(seen);
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        memset(seen, 0, m);
+        unsigned distinct = 0;
+        for (unsigned i = 0; i < n; i++) {
+            char key[64];
+            int len = snprintf(key, sizeof key, "%s%07u%s", forms[f][0], i, forms[f][1]);
+            if (f % 2)
+                len = snprintf(key, sizeof key, "%s%u%s", forms[f][0], i, forms[f][1]);
+            uint32_t h = lc__hash(key, (size_t)len) & (m - 1);
+            distinct += !seen[h];
+            seen[h] = 1;
+        }
+        double want = m * (1 - exp(-(double)n / m));
+        if (distinct < 0.97 * want)
+            fail_msg("%sN%s: %u distinct slots of %u, a random function gives %.0f",
+                     forms[f][0], forms[f][1], distinct, m, want);
+    }
+    /* Short keys too: every length from 0 to 3 bytes hashes without reading past them. */
+    assert_int_not_equal(lc__hash("a", 1), lc__hash("b", 1));
+    assert_int_not_equal(lc__hash("ab", 2), lc__hash("ba", 2));
+    assert_int_not_equal(lc__hash("", 0), lc__hash("\0", 1));
+    free(seen);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +433,7 @@ int main(void)
         cmocka_unit_test(parse_plain_limits),    cmocka_unit_test(json_strings_escaped),
         cmocka_unit_test(memory_sink_grows_in_place),
         cmocka_unit_test(large_runs_written_in_order),
+        cmocka_unit_test(hash_spreads_like_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,18 +12,23 @@
 
 /* ==== Market index ====================================================== */
 
+/* A slot holds the market's index + 1 in its low half (0: empty) and its name's hash in
+ * the high half, so that a probe compares names only where the hashes agree. */
 long lc__policy_find(const lc_policy *p, const char *name, size_t len)
 {
     if (!p->index_cap)
         return -1;
     size_t mask = p->index_cap - 1;
-    for (size_t i = lc__hash(name, len) & mask;; i = (i + 1) & mask) {
-        uint32_t slot = p->index[i];
+    uint32_t h = lc__hash(name, len);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        uint64_t slot = p->index[i];
         if (!slot)
             return -1;
-        const char *m = p->markets[slot - 1].name;
-        if (strncmp(m, name, len) == 0 && m[len] == '\0')
-            return (long)slot - 1;
+        if ((uint32_t)(slot >> 32) != h)
+            continue;
+        const lc__market *m = &p->markets[(uint32_t)slot - 1];
+        if (m->name_len == len && memcmp(m->name, name, len) == 0)
+            return (long)(uint32_t)slot - 1;
     }
 }
 
@@ -39,10 +44,12 @@ lc_status lc__policy_build_index(lc_policy *p)
     p->index_cap = cap;
     for (size_t m = 0; m < p->n_markets; m++) {
         const char *name = p->markets[m].name;
-        size_t i = lc__hash(name, strlen(name)) & (cap - 1);
+        p->markets[m].name_len = strlen(name);
+        uint32_t h = lc__hash(name, p->markets[m].name_len);
+        size_t i = h & (cap - 1);
         while (p->index[i])
             i = (i + 1) & (cap - 1);
-        p->index[i] = (uint32_t)m + 1;
+        p->index[i] = (uint64_t)h << 32 | ((uint32_t)m + 1);
     }
     return LC_OK;
 }

@@ -153,6 +153,7 @@ typedef struct lc__margin {
 
 typedef struct lc__market {
     const char *name;
+    size_t name_len;    /* strlen(name), for lookups by name */
     double lot_size;    /* the smallest quantity a plan closes; NaN if not given */
     int lot_decimals;   /* decimals of lot_size as written, to print multiples of it */
     double lot_scale;   /* 10^min(lot_decimals, 15): multiples are rounded to it */
@@ -198,7 +199,8 @@ struct lc_policy {
     const char *description; /* NULL if not given */
     lc__market *markets;
     size_t n_markets;
-    uint32_t *index;         /* market index + 1 per slot, 0 = empty; power-of-two size */
+    uint64_t *index;         /* per slot: name hash << 32 | market index + 1, 0 = empty;
+                                a power-of-two size */
     size_t index_cap;
     lc__model_def *models;
     size_t n_models;
