@@ -250,24 +250,24 @@ static void load_meta(pload *s, const lc__event *start, lc__acct *ac)
     ac->n_meta = n;
 }
 
-/* Inserts account "a" into the id set; returns the index of an earlier account with the
- * same id, or -1. */
+/* Account "a"'s id into the set; the index of an account with the same id, else -1. A
+ * slot keeps the id's hash beside the index: the set grows without hashing again, and a
+ * probe reads an id only where the hashes agree. */
 static long id_insert(pload *s, size_t a)
 {
     lc_portfolio *pf = s->pf;
     if ((pf->n_accts + 1) * 2 > s->ids_cap) {
         size_t cap = s->ids_cap ? s->ids_cap * 2 : 1024;
-        uint32_t *ids = lc__calloc(cap, sizeof(*ids));
+        uint64_t *ids = lc__calloc(cap, sizeof(*ids));
         if (!ids) {
             s->rc = LC_ENOMEM;
             return -1;
         }
         for (size_t i = 0; i < s->ids_cap; i++) {
-            uint32_t e = s->ids[i];
+            uint64_t e = s->ids[i];
             if (!e)
                 continue;
-            const char *id = pf->accts[e - 1].id;
-            size_t j = lc__hash(id, strlen(id)) & (cap - 1);
+            size_t j = (e >> 32) & (cap - 1);
             while (ids[j])
                 j = (j + 1) & (cap - 1);
             ids[j] = e;
@@ -277,29 +277,31 @@ static long id_insert(pload *s, size_t a)
         s->ids_cap = cap;
     }
     const char *id = pf->accts[a].id;
-    size_t len = strlen(id), mask = s->ids_cap - 1;
-    size_t j = lc__hash(id, len) & mask;
-    while (s->ids[j]) {
-        if (strcmp(pf->accts[s->ids[j] - 1].id, id) == 0)
-            return (long)s->ids[j] - 1;
-        j = (j + 1) & mask;
+    uint32_t h = lc__hash(id, strlen(id));
+    size_t mask = s->ids_cap - 1, j = h & mask;
+    for (; s->ids[j]; j = (j + 1) & mask) {
+        uint64_t e = s->ids[j];
+        if ((uint32_t)(e >> 32) == h && strcmp(pf->accts[(uint32_t)e - 1].id, id) == 0)
+            return (long)(uint32_t)e - 1;
     }
-    s->ids[j] = (uint32_t)a + 1;
+    s->ids[j] = (uint64_t)h << 32 | ((uint32_t)a + 1);
     return -1;
 }
 
-/* The value "v" of account key "key" for account "a": checked and stored, or reported. */
-bool lc__ps_id_taken(const pload *s, const char *id)
+bool lc__ps_id_taken(const pload *s, const char *id, uint32_t h)
 {
     if (!s->ids_cap)
         return false;
-    size_t mask = s->ids_cap - 1, j = lc__hash(id, strlen(id)) & mask;
-    for (; s->ids[j]; j = (j + 1) & mask)
-        if (strcmp(s->pf->accts[s->ids[j] - 1].id, id) == 0)
+    size_t mask = s->ids_cap - 1;
+    for (size_t j = h & mask; s->ids[j]; j = (j + 1) & mask) {
+        uint64_t e = s->ids[j];
+        if ((uint32_t)(e >> 32) == h && strcmp(s->pf->accts[(uint32_t)e - 1].id, id) == 0)
             return true;
+    }
     return false;
 }
 
+/* The value "v" of account key "key" for account "a": checked and stored, or reported. */
 static void account_value(pload *s, int key, const lc__event *v, size_t a, bool *id_ok)
 {
     lc_portfolio *pf = s->pf;

@@ -189,32 +189,44 @@ static void join_all(lc__ps_par *par)
     par->joined = true;
 }
 
-/* Whether any id of the parts is taken already, or appears twice among them. */
+/* Whether any id of the parts is taken already, or appears in two of them (each part's
+ * loader saw to its own). With one part, a probe of the first reader's set for each of
+ * its ids, by the hash its set keeps; with more, all of theirs into one set first. */
 static bool ids_clash(const pload *s, const lc__ps_par *par)
 {
     size_t total = 0;
     for (size_t i = 0; i < par->n; i++)
         total += par->p[i].s.pf->n_accts;
     size_t cap = 16;
-    while (cap < total * 2)
-        cap *= 2;
-    const char **set = lc__calloc(cap, sizeof(*set));
-    if (!set)
-        return true;
+    uint64_t *set = NULL;
+    if (par->n > 1) {
+        while (cap < total * 2)
+            cap *= 2;
+        if (!(set = lc__calloc(cap, sizeof(*set))))
+            return true;
+    }
     bool clash = false;
     for (size_t i = 0; i < par->n && !clash; i++) {
-        const lc_portfolio *pf = par->p[i].s.pf;
-        for (size_t a = 0; a < pf->n_accts && !clash; a++) {
-            const char *id = pf->accts[a].id;
-            if (lc__ps_id_taken(s, id)) {
+        const pload *q = &par->p[i].s;
+        for (size_t k = 0; k < q->ids_cap && !clash; k++) {
+            uint64_t e = q->ids[k];
+            if (!e)
+                continue;
+            const char *id = q->pf->accts[(uint32_t)e - 1].id;
+            uint32_t h = (uint32_t)(e >> 32);
+            if (lc__ps_id_taken(s, id, h)) {
                 clash = true;
                 break;
             }
-            size_t j = lc__hash(id, strlen(id)) & (cap - 1);
-            for (; set[j]; j = (j + 1) & (cap - 1))
-                if (strcmp(set[j], id) == 0)
+            if (!set)
+                continue;
+            size_t j = h & (cap - 1);
+            for (; set[j]; j = (j + 1) & (cap - 1)) {
+                const pload *o = &par->p[set[j] >> 32].s;
+                if (strcmp(o->pf->accts[(uint32_t)set[j] - 1].id, id) == 0)
                     clash = true;
-            set[j] = id;
+            }
+            set[j] = (uint64_t)i << 32 | (uint32_t)e; /* part, account index + 1 */
         }
     }
     lc__free(set);

@@ -27,7 +27,7 @@ typedef struct pload {
     unsigned *mark_line;       /* per market: where its mark was given, 0 if not */
     size_t *seen_acct;         /* per market: account index + 1 that last held it */
     unsigned *seen_line;       /* ... and the line of that position */
-    uint32_t *ids;             /* open-addressing set of account indexes + 1 */
+    uint64_t *ids;             /* open-addressing set of ids: hash << 32 | account index + 1 */
     size_t ids_cap;
     lc_status rc;              /* LC_ENOMEM or a syntax error stops the scan */
     int mode;                  /* what the text is: a portfolio, or part of an NDJSON stream */
@@ -53,9 +53,10 @@ lc_status lc__ps_part_scan(pload *s, const lc_policy *pol, const char *name, con
                            size_t len, unsigned line, bool open, lc_diags *diags);
 void lc__ps_part_release(pload *s);
 
-/* An account of the list, read in order; and the id check every account passes. */
+/* An account of the list, read in order; and whether id "id", of hash "h" (lc__hash),
+ * is among those read into "s" already. */
 void lc__ps_load_account(pload *s, const lc__event *start);
-bool lc__ps_id_taken(const pload *s, const char *id);
+bool lc__ps_id_taken(const pload *s, const char *id, uint32_t h);
 
 /* portfolio_par.c: a document's accounts list read by several threads. _start, at the
  * list's '[', hands the parts after the first to threads, or returns NULL where the text
