@@ -1,7 +1,7 @@
 /*
- * fuzz_stream.c - an NDJSON stream of arbitrary bytes through lc_evaluate_stream, on one
- * thread and on two: either both fail, or both write the same bytes ending in a summary
- * line; then levcal summary's merge of that report.
+ * fuzz_stream.c - an NDJSON stream of arbitrary bytes through lc_evaluate_stream, on the
+ * calling thread alone (threads 0) and with two workers: either both fail, or both write
+ * the same bytes ending in a summary line; then levcal summary's merge of that report.
  */
 #include "fuzz.h"
 
@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     char *a = NULL, *b = NULL;
     size_t la = 0, lb = 0;
-    lc_status ra = run(pol, data, size, 1, &a, &la);
+    lc_status ra = run(pol, data, size, 0, &a, &la);
     lc_status rb = run(pol, data, size, 2, &b, &lb);
     if (ra != rb)
         abort();
