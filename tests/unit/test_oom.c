@@ -21,7 +21,7 @@ static void *failing_alloc(void *ud, void *ptr, size_t size)
         free(ptr);
         return NULL;
     }
-    long i = count++;
+    long i = __atomic_fetch_add(&count, 1, __ATOMIC_RELAXED); /* worker threads allocate too */
     if (i == fail_at || (sticky && fail_at >= 0 && i > fail_at))
         return NULL;
     return realloc(ptr, size);
@@ -410,6 +410,75 @@ static void oom_stream(void **state)
     walk_run(run_stream, 10);
 }
 
+/* ==== Reports written by worker threads ================================= */
+
+static unsigned writer_threads;
+
+/* Two blocks of accounts and more: the workers' buffers are reused, and a failure in a
+ * worker (its scratch space, its text's buffer growing) or in the writer must end in out
+ * of memory, whichever thread meets it. */
+static lc_status run_threaded(void)
+{
+    static char book[2100 * 120 + 64];
+    if (!book[0]) {
+        size_t n = (size_t)sprintf(book, "{\"marks\": {\"X\": 50000}, \"accounts\": [\n");
+        for (int i = 0; i < 2100; i++)
+            n += (size_t)sprintf(book + n,
+                                 "{\"id\": \"a%d\", \"collateral\": %d, \"positions\": "
+                                 "[{\"market\": \"X\", \"qty\": %d.5, \"entry\": 49000}]}%s\n",
+                                 i, 100 + i, 1 + i % 9, i < 2099 ? "," : "");
+        sprintf(book + n, "]}\n");
+    }
+    lc_policy *pol = NULL;
+    lc_portfolio *pf = NULL;
+    lc_diags d;
+    lc_diags_init(&d);
+    lc_status rc = lc_policy_load_buffer("p.yaml", policy, strlen(policy), &pol, &d);
+    if (rc == LC_OK)
+        rc = lc_portfolio_load_buffer(pol, "b.json", book, strlen(book), &pf, &d);
+    if (rc == LC_OK) {
+        lc_write_options o = LC_WRITE_OPTIONS_INIT;
+        o.threads = writer_threads;
+        lc_summary sum = LC_SUMMARY_INIT;
+        FILE *sink = fopen("/dev/null", "w");
+        rc = lc_evaluate_write_with(pol, pf, LC_FORMAT_JSON, sink, &o, &sum, &d);
+        fclose(sink);
+        if (rc == LC_OK && sum.accounts != 2100)
+            fail_msg("%zu accounts counted, not 2100", sum.accounts);
+    }
+    lc_portfolio_free(pf);
+    lc_policy_free(pol);
+    lc_diags_free(&d);
+    return rc;
+}
+
+/* As walk_run, and stricter: the writer has no fallback that could succeed without an
+ * allocation it asked for, so a run that met its failed allocation must not succeed (the
+ * number of allocations varies with the threads' timing; that one did not). */
+static void oom_threaded(void **state)
+{
+    (void)state;
+    for (writer_threads = 1; writer_threads <= 2; writer_threads++) {
+        assert_int_equal(run_threaded(), LC_OK);
+        lc_set_allocator(failing_alloc, NULL);
+        for (fail_at = 0;; fail_at++) {
+            count = 0;
+            lc_status rc = run_threaded();
+            if (rc == LC_OK && count > fail_at)
+                fail_msg("%u threads: allocation %ld failed, and the report was still written",
+                         writer_threads, fail_at);
+            if (rc == LC_OK)
+                break;
+            if (rc != LC_ENOMEM)
+                fail_msg("allocation %ld failed: got '%s', expected out of memory", fail_at,
+                         lc_strerror(rc));
+        }
+        lc_set_allocator(NULL, NULL);
+        print_message("%u threads: allocations walked: %ld\n", writer_threads, fail_at);
+        assert_true(fail_at > 20);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +490,7 @@ int main(void)
         cmocka_unit_test(oom_schemes),
         cmocka_unit_test(oom_import),
         cmocka_unit_test(oom_stream),
+        cmocka_unit_test(oom_threaded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
