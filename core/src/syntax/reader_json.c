@@ -449,10 +449,12 @@ static const char *flat_value(const char *p, const char *end, lc__event *ev)
 static const char *flat_space(const char *p, const char *end)
 {
     /* None (compact JSON) or one space (after ':' and ',') are the usual cases. */
-    if (p < end && *p != ' ' && *p != '\t')
-        return p;
-    if (end - p >= 2 && p[1] != ' ' && p[1] != '\t')
-        return p + 1;
+    if (end - p >= 2) {
+        if (*p != ' ' && *p != '\t')
+            return p;
+        if (p[1] != ' ' && p[1] != '\t')
+            return p + 1;
+    }
     while (p < end && (*p == ' ' || *p == '\t'))
         p++;
     return p;
