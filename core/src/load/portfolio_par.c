@@ -32,7 +32,8 @@ unsigned long lc__ps_par_joined;
 typedef struct part {
     const char *text;      /* its accounts */
     size_t len;
-    unsigned line;         /* where it starts */
+    unsigned line;         /* where it starts: 1, its own count; the join adds the rest */
+    unsigned base;         /* at the join: the document's line of its first line */
     bool open;             /* the list goes on after it */
     pload s;
     lc_diags diags;
@@ -149,11 +150,13 @@ lc__ps_par *lc__ps_par_start(pload *s)
     par->split = cut[0];
     while (*par->split != '{')
         par->split++;
-    unsigned l = line + count_lines(at, cut[0]);
+    /* Each part counts its lines from 1. Where it starts in the document is known at the
+     * join, from the first reader's line there and each part's own count: no pass over
+     * the text to count the lines before the threads start. */
     for (size_t i = 0; i < k; i++) {
         part *pt = &par->p[i];
         pt->text = cut[i];
-        pt->line = l;
+        pt->line = 1;
         pt->open = i + 1 < k;
         /* A part ends before the ',' that ends its last line; the last, at the end. */
         const char *stop = end;
@@ -161,7 +164,6 @@ lc__ps_par *lc__ps_par_start(pload *s)
             stop = cut[i + 1] - 1;
             while (stop > cut[i] && *stop != ',')
                 stop--;
-            l += count_lines(cut[i], cut[i + 1]);
         }
         pt->len = (size_t)(stop - cut[i]);
         lc_diags_init(&pt->diags);
@@ -237,8 +239,13 @@ bool lc__ps_par_join(pload *s, lc__ps_par *par)
 {
     join_all(par);
     size_t accts = s->pf->n_accts, pos = s->pf->n_pos;
+    /* The first part starts on the line of the first cut, a few bytes on from here. */
+    const char *here, *here_start;
+    unsigned base;
+    lc__reader_where(s->r, &here, &base, &here_start);
+    base += count_lines(here, par->p[0].text);
     for (size_t i = 0; i < par->n; i++) {
-        const part *pt = &par->p[i];
+        part *pt = &par->p[i];
         if (pt->rc != LC_OK || pt->diags.head || !pt->s.pf)
             return false;
         /* A part before the last ends where its text does, not at a ']' of its own: a
@@ -248,6 +255,9 @@ bool lc__ps_par_join(pload *s, lc__ps_par *par)
         lc__reader_where(pt->s.r, &at, &line, &line_start);
         if (pt->open && at != pt->text + pt->len)
             return false;
+        pt->base = base;
+        if (pt->open)
+            base += line - 1 + count_lines(at, par->p[i + 1].text);
         accts += pt->s.pf->n_accts;
         pos += pt->s.pf->n_pos;
     }
@@ -282,14 +292,19 @@ bool lc__ps_par_join(pload *s, lc__ps_par *par)
             ac.first += pf->n_pos;
             pf->accts[pf->n_accts++] = ac;
         }
-        if (q->n_pos)
-            memcpy(pf->pos + pf->n_pos, q->pos, q->n_pos * sizeof(*q->pos));
+        /* Lines as the document numbers them. */
+        unsigned shift = pt->base - 1;
+        for (size_t j = 0; j < q->n_pos; j++) {
+            lc__pos p = q->pos[j];
+            p.line += shift;
+            pf->pos[pf->n_pos + j] = p;
+        }
         pf->n_pos += q->n_pos;
         lc__arena_adopt(&pf->arena, &q->arena);
         /* The first use of each market, for the checks after the document. */
         for (size_t m = 0; m < nm; m++) {
             if (!s->use_line[m] && pt->s.use_line[m]) {
-                s->use_line[m] = pt->s.use_line[m];
+                s->use_line[m] = pt->s.use_line[m] + shift;
                 s->use_col[m] = pt->s.use_col[m];
             }
         }
@@ -300,7 +315,7 @@ bool lc__ps_par_join(pload *s, lc__ps_par *par)
         q->n_accts = q->n_pos = 0;
     }
     /* On to the list's ']', as if this reader had read the parts itself. */
-    lc__reader_jump(s->r, par->close, line, line_start);
+    lc__reader_jump(s->r, par->close, line + last->base - 1, line_start);
     lc__ps_par_joined++;
     return true;
 }
