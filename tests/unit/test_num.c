@@ -424,6 +424,33 @@ static void hash_spreads_like_random(void **state)
     free(seen);
 }
 
+/* lc__same_bytes against memcmp: at every length to 40, equal texts, and texts that
+ * differ in one byte at each position, by one bit or by all of them. Each text is copied
+ * to a buffer of its own length, so that ASan sees any read past it. */
+static void same_bytes_as_memcmp(void **state)
+{
+    (void)state;
+    for (size_t n = 0; n <= 40; n++) {
+        char *a = malloc(n ? n : 1), *b = malloc(n ? n : 1);
+        assert_non_null(a);
+        assert_non_null(b);
+        for (size_t i = 0; i < n; i++)
+            a[i] = (char)('a' + (i * 7) % 26);
+        memcpy(b, a, n);
+        assert_true(lc__same_bytes(a, b, n));
+        for (size_t at = 0; at < n; at++) {
+            for (int flip = 0; flip < 2; flip++) {
+                b[at] = (char)(a[at] ^ (flip ? 0xff : 0x01));
+                if (lc__same_bytes(a, b, n))
+                    fail_msg("%zu bytes differing at %zu: taken for the same", n, at);
+                b[at] = a[at];
+            }
+        }
+        free(a);
+        free(b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +461,7 @@ int main(void)
         cmocka_unit_test(memory_sink_grows_in_place),
         cmocka_unit_test(large_runs_written_in_order),
         cmocka_unit_test(hash_spreads_like_random),
+        cmocka_unit_test(same_bytes_as_memcmp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

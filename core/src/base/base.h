@@ -117,6 +117,29 @@ static inline uint32_t lc__hash(const char *s, size_t len)
     return (uint32_t)(h ^ (h >> 29));
 }
 
+/* Whether the n bytes at a and b are the same: 4 to 16 bytes (names, ids) as two
+ * overlapping words each, without a call; others with memcmp. */
+static inline bool lc__same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 4 && n <= 8) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&a1, a + n - 4, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&b1, b + n - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n > 8 && n <= 16) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&a1, a + n - 8, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
 /* ==== Arena (arena.c) =================================================== */
 
 /* A bump allocator for data that lives and dies together (a policy's strings, a

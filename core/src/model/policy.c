@@ -27,7 +27,7 @@ long lc__policy_find(const lc_policy *p, const char *name, size_t len)
         if ((uint32_t)(slot >> 32) != h)
             continue;
         const lc__market *m = &p->markets[(uint32_t)slot - 1];
-        if (m->name_len == len && memcmp(m->name, name, len) == 0)
+        if (m->name_len == len && lc__same_bytes(m->name, name, len))
             return (long)(uint32_t)slot - 1;
     }
 }
