@@ -51,6 +51,8 @@ bool lc__ps_number(pload *s, const lc__event *ev, double *out)
 
 bool lc__ps_string(pload *s, const lc__event *ev)
 {
+    if (ev->plain) /* a quoted string with nothing to check (lc__scalar_string) */
+        return true;
     if (ev->type != LC__EV_SCALAR) {
         lc__ld_error(&s->ld, LC_DIAG_TYPE, ev->line, ev->col, "expected a string, got %s", lc__ps_ev_kind(ev));
         lc__ps_skip(s, ev);

@@ -26,6 +26,8 @@ typedef struct lc__event {
     size_t len;
     const char *anchor; /* YAML &anchor on this node, or NULL; borrowed likewise */
     bool quoted;        /* a quoted scalar is always a string, never a number or null */
+    bool plain;         /* the one-step JSON reader's string, the text itself: no escape
+                           and no control byte (so no NUL) in it */
     bool flow;          /* YAML: a {...} or [...] collection (MAP and SEQ events) */
     unsigned line, col; /* 1-based start of the node */
     unsigned end_line, end_col; /* YAML: 1-based, just past the node (0 from JSON) */

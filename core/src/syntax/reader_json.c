@@ -410,6 +410,7 @@ static const char *flat_value(const char *p, const char *end, lc__event *ev)
         ev->s = p;
         ev->len = (size_t)(q - p);
         ev->quoted = true;
+        ev->plain = true;
         return q + 1;
     }
     if (*p >= 'a' && *p <= 'z')
