@@ -108,7 +108,10 @@ static const lc__flat_key flat_keys[] = {LC__FLAT_KEY("market"), LC__FLAT_KEY("q
 _Static_assert(Q_MARKET == 0 && Q_QTY == 1 && Q_ENTRY == 2 && Q_ISO == 3,
                "flat_keys are in key order");
 
-static void load_position(pload *s, const lc__event *start, size_t acct)
+/* A position from its MAP event "start"; "got" > 0 when its pairs are read already, in
+ * "vals" (lc__reader_flat_item). */
+static void load_position(pload *s, const lc__event *start, size_t acct, lc__event *vals,
+                          int got)
 {
     if (start->type != LC__EV_MAP) {
         lc__ld_error(&s->ld, LC_DIAG_VALUE, start->line, start->col,
@@ -127,9 +130,7 @@ static void load_position(pload *s, const lc__event *start, size_t acct)
     s->pf->accts[acct].n++;
 
     unsigned seen = 0;
-    lc__event vals[4];
-    int got;
-    if (!lc__ps_stop(s) && (got = lc__reader_flat_map(s->r, flat_keys, 3, 4, vals)) != 0) {
+    if (got || (!lc__ps_stop(s) && (got = lc__reader_flat_map(s->r, flat_keys, 3, 4, vals)) != 0)) {
         /* As key by key: the scan stops where the error limit is reached. */
         for (int key = 0; key < got && !lc__ps_stop(s); key++) {
             seen |= 1u << key;
@@ -339,9 +340,13 @@ static void account_value(pload *s, int key, const lc__event *v, size_t a, bool 
             lc__ps_skip(s, v);
             break;
         }
-        lc__event item;
-        while (!lc__ps_stop(s) && lc__ps_next(s, &item) && item.type != LC__EV_SEQ_END)
-            load_position(s, &item, a);
+        /* Each usual position is taken with its '{' in one step; others event by event. */
+        for (lc__event item, vals[4]; !lc__ps_stop(s);) {
+            int got = lc__reader_flat_item(s->r, flat_keys, 3, 4, &item, vals);
+            if (!got && (!lc__ps_next(s, &item) || item.type == LC__EV_SEQ_END))
+                break;
+            load_position(s, &item, a, vals, got);
+        }
         break;
     case A_TAGS:
         load_tags(s, v, &pf->accts[a]);

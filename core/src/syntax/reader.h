@@ -72,6 +72,13 @@ typedef struct lc__flat_key {
 int lc__reader_flat_map(lc__reader *r, const lc__flat_key *keys, int need, int n,
                         lc__event *vals);
 
+/* The same one step earlier, inside a sequence: where its next item is a mapping on the
+ * same line that lc__reader_flat_map would take whole, fills *start with the MAP event
+ * lc__reader_next would have given for it, consumes the mapping and returns k; otherwise
+ * consumes nothing and returns 0. */
+int lc__reader_flat_item(lc__reader *r, const lc__flat_key *keys, int need, int n,
+                         lc__event *start, lc__event *vals);
+
 /* The same for the start of a mapping: the keys "keys[0..n)" in order with their values,
  * then key "seq_key" opening a sequence, all on one line. Consumes up to the '[' and
  * fills "seq" with the SEQ event of its value: the caller reads the sequence's items and

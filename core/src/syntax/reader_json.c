@@ -543,6 +543,46 @@ int lc__reader_flat_map(lc__reader *r, const lc__flat_key *keys, int need, int n
     return got;
 }
 
+int lc__reader_flat_item(lc__reader *r, const lc__flat_key *keys, int need, int n,
+                         lc__event *start, lc__event *vals)
+{
+    if (lc__reader_flat_off || !r->json || r->failed || r->depth == 0 ||
+        r->depth + r->depth_base == LC__JSON_MAX_DEPTH)
+        return 0;
+    lc__jframe *f = &r->stack[r->depth - 1];
+    if (f->kind != '[' || (f->state != 'a' && f->state != ','))
+        return 0;
+    const char *p = flat_space(r->p, r->end), *end = r->end;
+    if (f->state == ',') {
+        if (p >= end || *p != ',')
+            return 0;
+        p = flat_space(p + 1, end);
+    }
+    if (p >= end || *p != '{')
+        return 0;
+    /* Into the mapping as lc__reader_next goes, and back out if its text is not the
+     * usual shape. */
+    const char *was = r->p;
+    char state = f->state;
+    f->state = ',';
+    r->stack[r->depth].kind = '{';
+    r->stack[r->depth].state = 'o';
+    r->depth++;
+    r->p = p + 1;
+    int got = lc__reader_flat_map(r, keys, need, n, vals);
+    if (!got) {
+        r->depth--;
+        f->state = state;
+        r->p = was;
+        return 0;
+    }
+    memset(start, 0, sizeof(*start));
+    start->type = LC__EV_MAP;
+    start->line = r->line;
+    start->col = col_of(r, p);
+    return got;
+}
+
 bool lc__reader_flat_open(lc__reader *r, const lc__flat_key *keys, int n, lc__event *vals,
                           const lc__flat_key *seq_key, lc__event *seq)
 {
