@@ -60,8 +60,12 @@ lc_status lc__reader_skip(lc__reader *r, const lc__event *ev);
 typedef struct lc__flat_key {
     char quoted[24];
     unsigned len;
+    uint64_t mask[2]; /* the bytes of its first two words that count (little-endian) */
 } lc__flat_key;
-#define LC__FLAT_KEY(k) {"\"" k "\"", sizeof(k) + 1}
+#define LC__FLAT_MASK(n) ((n) >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * ((n) & 7))) - 1)
+#define LC__FLAT_KEY(k)                                                                    \
+    {"\"" k "\"", sizeof(k) + 1,                                                            \
+     {LC__FLAT_MASK(sizeof(k) + 1), sizeof(k) + 1 <= 8 ? 0 : LC__FLAT_MASK(sizeof(k) - 7)}}
 
 /* Just after a MAP event from a JSON reader: if the rest of that mapping lies on the
  * same line and is exactly the keys "keys[0..k)" in that order, need <= k <= n, each

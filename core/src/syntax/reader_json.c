@@ -476,12 +476,8 @@ static const char *flat_key(const char *p, const char *end, const lc__flat_key *
         memcpy(&t1, p + 8, 8);
         memcpy(&k0, k->quoted, 8);
         memcpy(&k1, k->quoted + 8, 8);
-        /* The first len bytes count: the low bytes of each word, little-endian. */
-        uint64_t m0 = k->len >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * k->len)) - 1;
-        uint64_t m1 = k->len <= 8    ? 0
-                      : k->len >= 16 ? ~UINT64_C(0)
-                                     : (UINT64_C(1) << (8 * (k->len - 8))) - 1;
-        if (((t0 ^ k0) & m0) | ((t1 ^ k1) & m1))
+        /* The first len bytes count: the low bytes of each word (masks made with the key). */
+        if (((t0 ^ k0) & k->mask[0]) | ((t1 ^ k1) & k->mask[1]))
             return NULL;
         if (k->len > 16 && memcmp(p + 16, k->quoted + 16, k->len - 16) != 0)
             return NULL;
