@@ -283,16 +283,35 @@ static size_t escape_ref(const char *s, char *out)
     return n;
 }
 
+/* An lc__out over a FILE in memory: what it wrote is text[0..len) once closed. */
+typedef struct mem_file {
+    char *text;
+    size_t len;
+    FILE *f;
+    lc__out o;
+} mem_file;
+
+static void mem_file_open(mem_file *m)
+{
+    m->text = NULL;
+    m->len = 0;
+    m->f = open_memstream(&m->text, &m->len);
+    assert_non_null(m->f);
+    assert_int_equal(lc__out_init(&m->o, m->f), LC_OK);
+}
+
+static void mem_file_close(mem_file *m)
+{
+    assert_int_equal(lc__out_finish(&m->o), LC_OK);
+    fclose(m->f);
+}
+
 static void json_strings_escaped(void **state)
 {
     (void)state;
     static const char kinds[] = "\"\\\n\t\r\x01\x1f\x7f\x80\xc3\xa9 az09{}:,";
-    char *got = NULL;
-    size_t got_len = 0;
-    FILE *f = open_memstream(&got, &got_len);
-    assert_non_null(f);
-    lc__out o;
-    assert_int_equal(lc__out_init(&o, f), LC_OK);
+    mem_file m;
+    mem_file_open(&m);
     char *want = malloc(20000 * 40 * 6 + 16);
     assert_non_null(want);
     size_t want_len = 0;
@@ -304,14 +323,13 @@ static void json_strings_escaped(void **state)
             s[k] = r % 4 ? 'a' + (char)(r % 26) : kinds[(r >> 8) % (sizeof kinds - 1)];
         }
         s[len] = '\0';
-        lc__out_json_str(&o, s);
+        lc__out_json_str(&m.o, s);
         want_len += escape_ref(s, want + want_len);
     }
-    assert_int_equal(lc__out_finish(&o), LC_OK);
-    fclose(f);
-    assert_int_equal(got_len, want_len);
-    assert_memory_equal(got, want, want_len);
-    free(got);
+    mem_file_close(&m);
+    assert_int_equal(m.len, want_len);
+    assert_memory_equal(m.text, want, want_len);
+    free(m.text);
     free(want);
 }
 
@@ -361,29 +379,24 @@ static void memory_sink_grows_in_place(void **state)
 static void large_runs_written_in_order(void **state)
 {
     (void)state;
-    char *got = NULL;
-    size_t got_len = 0;
-    FILE *f = open_memstream(&got, &got_len);
-    assert_non_null(f);
-    lc__out o;
-    assert_int_equal(lc__out_init(&o, f), LC_OK);
+    mem_file m;
+    mem_file_open(&m);
     size_t big = 3u << 20;
     char *run = malloc(big);
     assert_non_null(run);
     for (size_t i = 0; i < big; i++)
         run[i] = (char)('a' + i % 26);
-    lc__out_lit(&o, "head,");
-    lc__out_write(&o, run, big);
-    lc__out_lit(&o, ",mid,");
-    lc__out_write(&o, run, 10);
-    lc__out_lit(&o, ",tail");
-    assert_int_equal(lc__out_finish(&o), LC_OK);
-    fclose(f);
-    assert_int_equal(got_len, 5 + big + 5 + 10 + 5);
-    assert_memory_equal(got, "head,", 5);
-    assert_memory_equal(got + 5, run, big);
-    assert_memory_equal(got + 5 + big, ",mid,abcdefghij,tail", 20);
-    free(got);
+    lc__out_lit(&m.o, "head,");
+    lc__out_write(&m.o, run, big);
+    lc__out_lit(&m.o, ",mid,");
+    lc__out_write(&m.o, run, 10);
+    lc__out_lit(&m.o, ",tail");
+    mem_file_close(&m);
+    assert_int_equal(m.len, 5 + big + 5 + 10 + 5);
+    assert_memory_equal(m.text, "head,", 5);
+    assert_memory_equal(m.text + 5, run, big);
+    assert_memory_equal(m.text + 5 + big, ",mid,abcdefghij,tail", 20);
+    free(m.text);
     free(run);
 }
 

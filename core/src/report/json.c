@@ -423,14 +423,18 @@ static lc_status write_each(lc__source *src, lc__out *o, const char *first_sep,
     if (!tc)
         return LC_ENOMEM;
     memset(&src->summary, 0, sizeof src->summary);
-    size_t written = 0, i = 0;
+    size_t written = 0, i = 0, first_len = strlen(first_sep), sep_len = strlen(sep),
+           end_len = strlen(end);
     const lc_account_result *a;
     const lc_position_result *pos;
     int got;
     while ((got = lc__source_next(src, &i, &a, &pos)) > 0) {
-        lc__out_str(o, written++ ? sep : first_sep);
+        if (written++)
+            lc__out_mem(o, sep, sep_len);
+        else
+            lc__out_mem(o, first_sep, first_len);
         write_account(o, a, pos, src->pol->mixed_basis, tc);
-        lc__out_str(o, end);
+        lc__out_mem(o, end, end_len);
     }
     lc__free(tc);
     if (got < 0)

@@ -223,13 +223,19 @@ static lc_status scan_string(lc__reader *r, lc__event *ev)
     return LC_OK;
 }
 
+/* Into a container; the caller has seen that the nesting limit allows it. */
+static void enter(lc__reader *r, char kind, char state)
+{
+    r->stack[r->depth].kind = kind;
+    r->stack[r->depth].state = state;
+    r->depth++;
+}
+
 static lc_status push(lc__reader *r, char kind, char state)
 {
     if (r->depth + r->depth_base == LC__JSON_MAX_DEPTH)
         return fail_at(r, r->p, "invalid JSON: nesting deeper than %d levels", LC__JSON_MAX_DEPTH);
-    r->stack[r->depth].kind = kind;
-    r->stack[r->depth].state = state;
-    r->depth++;
+    enter(r, kind, state);
     return LC_OK;
 }
 
@@ -561,9 +567,7 @@ int lc__reader_flat_item(lc__reader *r, const lc__flat_key *keys, int need, int 
     const char *was = r->p;
     char state = f->state;
     f->state = ',';
-    r->stack[r->depth].kind = '{';
-    r->stack[r->depth].state = 'o';
-    r->depth++;
+    enter(r, '{', 'o');
     r->p = p + 1;
     int got = lc__reader_flat_map(r, keys, need, n, vals);
     if (!got) {
@@ -605,9 +609,7 @@ bool lc__reader_flat_open(lc__reader *r, const lc__flat_key *keys, int n, lc__ev
     /* Where lc__reader_next would be after the SEQ event of that key's value. */
     r->stack[r->depth - 1].state = ',';
     r->p = p + 1;
-    r->stack[r->depth].kind = '[';
-    r->stack[r->depth].state = 'a';
-    r->depth++;
+    enter(r, '[', 'a');
     return true;
 }
 
