@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* ==== Options (opts.c) ================================================== */
 
@@ -97,8 +98,27 @@ int cli_input_format(const char *cmd, const char *arg, lc_input_format *fmt);
  * input: -1 when so, else the usage error's exit status (printed). */
 int cli_need_policy_portfolio(const char *cmd, const char *policy, const char *portfolio);
 
-/* Replaces "path" with "text" atomically (a temporary file beside it, fsync, rename),
- * keeping an existing file's mode; false with the reason printed. */
+/* A file being replaced: what is written to "f" takes the place of "path" at commit,
+ * atomically (a temporary file beside it, fsync, rename), keeping an existing file's
+ * mode. A symbolic link stays one: the file it names is replaced. What is not a regular
+ * file (/dev/null, /dev/stdout, a FIFO) is written to as it stands: a rename would put a
+ * regular file in its place. Open before producing anything, so that a path that cannot
+ * be written fails first. */
+typedef struct cli_replace {
+    FILE *f;
+    const char *path; /* as named, for messages */
+    char *target;     /* the regular file to replace (links followed); NULL otherwise */
+    char *tmp;        /* where "f" writes until the rename; NULL when written directly */
+    mode_t mode;
+} cli_replace;
+
+/* Opens "r" for "path"; false with the reason printed. */
+bool cli_replace_open(cli_replace *r, const char *path);
+/* Puts what was written in place when "ok" (else drops it) and frees "r"; false when
+ * that or the writing failed, with errno saying why. */
+bool cli_replace_commit(cli_replace *r, bool ok);
+
+/* "text" in place of "path", through cli_replace; false with the reason printed. */
 bool cli_write_in_place(const char *path, const char *text, size_t len);
 
 /* Says that standard output could not be written; returns LC_EXIT_INTERNAL. */

@@ -57,48 +57,66 @@ static bool read_all(const char *path, char **pbuf, size_t *plen)
     return true;
 }
 
-/* Writes "text" to a file that is not a regular one (a device, a pipe) as it stands. */
-static bool write_through(const char *path, const char *text, size_t len)
+bool cli_replace_open(cli_replace *r, const char *path)
 {
-    FILE *f = fopen(path, "wb");
-    bool ok = f && fwrite(text, 1, len, f) == len;
-    ok = f && fclose(f) == 0 && ok;
-    if (!ok)
+    memset(r, 0, sizeof(*r));
+    r->path = path;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device, a pipe: written to as it stands, a rename would replace it. */
+        r->f = fopen(path, "wb");
+    } else {
+        char *real = realpath(path, NULL); /* NULL for a new file: made where named */
+        const char *target = real ? real : path;
+        size_t n = strlen(target) + 32;
+        r->target = real ? real : strdup(path);
+        r->tmp = malloc(n);
+        if (r->target && r->tmp) {
+            snprintf(r->tmp, n, "%s.levcal-%ld", target, (long)getpid());
+            r->mode = stat(target, &st) == 0 ? (st.st_mode & 07777) : 0644;
+            r->f = fopen(r->tmp, "wb");
+        }
+    }
+    if (!r->f) {
         fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+        free(r->tmp);
+        free(r->target);
+        r->tmp = r->target = NULL;
+        return false;
+    }
+    return true;
+}
+
+bool cli_replace_commit(cli_replace *r, bool ok)
+{
+    if (r->tmp)
+        ok = fflush(r->f) == 0 && fsync(fileno(r->f)) == 0 && ok;
+    ok = fclose(r->f) == 0 && ok;
+    if (r->tmp) {
+        ok = ok && chmod(r->tmp, r->mode) == 0 && rename(r->tmp, r->target) == 0;
+        if (!ok)
+            unlink(r->tmp);
+    }
+    int err = errno;
+    free(r->tmp);
+    free(r->target);
+    r->f = NULL;
+    r->tmp = r->target = NULL;
+    errno = err;
     return ok;
 }
 
-/* Replaces "path" with "text" atomically (a temporary file beside it, then a rename),
- * keeping the file's mode. A symbolic link stays one: the file it names is replaced.
- * What is not a regular file (/dev/null, /dev/stdout, a FIFO) is written to as it is:
- * a rename would put a regular file in its place. */
 bool cli_write_in_place(const char *path, const char *text, size_t len)
 {
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return write_through(path, text, len);
-    char *real = realpath(path, NULL); /* NULL for a new file: it is made where named */
-    const char *target = real ? real : path;
-    size_t n = strlen(target) + 32;
-    char *tmp = malloc(n);
-    if (!tmp) {
-        free(real);
+    cli_replace r;
+    if (!cli_replace_open(&r, path))
+        return false;
+    bool wrote = fwrite(text, 1, len, r.f) == len;
+    if (!cli_replace_commit(&r, wrote)) {
+        fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
         return false;
     }
-    snprintf(tmp, n, "%s.levcal-%ld", target, (long)getpid());
-    mode_t mode = stat(target, &st) == 0 ? (st.st_mode & 07777) : 0644;
-    FILE *f = fopen(tmp, "wb");
-    bool ok = f && fwrite(text, 1, len, f) == len;
-    ok = f && fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
-    ok = f && fclose(f) == 0 && ok;
-    ok = ok && chmod(tmp, mode) == 0 && rename(tmp, target) == 0;
-    if (!ok) {
-        fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    free(real);
-    return ok;
+    return true;
 }
 
 static int help_or_usage(cli_args *a, int id, const char *usage)

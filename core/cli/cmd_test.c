@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 static const char test_usage[] =
@@ -326,21 +327,23 @@ int cli_cmd_diff(int argc, char **argv)
             if (rc == LC_OK)
                 rc = lc_policy_calibrate(pol[s], &cal, &d);
         }
-        /* The page is made in memory and written whole once the diff is: a failure leaves
-         * no half page behind. */
-        char *page = NULL;
-        size_t page_len = 0;
-        FILE *html = NULL;
-        if (rc == LC_OK && html_path && !(html = open_memstream(&page, &page_len)))
-            rc = LC_ENOMEM;
+        /* The page's file is opened first, so that a path that cannot be written fails
+         * before anything is printed; it takes the old file's place only when whole. */
+        cli_replace page;
+        bool paging = false;
+        if (rc == LC_OK && html_path) {
+            paging = cli_replace_open(&page, html_path);
+            if (!paging)
+                rc = LC_EIO;
+        }
         int differ = 0;
         if (rc == LC_OK)
-            rc = lc_diff_write(pol[0], pol[1], books, n_books, fmt, stdout, html, &differ, &d);
-        if (html && fclose(html) != 0 && rc == LC_OK)
-            rc = LC_ENOMEM;
-        if (rc == LC_OK && html_path && !cli_write_in_place(html_path, page, page_len))
+            rc = lc_diff_write(pol[0], pol[1], books, n_books, fmt, stdout,
+                               paging ? page.f : NULL, &differ, &d);
+        if (paging && !cli_replace_commit(&page, rc == LC_OK) && rc == LC_OK) {
+            fprintf(stderr, "%s: error: cannot write: %s\n", html_path, strerror(errno));
             rc = LC_EIO;
-        free(page);
+        }
         if (rc != LC_OK)
             code = cli_fail(rc, &d);
         else if (fflush(stdout) != 0)

@@ -39,6 +39,13 @@ through_fifo "diff --html FIFO" "$out/page.html" "$levcal" diff $diff_args --htm
 through_fifo "import -o FIFO" "$out/policy.yaml" "$levcal" import binance "$venue" -o "$out/fifo"
 ls "$out" | grep -q 'levcal-' && fail "a temporary file was left behind: $(ls "$out")"
 
+# A page that cannot be written fails before anything is printed, and says where.
+"$levcal" diff $diff_args --html "$out/no-such-dir/page.html" >"$out/stdout" 2>"$out/stderr"
+[ "$?" -eq 2 ] || fail "diff --html into a missing folder: exit status is not 2"
+[ -s "$out/stdout" ] && fail "diff --html into a missing folder printed the diff anyway"
+grep -q "no-such-dir/page.html: error: cannot write: No such file or directory" "$out/stderr" ||
+    fail "diff --html into a missing folder: $(cat "$out/stderr")"
+
 # A symbolic link stays a link; the file it names gets the text.
 echo old >"$out/real.html"
 ln -s real.html "$out/link.html"
