@@ -37,6 +37,35 @@ static void sha256_vectors(void **state)
     assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+/* The hash in steps, telling how far it has read, is the same function: the vectors
+ * again, and three and a half million 'a's, more than three of its 1 MiB steps, against
+ * the one-step hash (the million 'a' vector above vouches for that). */
+static void sha256_in_steps(void **state)
+{
+    (void)state;
+    char hex[LC__SHA256_HEX], want[LC__SHA256_HEX];
+    lc__behind b = {NULL, 0, 0};
+    lc__sha256_hex_behind("abc", 3, hex, &b);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_int_equal(atomic_load(&b.hashed), 3);
+    atomic_store(&b.hashed, 0);
+    lc__sha256_hex_behind("", 0, hex, &b);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    size_t n = 3500000;
+    char *a = malloc(n);
+    assert_non_null(a);
+    memset(a, 'a', n);
+    lc__sha256_hex_behind(a, 1000000, hex, &b);
+    assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    lc__sha256_hex_behind(a, n, hex, &b);
+    assert_int_equal(atomic_load(&b.hashed), n);
+    lc__sha256_hex(a, n, want);
+    assert_string_equal(hex, want);
+    lc__sha256_hex_behind(a, n, hex, NULL);
+    assert_string_equal(hex, want);
+    free(a);
+}
+
 /* ==== Scalars and RFC 8785 =============================================== */
 
 static lc__node *parse(lc__arena *a, const char *text)
@@ -296,8 +325,9 @@ static void fmt_properties(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(sha256_vectors),  cmocka_unit_test(resolver),
-        cmocka_unit_test(jcs_numbers),     cmocka_unit_test(jcs_strings),
+        cmocka_unit_test(sha256_vectors),  cmocka_unit_test(sha256_in_steps),
+        cmocka_unit_test(resolver),        cmocka_unit_test(jcs_numbers),
+        cmocka_unit_test(jcs_strings),
         cmocka_unit_test(jcs_key_order),   cmocka_unit_test(jcs_skip_and_extra),
         cmocka_unit_test(comments),        cmocka_unit_test(fmt_properties),
     };

@@ -3,7 +3,11 @@
  */
 #include "helpers.h"
 
+#include "base/base.h"
+
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static const char policy[] = "levcal: 1\npolicy: {id: p, version: 1}\n"
                              "markets:\n"
@@ -156,6 +160,92 @@ static void deep_nesting_refused(void **state)
     lc_policy_free(pol);
 }
 
+/* ==== Pages handed back =================================================== */
+
+/* This process's resident bytes now: /proc/self/statm's second field, in pages. */
+static size_t resident(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, pages = 0;
+    if (f) {
+        if (fscanf(f, "%lu %lu", &size, &pages) != 2)
+            pages = 0;
+        fclose(f);
+    }
+    return pages * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* The byte at i of the test file: varies within and across pages. */
+static unsigned char pattern(size_t i)
+{
+    return (unsigned char)(i * 7 + i / 4096);
+}
+
+/* Reads every byte of "p", so that all its pages are resident; whether each is the
+ * pattern's. */
+static bool is_pattern(const char *p, size_t n)
+{
+    bool same = true;
+    for (size_t i = 0; i < n; i++)
+        same &= (unsigned char)p[i] == pattern(i);
+    return same;
+}
+
+static void hands_back_read_pages(void **state)
+{
+    (void)state;
+    const size_t mib = (size_t)1 << 20, n = 24 * mib, page = (size_t)sysconf(_SC_PAGESIZE);
+    char path[] = "/tmp/lc_behind_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unsigned char *text = malloc(n);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        text[i] = pattern(i);
+    assert_int_equal(write(fd, text, n), (ssize_t)n);
+    close(fd);
+    free(text);
+
+    lc__file f;
+    assert_int_equal(lc__file_open(&f, path, NULL), LC_OK);
+    assert_non_null(f.map);
+    assert_true(is_pattern(f.data, n));
+    size_t r0 = resident();
+    lc__behind b = {f.data, f.len, 0};
+    /* Nothing the hash has not read goes back. */
+    assert_ptr_equal(lc__behind_drop(&b, f.data, f.data + n), f.data);
+    assert_true(resident() + mib > r0);
+    /* The hash half-way, past a page's start: the whole pages before it, from the first
+     * whole one after "from" on. */
+    atomic_store(&b.hashed, n / 2 + 100);
+    const char *at = lc__behind_drop(&b, f.data + 10, f.data + n);
+    assert_ptr_equal(at, f.data + n / 2);
+    size_t r1 = resident();
+    assert_true(r0 > r1 + n / 2 - 2 * mib);
+    /* Less than a page: nothing. */
+    atomic_store(&b.hashed, n);
+    assert_ptr_equal(lc__behind_drop(&b, at, at + page - 1), at);
+    /* The rest. */
+    assert_ptr_equal(lc__behind_drop(&b, at, f.data + n), f.data + n);
+    assert_true(r0 > resident() + n - 4 * mib);
+    /* The pages come back from the file as they were. */
+    assert_true(is_pattern(f.data, n));
+    lc__file_close(&f);
+    unlink(path);
+
+    /* Memory that is not a file's mapping is never handed back: it would come back
+     * zeroed. */
+    char *heap = malloc(4 * mib);
+    assert_non_null(heap);
+    for (size_t i = 0; i < 4 * mib; i++)
+        heap[i] = (char)pattern(i);
+    lc__behind none = {NULL, 4 * mib, 4 * mib};
+    assert_ptr_equal(lc__behind_drop(&none, heap, heap + 4 * mib), heap);
+    assert_ptr_equal(lc__behind_drop(NULL, heap, heap + 4 * mib), heap);
+    assert_true(is_pattern(heap, 4 * mib));
+    free(heap);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +253,7 @@ int main(void)
         cmocka_unit_test(yaml_and_json_agree),
         cmocka_unit_test(yaml_flow_document_is_not_json),
         cmocka_unit_test(refuses_whole_portfolio),
+        cmocka_unit_test(hands_back_read_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -190,6 +191,25 @@ typedef struct lc__file {
 lc_status lc__file_open(lc__file *f, const char *path, lc_diags *d);
 void lc__file_close(lc__file *f);
 
+/* The pages of a mapped input that its readers are done with. A large book is read once,
+ * front to back, by its hash (on a thread of its own) and by its parser (one reader per
+ * part of the text): the pages behind all of them go back to the kernel as they go, so
+ * that the book does not stay resident whole while what was read from it grows. Only
+ * for lc__file's map, a private read-only mapping of a file: a page read again comes
+ * back from the page cache, where anonymous memory would come back zeroed. */
+typedef struct lc__behind {
+    const char *base;       /* the mapped text; NULL: nothing is ever handed back */
+    size_t len;
+    _Atomic size_t hashed;  /* how far the hash has read */
+} lc__behind;
+
+/* The step in which readers hand pages back: a few calls for a large book. */
+#define LC__BEHIND_STEP ((size_t)8 << 20)
+
+/* Hands back the whole pages of [from, to) that the hash has read too; returns where the
+ * next call should start (from, when nothing was handed back). "b" may be NULL. */
+const char *lc__behind_drop(lc__behind *b, const char *from, const char *to);
+
 /* The directory part of "path" joined with "rel" unless "rel" is absolute; caller frees. */
 char *lc__path_join_dir(const char *path, const char *rel);
 
@@ -222,6 +242,9 @@ lc_status lc__buf_status(const lc__buf *b);
 #define LC__SHA256_HEX 65
 
 void lc__sha256_hex(const void *buf, size_t len, char out[LC__SHA256_HEX]);
+/* The same, in steps that tell "b" (NULL: in one) how far the hash has read. */
+void lc__sha256_hex_behind(const void *buf, size_t len, char out[LC__SHA256_HEX],
+                           lc__behind *b);
 
 /* The SHA-256 of the whole file at "path"; on failure a diagnostic names the file. */
 lc_status lc__sha256_file(const char *path, char out[LC__SHA256_HEX], lc_diags *d);

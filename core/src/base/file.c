@@ -4,6 +4,7 @@
  * Inputs are read into one buffer, which the parsers scan in place; standard input is
  * read the same way so "-" behaves like any file.
  */
+#define _DEFAULT_SOURCE /* madvise and MADV_DONTNEED (posix_madvise's DONTNEED does nothing) */
 #include "base/prefix.h"
 
 #include "base/base.h"
@@ -163,6 +164,24 @@ lc_status lc__file_open(lc__file *f, const char *path, lc_diags *d)
         f->len = len;
     }
     return rc;
+}
+
+const char *lc__behind_drop(lc__behind *b, const char *from, const char *to)
+{
+    if (!b || !b->base)
+        return from;
+    size_t hashed = atomic_load_explicit(&b->hashed, memory_order_acquire);
+    if (to > b->base + hashed)
+        to = b->base + hashed;
+    /* Whole pages inside [from, to) only: a page across either end may still be read,
+     * by this reader or by the one whose part begins there. */
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = ((uintptr_t)from + page - 1) & ~(page - 1), hi = (uintptr_t)to & ~(page - 1);
+    if (hi <= lo)
+        return from;
+    /* Advice only: where the kernel declines, the pages stay and nothing else changes. */
+    (void)madvise((void *)lo, (size_t)(hi - lo), MADV_DONTNEED);
+    return from + (hi - (uintptr_t)from);
 }
 
 void lc__file_close(lc__file *f)

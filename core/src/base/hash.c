@@ -10,6 +10,7 @@
 
 #include "base/base.h"
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <string.h>
 
@@ -18,6 +19,34 @@ void lc__sha256_hex(const void *buf, size_t len, char out[LC__SHA256_HEX])
     unsigned char h[SHA256_DIGEST_LENGTH];
     SHA256(len ? buf : (const void *)"", len, h);
     lc__hex(h, sizeof h, out);
+}
+
+void lc__sha256_hex_behind(const void *buf, size_t len, char out[LC__SHA256_HEX],
+                           lc__behind *b)
+{
+    /* Steps of 1 MiB: the readers behind it are never held back by more than that. */
+    const size_t step = (size_t)1 << 20;
+    EVP_MD_CTX *ctx = b ? EVP_MD_CTX_new() : NULL;
+    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(ctx);
+        lc__sha256_hex(buf, len, out);
+        return;
+    }
+    const unsigned char *p = buf;
+    bool ok = true;
+    for (size_t done = 0; done < len && ok; done += step) {
+        size_t n = len - done < step ? len - done : step;
+        ok = EVP_DigestUpdate(ctx, p + done, n) == 1;
+        atomic_store_explicit(&b->hashed, done + n, memory_order_release);
+    }
+    unsigned char h[SHA256_DIGEST_LENGTH];
+    unsigned hl = 0;
+    ok = ok && EVP_DigestFinal_ex(ctx, h, &hl) == 1 && hl == sizeof h;
+    EVP_MD_CTX_free(ctx);
+    if (ok)
+        lc__hex(h, sizeof h, out);
+    else
+        lc__sha256_hex(buf, len, out);
 }
 
 void lc__hex(const unsigned char *b, size_t n, char *out)

@@ -36,6 +36,7 @@ static void load_accounts(pload *s, const lc__event *start)
         if (!lc__ps_next(s, &item) || item.type == LC__EV_SEQ_END)
             break;
         lc__ps_load_account(s, &item);
+        lc__ps_hand_back(s);
     }
     lc__ps_par_free(par);
 }
@@ -163,7 +164,8 @@ static void check_finite(pload *s)
 
 static lc_status scan(const lc_policy *pol, const char *name, const char *buf, size_t len,
                       bool json, lc_portfolio **pp, lc_diags *diags, int mode,
-                      const lc_portfolio *head, unsigned first_line, unsigned threads)
+                      const lc_portfolio *head, unsigned first_line, unsigned threads,
+                      lc__behind *behind)
 {
     size_t nm = pol->n_markets;
     pload s;
@@ -172,6 +174,8 @@ static lc_status scan(const lc_policy *pol, const char *name, const char *buf, s
     s.head = head;
     s.end = buf + len;
     s.threads = json ? threads : 1;
+    s.behind = json ? behind : NULL;
+    s.behind_from = buf;
     if (rc != LC_OK)
         goto out;
     rc = LC_ENOMEM;
@@ -233,19 +237,21 @@ static bool read_as_json(const char *name, const char *buf, size_t len, lc_input
 typedef struct hash_job {
     const char *buf;
     size_t len;
+    lc__behind *behind;
     char hex[LC__SHA256_HEX];
 } hash_job;
 
 static void *hash_run(void *arg)
 {
     hash_job *j = arg;
-    lc__sha256_hex(j->buf, j->len, j->hex);
+    lc__sha256_hex_behind(j->buf, j->len, j->hex, j->behind);
     return NULL;
 }
 
-lc_status lc_portfolio_load_buffer_threads(const lc_policy *pol, const char *name,
-                                           const char *buf, size_t len, lc_input_format fmt,
-                                           unsigned threads, lc_portfolio **pp, lc_diags *diags)
+/* "behind": the text is lc__file's map, whose read pages may go back as it is read. */
+static lc_status load_buffer(const lc_policy *pol, const char *name, const char *buf,
+                             size_t len, lc_input_format fmt, unsigned threads,
+                             lc_portfolio **pp, lc_diags *diags, lc__behind *behind)
 {
     if (!pp || !pol || !name || (!buf && len))
         return LC_EINVAL;
@@ -257,11 +263,14 @@ lc_status lc_portfolio_load_buffer_threads(const lc_policy *pol, const char *nam
     /* The provenance's hash of the bytes, for a large book on a thread of its own while
      * the text is parsed (it needs only the bytes; the result waits for both), unless
      * the caller keeps everything on its own thread. */
-    hash_job job = {buf, len, ""};
+    hash_job job = {buf, len, behind, ""};
     pthread_t t;
     bool threaded = threads >= 1 && len >= HASH_THREAD_BYTES &&
                     pthread_create(&t, NULL, hash_run, &job) == 0;
-    lc_status rc = scan(pol, name, buf, len, json, pp, diags, SCAN_DOC, NULL, 1, threads);
+    /* Pages go back only behind a hash that runs beside the reading; the hash after it
+     * reads them all. */
+    lc_status rc = scan(pol, name, buf, len, json, pp, diags, SCAN_DOC, NULL, 1, threads,
+                        threaded ? behind : NULL);
     if (threaded)
         pthread_join(t, NULL);
     if (rc == LC_OK) {
@@ -296,6 +305,14 @@ lc_status lc_portfolio_load_buffer_threads(const lc_policy *pol, const char *nam
     return rc;
 }
 
+lc_status lc_portfolio_load_buffer_threads(const lc_policy *pol, const char *name,
+                                           const char *buf, size_t len, lc_input_format fmt,
+                                           unsigned threads, lc_portfolio **pp, lc_diags *diags)
+{
+    /* The caller's memory: never handed back. */
+    return load_buffer(pol, name, buf, len, fmt, threads, pp, diags, NULL);
+}
+
 lc_status lc_portfolio_load_buffer_as(const lc_policy *pol, const char *name, const char *buf,
                                       size_t len, lc_input_format fmt, lc_portfolio **pp,
                                       lc_diags *diags)
@@ -319,8 +336,9 @@ lc_status lc_portfolio_load_threads(const lc_policy *pol, const char *path, lc_i
     lc_status rc = lc__file_open(&f, path, diags);
     if (rc)
         return rc;
-    rc = lc_portfolio_load_buffer_threads(pol, strcmp(path, "-") == 0 ? "<stdin>" : path,
-                                          f.data, f.len, fmt, threads, pp, diags);
+    lc__behind behind = {f.map ? f.data : NULL, f.len, 0};
+    rc = load_buffer(pol, strcmp(path, "-") == 0 ? "<stdin>" : path, f.data, f.len, fmt,
+                     threads, pp, diags, &behind);
     lc__file_close(&f);
     return rc;
 }
@@ -351,7 +369,7 @@ lc_status lc__portfolio_load_head(const lc_policy *pol, const char *name, const 
                                   size_t len, bool json, lc_portfolio **pp, lc_diags *diags)
 {
     *pp = NULL;
-    return scan(pol, name, buf ? buf : "", len, json, pp, diags, SCAN_HEAD, NULL, 1, 1);
+    return scan(pol, name, buf ? buf : "", len, json, pp, diags, SCAN_HEAD, NULL, 1, 1, NULL);
 }
 
 lc_status lc__portfolio_load_chunk(const lc_policy *pol, const char *name, const char *buf,
@@ -359,5 +377,5 @@ lc_status lc__portfolio_load_chunk(const lc_policy *pol, const char *name, const
                                    lc_portfolio **pp, lc_diags *diags)
 {
     *pp = NULL;
-    return scan(pol, name, buf, len, true, pp, diags, SCAN_ACCOUNTS, head, first_line, 1);
+    return scan(pol, name, buf, len, true, pp, diags, SCAN_ACCOUNTS, head, first_line, 1, NULL);
 }

@@ -494,16 +494,21 @@ void lc__ps_release(pload *s)
 lc_status lc__ps_part_scan(pload *s, const lc_policy *pol, const char *name, const char *buf,
                            size_t len, unsigned line, bool open, lc_diags *diags)
 {
+    lc__behind *behind = s->behind; /* the one setting the caller made */
     lc_status rc = lc__ps_setup(s, pol, name, diags, SCAN_DOC);
     s->end = buf + len;
+    s->behind = behind;
+    s->behind_from = buf;
     if (rc == LC_OK)
         /* Accounts are items of a list two levels down: document, then 'accounts'. */
         rc = lc__reader_open_part(&s->r, name, buf, len, line, 2, open, diags);
     if (rc != LC_OK)
         return s->rc = rc;
     lc__event item;
-    while (!lc__ps_stop(s) && lc__ps_next(s, &item) && item.type != LC__EV_SEQ_END)
+    while (!lc__ps_stop(s) && lc__ps_next(s, &item) && item.type != LC__EV_SEQ_END) {
         lc__ps_load_account(s, &item);
+        lc__ps_hand_back(s);
+    }
     if (s->ld.oom)
         s->rc = LC_ENOMEM;
     return s->rc ? s->rc : s->ld.n_errors ? LC_EINPUT : LC_OK;

@@ -169,6 +169,7 @@ lc__ps_par *lc__ps_par_start(pload *s)
         lc_diags_init(&pt->diags);
         pt->s.pol = s->pol;
         pt->s.ld.file = s->ld.file;
+        pt->s.behind = s->behind;
         pt->started = pthread_create(&pt->t, NULL, part_run, pt) == 0;
         if (!pt->started)
             pt->rc = LC_ENOMEM;

@@ -34,6 +34,8 @@ typedef struct pload {
     const lc_portfolio *head;  /* SCAN_ACCOUNTS: the stream's marks and open interest */
     const char *end;           /* the end of the text */
     unsigned threads;          /* SCAN_DOC: threads that may read the accounts */
+    lc__behind *behind;        /* JSON from a mapped file: where read pages go back */
+    const char *behind_from;   /* ... and from where this reader has not handed any */
 } pload;
 
 /* What scan() reads: a whole portfolio; an NDJSON stream's first line (marks, open
@@ -77,6 +79,18 @@ extern unsigned long lc__ps_par_joined;
 
 /* Whether the scan must stop (out of memory, a syntax error, too many errors). Asked
  * before every value, so inline. */
+/* After an account: hands back the pages this reader has passed, a step at a time. */
+static inline void lc__ps_hand_back(pload *s)
+{
+    if (!s->behind)
+        return;
+    const char *p, *line_start;
+    unsigned line;
+    lc__reader_where(s->r, &p, &line, &line_start);
+    if (p > s->behind_from && (size_t)(p - s->behind_from) >= LC__BEHIND_STEP)
+        s->behind_from = lc__behind_drop(s->behind, s->behind_from, p);
+}
+
 static inline bool lc__ps_stop(pload *s)
 {
     if (s->ld.oom)
