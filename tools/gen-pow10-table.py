@@ -5,7 +5,11 @@ double-to-decimal algorithm (Raffaello Giulietti, "The Schubfach way to render d
 
 For each e in [-292, 324], 10^e = beta * 2^r with 2^127 <= beta < 2^128, and the table
 holds g = floor(beta) + 1, printed as {high 64 bits, low 64 bits}. The generator checks
-that r + 127 = floor(log2(10^e)) is what dtoa.c computes as (e * 1741647) >> 19."""
+that r + 127 = floor(log2(10^e)) is what dtoa.c computes as (e * 1741647) >> 19.
+
+Dragonbox (dtoa.c's other algorithm) wants beta rounded up instead: g itself, except
+where beta is a whole number, e from 0 to 55, where it is g - 1. The generator checks
+that range too."""
 
 from fractions import Fraction
 
@@ -27,6 +31,7 @@ def main():
         f = floor_log2(x)
         assert f == (e * 1741647) >> 19, e
         beta = x * Fraction(2) ** (127 - f)
+        assert (beta.denominator == 1) == (0 <= e <= 55), e
         g = beta.numerator // beta.denominator + 1
         assert (1 << 127) <= g < (1 << 128)
         print("    {UINT64_C(0x%016X), UINT64_C(0x%016X)}, /* %d */" % (g >> 64, g & ((1 << 64) - 1), e))

@@ -100,6 +100,18 @@ int main(int argc, char **argv)
         1.2345678901234567e-300, 4.35e-6, 123456789012345680.0, 1e-7, 1e21, 0.1 + 0.2};
     for (size_t i = 0; i < sizeof hard / sizeof hard[0]; i++)
         check(hard[i]);
+    /* One value down each of Dragonbox's rarer turns: the upper end exact and outside
+     * (odd significand), the remainder at the interval's width (left to the lower end's
+     * fraction, both ways), and in the digit-more case the exact product's parity read,
+     * moving the last digit down (parity) or not (tie to even). */
+    static const double turns[] = {0x1.c78a0ff48921fp+55, 0x1.997c2961dc636p-5,
+                                   0x1.a1524b4f6e1dbp+62, 0x1.cf99440ab4046p-15,
+                                   0x1.d84c22591c1d9p+50};
+    for (size_t i = 0; i < sizeof turns / sizeof turns[0]; i++) {
+        check(turns[i]);
+        check(nextafter(turns[i], 0));
+        check(nextafter(turns[i], HUGE_VAL));
+    }
     /* Powers of two and of ten with their neighbours: every exponent, so every row of
      * the power-of-ten table and both interval shapes. */
     for (int e = -1074; e <= 1023; e++) {

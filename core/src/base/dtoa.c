@@ -1,13 +1,21 @@
 /*
  * dtoa.c - double to the shortest decimal text that reads back to the same double.
  *
- * Implements Schubfach (Raffaello Giulietti, "The Schubfach way to render doubles",
- * 2020): the double's rounding interval is scaled by a power of ten that leaves it one
- * to ten units wide, each end computed with one 128-bit power of ten (tools/gen-pow10-
- * table.py) and rounded to odd, so that at most two candidates remain, and the shortest
- * of them, or of the shortest the closest to the exact value, is chosen by comparisons.
- * Before that, whole numbers and short decimals (prices, quantities, their products)
- * take a shorter path that checks its result by reading it back.
+ * Two algorithms over one table of 128-bit powers of ten (tools/gen-pow10-table.py):
+ *  - Dragonbox (Junekey Jeon, "Dragonbox: A New Floating-Point Binary-to-Decimal
+ *    Conversion Algorithm", 2020) for most doubles: one 64 x 128-bit product gives the
+ *    interval's upper end scaled to three digits more than the shortest can have;
+ *    dividing by 1000 tries the shortest length first, else one digit more is taken from
+ *    the remainder, and a second product's parity settles the rare ties.
+ *  - Schubfach (Raffaello Giulietti, "The Schubfach way to render doubles", 2020) for
+ *    the rest: a power of two, whose interval is narrower below it, and the smallest
+ *    exponents, beyond the table's range for Dragonbox. The interval is scaled to one to
+ *    ten units, each end rounded to odd, and the shortest candidate, or of the shortest
+ *    the closest to the exact value, chosen by comparisons.
+ * Both give the shortest text that reads back, and of those the closest (ties to an even
+ * digit): the same digits. Before them, whole numbers and short decimals (prices,
+ * quantities, their products) take a shorter path that checks its result by reading it
+ * back.
  */
 #include "base/prefix.h"
 
@@ -94,6 +102,82 @@ static void schubfach(uint64_t ieee_m, uint32_t ieee_e, uint64_t *digits, int32_
     *exp = k;
 }
 
+/* The low 128 bits of x g (g of 128 bits): whether the bit of weight 2^(64 - beta) in
+ * them is set (the parity of x g 2^(beta - 128), taken as a whole number), and whether
+ * all the bits below it are zero (that number is exact). */
+static void mul_parity(uint64_t x, u128 g, int32_t beta, bool *parity, bool *exact)
+{
+    u128 low = (u128)x * (uint64_t)g;
+    uint64_t hi = x * (uint64_t)(g >> 64) + (uint64_t)(low >> 64), lo = (uint64_t)low;
+    *parity = ((hi >> (64 - beta)) & 1) != 0;
+    *exact = ((hi << beta) | (lo >> (64 - beta))) == 0;
+}
+
+/* As schubfach, for a normal double that is not a power of two, whose biased exponent
+ * is at least 6 (10^-k within the table). Section 5 of the paper, with kappa = 2. */
+static void dragonbox(uint64_t ieee_m, uint32_t ieee_e, uint64_t *digits, int32_t *exp)
+{
+    uint64_t c = (UINT64_C(1) << MANTISSA_BITS) | ieee_m;
+    int32_t q = (int32_t)ieee_e - 1075;
+    bool even = (c & 1) == 0; /* the interval's ends read back as v: they belong to it */
+    /* k = floor(log10(2^q)) - 2: v 10^-k has the shortest length's digits and three
+     * more (315653 / 2^20 approximates log10(2), exactly over q's range). g is 10^-k
+     * rounded up to 128 bits: the table's entry, which is one more than the exact value
+     * where 10^-k 2^-r is a whole number (-k from 0 to 55, as 5^55 < 2^128). */
+    int32_t k = floor_shift(q * 315653, 20) - 2;
+    const uint64_t *gp = pow10_g[-k - LC__POW10_MIN];
+    u128 g = ((u128)gp[0] << 64 | gp[1]) - (k <= 0 && k >= -55);
+    int32_t beta = q + floor_shift(-k * 1741647, 19); /* 6 to 9 */
+    /* The interval's half-width and upper end, in units of 10^k / 2, as whole numbers
+     * (z) with whether z is exact. */
+    uint32_t delta = (uint32_t)((uint64_t)(g >> 64) >> (63 - beta));
+    uint64_t u = ((c << 1) | 1) << beta;
+    u128 zr = (u128)u * (uint64_t)(g >> 64) + (uint64_t)(((u128)u * (uint64_t)g) >> 64);
+    uint64_t z = (uint64_t)(zr >> 64);
+    bool z_exact = (uint64_t)zr == 0;
+    /* The largest multiple of 1000 at or below the upper end is in the interval when the
+     * remainder is below its width; at the width itself the lower end's fraction says. */
+    uint64_t s = z / 1000;
+    uint32_t r = (uint32_t)(z - 1000 * s);
+    bool parity, exact;
+    if (r < delta) {
+        if (r == 0 && z_exact && !even) { /* the upper end itself, outside */
+            s--;
+            r = 1000;
+            goto one_more;
+        }
+    } else if (r > delta) {
+        goto one_more;
+    } else {
+        mul_parity((c << 1) - 1, g, beta, &parity, &exact);
+        if (!(parity || (exact && even)))
+            goto one_more;
+    }
+    *digits = s;
+    *exp = k + 3;
+    return;
+one_more:
+    /* One digit more: the nearest to v of the multiples of 100 in the interval, found
+     * from the distance to its middle (dist / 100 by multiplying by 656 / 2^16, exact
+     * below 1100, which also tells whether the division was). Only when v falls exactly
+     * between two does the parity of the exact product decide, ties to even. */
+    s *= 10;
+    uint32_t dist = r - delta / 2 + 50;
+    bool approx_parity = ((dist ^ 50) & 1) != 0;
+    uint32_t m = dist * 656;
+    bool divisible = (m & 0xffff) < 656;
+    s += m >> 16;
+    if (divisible) {
+        mul_parity(c << 1, g, beta, &parity, &exact);
+        if (parity != approx_parity)
+            s--;
+        else if ((s & 1) && exact)
+            s--;
+    }
+    *digits = s;
+    *exp = k + 2;
+}
+
 static size_t write_exponent(int e, char *p)
 {
     size_t n = 0;
@@ -143,6 +227,57 @@ static size_t layout(const char *dg, int len, int k, char *p)
         n += (size_t)len - 1;
     }
     return n + write_exponent(kk - 1, p + n);
+}
+
+/* The general path for finite v > 0, after the "n" bytes of its sign: a function of its
+ * own, so that the short path above does not pay for its registers. */
+static __attribute__((noinline)) size_t general(double v, char *out, size_t n)
+{
+    uint64_t bits, dg;
+    int32_t e10;
+    memcpy(&bits, &v, sizeof bits);
+    uint64_t ieee_m = bits & ((UINT64_C(1) << MANTISSA_BITS) - 1);
+    uint32_t ieee_e = (uint32_t)(bits >> MANTISSA_BITS) & 0x7ff;
+    if (ieee_e >= 6 && ieee_m != 0)
+        dragonbox(ieee_m, ieee_e, &dg, &e10);
+    else
+        schubfach(ieee_m, ieee_e, &dg, &e10);
+    while (dg % 10 == 0) { /* the shortest has none: 1e23 comes as 10 * 10^22 */
+        dg /= 10;
+        e10++;
+    }
+    /* Most often the point falls inside the digits: write them in place and open it. */
+    int len = (int)digits10(dg), kk = len + e10;
+    if (kk > 0 && kk < len) {
+#ifdef LC__DIGITS_IN_REGISTERS
+        /* At most 17 digits: the first apart when there are 17, then sixteen. */
+        char *p = out + n;
+        unsigned at = (unsigned)kk;
+        if (len == 17) {
+            p[0] = (char)('0' + dg / UINT64_C(10000000000000000));
+            dg %= UINT64_C(10000000000000000);
+            p++;
+            at--;
+        } else {
+            dg *= pow10_u64[16 - len];
+        }
+        u128 d = digits16(dg);
+        if (at == 0) {
+            p[0] = '.';
+            put16(p + 1, d);
+        } else {
+            put16(p, with_point(d, at));
+            p[16] = (char)(d >> 120);
+        }
+#else
+        lc__write_digits(dg, 1, out + n);
+        open_point(out, n + (size_t)kk, (size_t)(len - kk));
+#endif
+        return n + (size_t)len + 1;
+    }
+    char digits[24];
+    lc__write_digits(dg, 1, digits);
+    return n + layout(digits, len, e10, out + n);
 }
 
 size_t lc__dtoa(double v, char *out)
@@ -210,47 +345,7 @@ size_t lc__dtoa(double v, char *out)
 #endif
         }
     }
-    uint64_t bits, dg;
-    int32_t e10;
-    memcpy(&bits, &v, sizeof bits);
-    schubfach(bits & ((UINT64_C(1) << MANTISSA_BITS) - 1),
-              (uint32_t)(bits >> MANTISSA_BITS) & 0x7ff, &dg, &e10);
-    while (dg % 10 == 0) { /* the shortest has none: 1e23 comes as 10 * 10^22 */
-        dg /= 10;
-        e10++;
-    }
-    /* Most often the point falls inside the digits: write them in place and open it. */
-    int len = (int)digits10(dg), kk = len + e10;
-    if (kk > 0 && kk < len) {
-#ifdef LC__DIGITS_IN_REGISTERS
-        /* At most 17 digits: the first apart when there are 17, then sixteen. */
-        char *p = out + n;
-        unsigned at = (unsigned)kk;
-        if (len == 17) {
-            p[0] = (char)('0' + dg / UINT64_C(10000000000000000));
-            dg %= UINT64_C(10000000000000000);
-            p++;
-            at--;
-        } else {
-            dg *= pow10_u64[16 - len];
-        }
-        u128 d = digits16(dg);
-        if (at == 0) {
-            p[0] = '.';
-            put16(p + 1, d);
-        } else {
-            put16(p, with_point(d, at));
-            p[16] = (char)(d >> 120);
-        }
-#else
-        lc__write_digits(dg, 1, out + n);
-        open_point(out, n + (size_t)kk, (size_t)(len - kk));
-#endif
-        return n + (size_t)len + 1;
-    }
-    char digits[24];
-    lc__write_digits(dg, 1, digits);
-    return n + layout(digits, len, e10, out + n);
+    return general(v, out, n);
 }
 
 char *lc__numstr(double v, char *buf)
