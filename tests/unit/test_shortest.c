@@ -53,6 +53,11 @@ static void check(double v)
 {
     char buf[40], ref[40], ours[24], want[24];
     buf[lc__dtoa(v, buf)] = '\0';
+    /* The entry point for values seldom short skips the short path only. */
+    char other[40];
+    other[lc__dtoa_long(v, other)] = '\0';
+    if (strcmp(other, buf) != 0 && failures++ < 20)
+        fprintf(stderr, "%.17g printed as %s, and as %s by lc__dtoa_long\n", v, buf, other);
     if (strtod(buf, NULL) != v) {
         if (failures++ < 20)
             fprintf(stderr, "%.17g printed as %s does not read back\n", v, buf);

@@ -278,6 +278,8 @@ bool lc__is_nonfinite_word(const char *s, size_t len);
 /* Writes the shortest digits of finite "v" that read back to the same double (Schubfach),
  * in JSON syntax, to "out" (at least 32 bytes). Returns the length; no NUL written. */
 size_t lc__dtoa(double v, char *out);
+/* The same text, for values that are seldom short decimals (see dtoa.c). */
+size_t lc__dtoa_long(double v, char *out);
 
 /* Writes "u" in decimal with at least "min_digits" (<= 20) digits, zero-padded on the
  * left, to "out", which has room for 24 bytes: the digits are stored as whole words,
@@ -366,16 +368,21 @@ void lc__out_printf(lc__out *o, const char *fmt, ...) LC_PRINTF(2, 3);
 void lc__out_key_num_n(lc__out *o, const char *key, size_t len, double v);
 void lc__out_key_str_n(lc__out *o, const char *key, size_t len, const char *s);
 /* The report's most frequent call, inline where the key and a number fit. */
-static inline void lc__out_key_num_i(lc__out *o, const char *key, size_t len, double v)
+static inline void lc__out_key_num_i(lc__out *o, const char *key, size_t len, double v,
+                                     bool seldom_short)
 {
     if (v - v == 0 && o->cap - o->len >= len + 32) { /* finite */
         memcpy(o->buf + o->len, key, len);
-        o->len += len + lc__dtoa(v, o->buf + o->len + len);
+        char *p = o->buf + o->len + len;
+        o->len += len + (seldom_short ? lc__dtoa_long(v, p) : lc__dtoa(v, p));
     } else {
         lc__out_key_num_n(o, key, len, v);
     }
 }
-#define lc__out_key_num(o, key, v) lc__out_key_num_i((o), "" key, sizeof(key) - 1, (v))
+#define lc__out_key_num(o, key, v) lc__out_key_num_i((o), "" key, sizeof(key) - 1, (v), false)
+/* The same for a figure that is seldom a short decimal (lc__dtoa_long): the same text. */
+#define lc__out_key_num_long(o, key, v)                                                   \
+    lc__out_key_num_i((o), "" key, sizeof(key) - 1, (v), true)
 #define lc__out_key_str(o, key, s) lc__out_key_str_n((o), "" key, sizeof(key) - 1, (s))
 
 /* Reserves "n" bytes and returns where to write them; the caller then adds what it

@@ -348,6 +348,24 @@ size_t lc__dtoa(double v, char *out)
     return general(v, out, n);
 }
 
+/* Quotients and sums of products (a liquidation price, a ratio, a PnL) are seldom short
+ * decimals: the short path's test costs them more than it saves the few that are. The
+ * text is lc__dtoa's, whose general path takes every value that test turns down. */
+size_t lc__dtoa_long(double v, char *out)
+{
+    lc_assert(isfinite(v));
+    size_t n = 0;
+    if (v == 0) {
+        out[0] = '0';
+        return 1;
+    }
+    if (v < 0) {
+        out[n++] = '-';
+        v = -v;
+    }
+    return general(v, out, n);
+}
+
 char *lc__numstr(double v, char *buf)
 {
     if (isnan(v))

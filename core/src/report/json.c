@@ -181,8 +181,8 @@ static void write_fixed(lc__out *o, const lc_position_result *p, lc__text_cache 
     }
     key_num(o, ",\"maintenance_margin\":", p->maintenance_margin);
     key_num(o, ",\"initial_margin\":", p->initial_margin);
-    key_num(o, ",\"upnl\":", p->upnl);
-    key_num(o, ",\"liquidation_price\":", p->liquidation_price);
+    lc__out_key_num_long(o, ",\"upnl\":", p->upnl);
+    lc__out_key_num_long(o, ",\"liquidation_price\":", p->liquidation_price);
 }
 
 /* "basis": the policy mixes tier bases or schemes, so every position says which. */
@@ -289,13 +289,18 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     lc__out_reserve(o, 160);
     size_t eq = 0, eq_len = 0;
 #define IS(f, g) (offsetof(lc_account_result, f) == offsetof(lc_account_result, g))
+    /* Sums of PnL and quotients: seldom short decimals (lc__dtoa_long). */
+#define SELDOM_SHORT(f) (IS(f, upnl) || IS(f, margin_ratio) || IS(f, leverage))
 #define WRITE(name, kind)                                                                  \
     if (IS(name, total_equity) && eq_len && same(a->total_equity, a->equity)) {             \
         lc__out_lit(o, ",\"total_equity\":");                                               \
         lc__out_mem(o, o->buf + eq, eq_len);                                                 \
     } else {                                                                                 \
         size_t before = o->len;                                                              \
-        key_num(o, ",\"" #name "\":", a->name);                                             \
+        if (SELDOM_SHORT(name))                                                              \
+            lc__out_key_num_long(o, ",\"" #name "\":", a->name);                            \
+        else                                                                                 \
+            key_num(o, ",\"" #name "\":", a->name);                                         \
         if (IS(name, equity) && isfinite(a->equity)) {                                       \
             eq = before + sizeof(",\"equity\":") - 1;                                        \
             eq_len = o->len - eq;                                                            \
@@ -303,6 +308,7 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     }
     LC__ACCOUNT_NUMBERS(WRITE)
 #undef WRITE
+#undef SELDOM_SHORT
 #undef IS
     if (a->core_status != a->status) {
         lc__out_lit(o, ",\"core_status\":\"");
