@@ -118,12 +118,15 @@ static void position(strbuf *t)
     default:
         break;
     }
+    /* Half the time spaced as most writers do (", " and ": ", which the reader takes
+     * in one comparison), now and then with a blank more after the colon. */
+    bool usual = pick(2);
     put(t, "{");
     for (int i = 0; i < n; i++) {
-        put(t, space());
+        put(t, usual ? "" : space());
         if (i) {
             put(t, ",");
-            put(t, pick(20) ? space() : "\n  ");
+            put(t, usual ? " " : pick(20) ? space() : "\n  ");
         }
         if (order[i] == 4)
             put(t, pick(2) ? "\"markt\"" : "\"qty \"");
@@ -134,9 +137,9 @@ static void position(strbuf *t)
             put(t, key[order[i]]);
             put(t, "\"");
         }
-        put(t, space());
+        put(t, usual ? "" : space());
         put(t, ":");
-        put(t, space());
+        put(t, usual ? (pick(10) ? " " : "  ") : space());
         put(t, order[i] == 4 ? "1" : val[order[i]]);
     }
     put(t, space());
@@ -391,6 +394,7 @@ static void reader_flat_map(void **state)
     static const char *const names[] = {"market", "qty", "entry", "isolated_margin"};
     static const lc__flat_key keys[] = {LC__FLAT_KEY("market"), LC__FLAT_KEY("qty"),
                                         LC__FLAT_KEY("entry"), LC__FLAT_KEY("isolated_margin")};
+#define PAD "                                        "
     /* Three keys needed, a fourth allowed: how many the step takes, 0 for none. */
     static const struct {
         const char *text;
@@ -412,6 +416,18 @@ static void reader_flat_map(void **state)
         {"{\"market\": \"X\", \"qty\": true, \"entry\": 2}", 0},
         {"{\"market\": \"X\", \"qty\": [1], \"entry\": 2}", 0},
         {"{\"market\": \"X\", \"qty\": 1, \"entry\": 2", 0},
+        /* Room to read 32 bytes at each key, as inside a book: the usual spacing taken
+         * in one comparison, and every way out of it. */
+        {"{\"market\": \"BTCUSDT\", \"qty\": -0.5, \"entry\": 6e4}" PAD, 3},
+        {"{\"market\": \"X\", \"qty\":  1, \"entry\":\t2}" PAD, 3},
+        {"{\"market\": \"X\", \"qty\": 1 , \"entry\": 2}" PAD, 3},
+        {"{\"market\": \"X\", \"qty\":1, \"entry\" : 2}" PAD, 3},
+        {"{\"market\": \"X\", \"qty\": 1, \"entry\": 2, \"isolated_margin\": 3}" PAD, 4},
+        {"{\"market\": \"X\", \"qty\": 1, \"entry\": 2, \"isolated_margiN\": 3}" PAD, 0},
+        {"{\"market\": \"X\", \"qtyy\": 1, \"entry\": 2}" PAD, 0},
+        {"{\"market\": \"X\", \"qt\": 1, \"entry\": 2}" PAD, 0},
+        {"{\"market\": \"X\", \"qty\": 1, \"entry\": 2, }" PAD, 0},
+        {"{\"market\": \"X\",  \"qty\": 1, \"entry\": 2}" PAD, 3},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *t = cases[i].text;
@@ -458,7 +474,11 @@ static void reader_flat_map(void **state)
         {"{\"id\": \"a\", \"collateral\": 5}", false},
         {"{\"id\": \"a\", \"positions\": [], \"collateral\": 5}", false},
         {"{\"id\": \"a\", \"collateral\": 5,\n\"positions\": []}", false},
+        {"{\"id\": \"a\", \"collateral\": 5, \"positions\": []}" PAD, true},
+        {"{\"id\": \"a\", \"collateral\": 5, \"position\": []}" PAD, false},
+        {"{\"id\": \"a\", \"collateral\": 5, \"positions\":[]}" PAD, true},
     };
+#undef PAD
     for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++) {
         const char *t = opens[i].text;
         lc__reader *r;

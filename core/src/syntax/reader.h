@@ -61,11 +61,24 @@ typedef struct lc__flat_key {
     char quoted[24];
     unsigned len;
     uint64_t mask[2]; /* the bytes of its first two words that count (little-endian) */
+    /* The key as most JSON writers space it, with what comes before it: first in its
+     * mapping ("\"k\": ") and after a value (", \"k\": "). Each is taken with one
+     * comparison of 32 bytes, of which the low "len" bits of "bits" count. */
+    char first[32], next[32];
+    uint32_t first_bits, next_bits;
+    unsigned char first_len, next_len;
 } lc__flat_key;
 #define LC__FLAT_MASK(n) ((n) >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * ((n) & 7))) - 1)
 #define LC__FLAT_KEY(k)                                                                    \
-    {"\"" k "\"", sizeof(k) + 1,                                                            \
-     {LC__FLAT_MASK(sizeof(k) + 1), sizeof(k) + 1 <= 8 ? 0 : LC__FLAT_MASK(sizeof(k) - 7)}}
+    {"\"" k "\"",                                                                            \
+     sizeof(k) + 1,                                                                         \
+     {LC__FLAT_MASK(sizeof(k) + 1), sizeof(k) + 1 <= 8 ? 0 : LC__FLAT_MASK(sizeof(k) - 7)}, \
+     "\"" k "\": ",                                                                          \
+     ", \"" k "\": ",                                                                        \
+     (UINT32_C(1) << (sizeof(k) + 3)) - 1,                                                  \
+     (UINT32_C(1) << (sizeof(k) + 5)) - 1,                                                  \
+     sizeof(k) + 3,                                                                         \
+     sizeof(k) + 5}
 
 /* Just after a MAP event from a JSON reader: if the rest of that mapping lies on the
  * same line and is exactly the keys "keys[0..k)" in that order, need <= k <= n, each

@@ -10,6 +10,9 @@
 #include "syntax/reader_int.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static unsigned col_of(const lc__reader *r, const char *at)
 {
@@ -495,6 +498,38 @@ static const char *flat_key(const char *p, const char *end, const lc__flat_key *
     return flat_space(p + k->len, end);
 }
 
+/* Whether the 32 bytes at p, of which 32 are readable, match "pat" where "bits" has a
+ * bit set (bit i for byte i). */
+static inline bool same_bits32(const char *p, const char *pat, uint32_t bits)
+{
+#ifdef __SSE2__
+    __m128i a0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i a1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+    __m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)pat);
+    __m128i b1 = _mm_loadu_si128((const __m128i *)(const void *)(pat + 16));
+    uint32_t eq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a0, b0)) |
+                  (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a1, b1)) << 16;
+    return (~eq & bits) == 0;
+#else
+    for (unsigned i = 0; bits >> i; i++)
+        if ((bits >> i & 1) && p[i] != pat[i])
+            return false;
+    return true;
+#endif
+}
+
+/* At p, after a '{' ("first") or after a value: key "k" with its separators as most
+ * writers space them, in one comparison; where it ends, or NULL for another spelling
+ * (which flat_key and flat_space then read, with the same result). */
+static inline const char *usual_key(const char *p, const char *end, const lc__flat_key *k,
+                                    bool first)
+{
+    if (end - p < 32 || !same_bits32(p, first ? k->first : k->next,
+                                     first ? k->first_bits : k->next_bits))
+        return NULL;
+    return flat_space(p + (first ? k->first_len : k->next_len), end);
+}
+
 /* The n pairs of a flat mapping's start, from just after its '{'; returns where they end,
  * or NULL where the text leaves the usual shape. Nothing is consumed. */
 static const char *flat_pairs(lc__reader *r, const lc__flat_key *keys, int need, int n,
@@ -506,19 +541,24 @@ static const char *flat_pairs(lc__reader *r, const lc__flat_key *keys, int need,
     const char *p = r->p, *end = r->end;
     *got = 0;
     for (int i = 0; i < n; i++) {
-        p = flat_space(p, end);
-        if (i >= need && p < end && *p == '}')
-            break; /* the optional keys may end early */
-        if (i) {
-            if (p >= end || *p != ',')
+        const char *u = usual_key(p, end, &keys[i], i == 0);
+        if (u) {
+            p = u;
+        } else {
+            p = flat_space(p, end);
+            if (i >= need && p < end && *p == '}')
+                break; /* the optional keys may end early */
+            if (i) {
+                if (p >= end || *p != ',')
+                    return NULL;
+                p = flat_space(p + 1, end);
+            }
+            if (!(p = flat_key(p, end, &keys[i])))
+                return NULL;
+            if (p >= end || *p != ':')
                 return NULL;
             p = flat_space(p + 1, end);
         }
-        if (!(p = flat_key(p, end, &keys[i])))
-            return NULL;
-        if (p >= end || *p != ':')
-            return NULL;
-        p = flat_space(p + 1, end);
         if (p >= end)
             return NULL;
         lc__event *ev = &vals[i];
@@ -590,16 +630,21 @@ bool lc__reader_flat_open(lc__reader *r, const lc__flat_key *keys, int n, lc__ev
     const char *p = flat_pairs(r, keys, n, n, vals, &got), *end = r->end;
     if (!p || r->depth + r->depth_base == LC__JSON_MAX_DEPTH)
         return false;
-    if (n) {
-        if (p >= end || *p != ',')
+    const char *u = usual_key(p, end, seq_key, n == 0);
+    if (u) {
+        p = u;
+    } else {
+        if (n) {
+            if (p >= end || *p != ',')
+                return false;
+            p = flat_space(p + 1, end);
+        }
+        if (!(p = flat_key(p, end, seq_key)))
+            return false;
+        if (p >= end || *p != ':')
             return false;
         p = flat_space(p + 1, end);
     }
-    if (!(p = flat_key(p, end, seq_key)))
-        return false;
-    if (p >= end || *p != ':')
-        return false;
-    p = flat_space(p + 1, end);
     if (p >= end || *p != '[')
         return false;
     memset(seq, 0, sizeof(*seq));
