@@ -389,4 +389,22 @@ static inline void lc__out_key_num_i(lc__out *o, const char *key, size_t len, do
  * wrote to o->len. Never NULL: the buffer is at least 64 KiB and n must be below that. */
 char *lc__out_reserve(lc__out *o, size_t n);
 
+/* A run of members written through a local pointer into room reserved for all of them
+ * (each takes at most its key's length and LC__PUT_NUM_ROOM bytes): the key and the
+ * number, or null if it is not finite, at w; returns the end. Keeping the place in a
+ * local spares reloading the buffer's fields after every byte stored. */
+#define LC__PUT_NUM_ROOM 32
+static inline char *lc__put_key_num(char *w, const char *key, size_t len, double v,
+                                    bool seldom_short)
+{
+    memcpy(w, key, len);
+    w += len;
+    if (v - v == 0) /* finite */
+        return w + (seldom_short ? lc__dtoa_long(v, w) : lc__dtoa(v, w));
+    memcpy(w, "null", 4);
+    return w + 4;
+}
+#define lc__put_num(w, key, v) lc__put_key_num((w), "" key, sizeof(key) - 1, (v), false)
+#define lc__put_num_long(w, key, v) lc__put_key_num((w), "" key, sizeof(key) - 1, (v), true)
+
 #endif

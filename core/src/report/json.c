@@ -111,45 +111,46 @@ static bool same(double a, double b)
     return memcmp(&a, &b, sizeof a) == 0;
 }
 
-/* Copies the "n" bytes of a cached text whose array holds at least "block" bytes: as one
- * block of that constant size where the buffer has room (a few moves instead of a call);
- * the bytes past n are overwritten by what follows. */
-static inline void put_cached(lc__out *o, const char *s, size_t n, size_t block)
+/* Room for a cached position's text up to its last four figures: the name (up to 160),
+ * qty and entry, the mark's text (40), the notional and the tier's text (up to 160). */
+#define CACHED_ROOM (160 + 2 * (12 + LC__PUT_NUM_ROOM) + 40 + (12 + LC__PUT_NUM_ROOM) + 160)
+/* ... and for the last four, the longest key 22 bytes. */
+#define LAST_ROOM (4 * (24 + LC__PUT_NUM_ROOM))
+
+/* Copies the "n" bytes of a cached text at w, as one block of a constant size "block"
+ * (a few moves instead of a call) where the text fits it: the room is reserved, and the
+ * bytes past n are overwritten by what follows. */
+static inline char *put_cached(char *w, const char *s, size_t n, size_t block)
 {
-    if (n <= block && o->cap - o->len >= block) {
-        memcpy(o->buf + o->len, s, block);
-        o->len += n;
-    } else {
-        lc__out_mem(o, s, n);
-    }
+    memcpy(w, s, n <= block ? block : n);
+    return w + n;
 }
 
 static void write_fixed(lc__out *o, const lc_position_result *p, lc__text_cache *tc)
 {
     size_t h = ((size_t)(uintptr_t)p->market >> 4) * 31 + p->tier;
     __typeof__(tc->e[0]) *e = tc ? &tc->e[h & 255] : NULL;
+    char *w;
     if (e && e->market == p->market && e->tier == p->tier && same(e->lev, p->max_leverage) &&
         same(e->mmr, p->mmr) && same(e->amount, p->maintenance_amount)) {
-        put_cached(o, e->name, e->name_len, 32);
-        key_num(o, ",\"qty\":", p->qty);
-        key_num(o, ",\"entry\":", p->entry);
+        w = lc__out_reserve(o, CACHED_ROOM);
+        w = put_cached(w, e->name, e->name_len, 32);
+        w = lc__put_num(w, ",\"qty\":", p->qty);
+        w = lc__put_num(w, ",\"entry\":", p->entry);
         /* Every position of a market has its mark: rendered once while it stays. */
         if (e->mark_len && same(e->mark, p->mark)) {
-            put_cached(o, e->mark_text, e->mark_len, sizeof e->mark_text);
+            w = put_cached(w, e->mark_text, e->mark_len, sizeof e->mark_text);
         } else {
-            lc__out_reserve(o, 64); /* no flush between: the text stays where it went */
-            size_t at = o->len;
-            key_num(o, ",\"mark\":", p->mark);
-            if (o->len - at <= sizeof e->mark_text) {
-                e->mark = p->mark;
-                e->mark_len = (unsigned short)(o->len - at);
-                memcpy(e->mark_text, o->buf + at, e->mark_len);
-            } else {
-                e->mark_len = 0;
-            }
+            char *at = w;
+            w = lc__put_num(w, ",\"mark\":", p->mark);
+            size_t n = (size_t)(w - at);
+            e->mark = p->mark;
+            e->mark_len = (unsigned short)(n <= sizeof e->mark_text ? n : 0);
+            memcpy(e->mark_text, at, e->mark_len);
         }
-        key_num(o, ",\"notional\":", p->notional);
-        put_cached(o, e->fixed, e->tier_len, 96);
+        w = lc__put_num(w, ",\"notional\":", p->notional);
+        w = put_cached(w, e->fixed, e->tier_len, 96);
+        o->len = (size_t)(w - o->buf);
     } else {
         /* Rendered in place, with room reserved first so that no flush comes between;
          * then kept when it fits. A name longer than that is rendered every time. */
@@ -179,10 +180,12 @@ static void write_fixed(lc__out *o, const lc_position_result *p, lc__text_cache 
             memcpy(e->fixed, o->buf + tier_start, e->tier_len);
         }
     }
-    key_num(o, ",\"maintenance_margin\":", p->maintenance_margin);
-    key_num(o, ",\"initial_margin\":", p->initial_margin);
-    lc__out_key_num_long(o, ",\"upnl\":", p->upnl);
-    lc__out_key_num_long(o, ",\"liquidation_price\":", p->liquidation_price);
+    w = lc__out_reserve(o, LAST_ROOM);
+    w = lc__put_num(w, ",\"maintenance_margin\":", p->maintenance_margin);
+    w = lc__put_num(w, ",\"initial_margin\":", p->initial_margin);
+    w = lc__put_num_long(w, ",\"upnl\":", p->upnl);
+    w = lc__put_num_long(w, ",\"liquidation_price\":", p->liquidation_price);
+    o->len = (size_t)(w - o->buf);
 }
 
 /* "basis": the policy mixes tier bases or schemes, so every position says which. */
@@ -285,28 +288,29 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     if (br != few)
         lc__free(br);
     /* Total equity is the equity unless a margin scheme counts other collateral: its text
-     * is then the equity's, copied (room is reserved first, so no flush comes between). */
-    lc__out_reserve(o, 160);
-    size_t eq = 0, eq_len = 0;
+     * is then the equity's, copied. Room for all ten, the longest key 22 bytes. */
+    char *w = lc__out_reserve(o, 10 * (24 + LC__PUT_NUM_ROOM)), *eq = NULL;
+    size_t eq_len = 0;
 #define IS(f, g) (offsetof(lc_account_result, f) == offsetof(lc_account_result, g))
     /* Sums of PnL and quotients: seldom short decimals (lc__dtoa_long). */
 #define SELDOM_SHORT(f) (IS(f, upnl) || IS(f, margin_ratio) || IS(f, leverage))
 #define WRITE(name, kind)                                                                  \
     if (IS(name, total_equity) && eq_len && same(a->total_equity, a->equity)) {             \
-        lc__out_lit(o, ",\"total_equity\":");                                               \
-        lc__out_mem(o, o->buf + eq, eq_len);                                                 \
+        memcpy(w, ",\"total_equity\":", sizeof(",\"total_equity\":") - 1);                   \
+        w += sizeof(",\"total_equity\":") - 1;                                               \
+        memcpy(w, eq, eq_len);                                                               \
+        w += eq_len;                                                                         \
     } else {                                                                                 \
-        size_t before = o->len;                                                              \
-        if (SELDOM_SHORT(name))                                                              \
-            lc__out_key_num_long(o, ",\"" #name "\":", a->name);                            \
-        else                                                                                 \
-            key_num(o, ",\"" #name "\":", a->name);                                         \
+        char *before = w;                                                                    \
+        w = SELDOM_SHORT(name) ? lc__put_num_long(w, ",\"" #name "\":", a->name)             \
+                               : lc__put_num(w, ",\"" #name "\":", a->name);                 \
         if (IS(name, equity) && isfinite(a->equity)) {                                       \
             eq = before + sizeof(",\"equity\":") - 1;                                        \
-            eq_len = o->len - eq;                                                            \
+            eq_len = (size_t)(w - eq);                                                       \
         }                                                                                    \
     }
     LC__ACCOUNT_NUMBERS(WRITE)
+    o->len = (size_t)(w - o->buf);
 #undef WRITE
 #undef SELDOM_SHORT
 #undef IS
