@@ -387,7 +387,13 @@ static inline void lc__out_key_num_i(lc__out *o, const char *key, size_t len, do
 
 /* Reserves "n" bytes and returns where to write them; the caller then adds what it
  * wrote to o->len. Never NULL: the buffer is at least 64 KiB and n must be below that. */
-char *lc__out_reserve(lc__out *o, size_t n);
+static inline char *lc__out_reserve(lc__out *o, size_t n)
+{
+    lc_assert(n < 65536);
+    if (o->cap - o->len < n)
+        lc__out_flush(o);
+    return o->buf + o->len;
+}
 
 /* A run of members written through a local pointer into room reserved for all of them
  * (each takes at most its key's length and LC__PUT_NUM_ROOM bytes): the key and the

@@ -110,14 +110,6 @@ lc_status lc__out_finish(lc__out *o)
     return o->failed ? LC_EIO : LC_OK;
 }
 
-char *lc__out_reserve(lc__out *o, size_t n)
-{
-    lc_assert(n < OUT_CAP);
-    if (o->cap - o->len < n)
-        lc__out_flush(o);
-    return o->buf + o->len;
-}
-
 void lc__out_mem(lc__out *o, const char *s, size_t n)
 {
     while (n) {

@@ -122,7 +122,10 @@ static bool same(double a, double b)
  * bytes past n are overwritten by what follows. */
 static inline char *put_cached(char *w, const char *s, size_t n, size_t block)
 {
-    memcpy(w, s, n <= block ? block : n);
+    if (n <= block)
+        memcpy(w, s, block);
+    else
+        memcpy(w, s, n);
     return w + n;
 }
 
@@ -298,7 +301,9 @@ static void write_account(lc__out *o, const lc_account_result *a, const lc_posit
     if (IS(name, total_equity) && eq_len && same(a->total_equity, a->equity)) {             \
         memcpy(w, ",\"total_equity\":", sizeof(",\"total_equity\":") - 1);                   \
         w += sizeof(",\"total_equity\":") - 1;                                               \
-        memcpy(w, eq, eq_len);                                                               \
+        char t[LC__PUT_NUM_ROOM]; /* eq_len <= 32: a number's text, just written */     \
+        memcpy(t, eq, sizeof t);                                                             \
+        memcpy(w, t, sizeof t);                                                              \
         w += eq_len;                                                                         \
     } else {                                                                                 \
         char *before = w;                                                                    \
