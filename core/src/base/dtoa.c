@@ -275,6 +275,23 @@ static __attribute__((noinline)) size_t general(double v, char *out, size_t n)
 #endif
         return n + (size_t)len + 1;
     }
+#ifdef LC__DIGITS_IN_REGISTERS
+    /* Below one, down to 10^-6 (a ratio, a small margin): "0.", the zeros, the digits. */
+    if (kk <= 0 && kk > -6) {
+        char *p = out + n;
+        memcpy(p, "0.000000", 8);
+        p += 2 - kk;
+        if (len == 17) {
+            p[0] = (char)('0' + dg / UINT64_C(10000000000000000));
+            dg %= UINT64_C(10000000000000000);
+            p++;
+        } else {
+            dg *= pow10_u64[16 - len];
+        }
+        put16(p, digits16(dg));
+        return n + (size_t)(2 - kk + len);
+    }
+#endif
     char digits[24];
     lc__write_digits(dg, 1, digits);
     return n + layout(digits, len, e10, out + n);
