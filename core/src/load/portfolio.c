@@ -126,6 +126,17 @@ static void check_marks(pload *s)
 static void check_finite(pload *s)
 {
     const lc_portfolio *pf = s->pf;
+    /* Nothing can overflow where a bound on every figure does not: a position's notional,
+     * PnL and isolated equity, an account's sums over all the book's positions at most.
+     * The largest values were kept while reading, so most books need no pass here. */
+    double top_mark = 0;
+    for (size_t m = 0; m < s->pol->n_markets; m++)
+        if (fabs(pf->marks[m]) > top_mark) /* false for NaN: no mark */
+            top_mark = fabs(pf->marks[m]);
+    double bound = s->max_collateral + s->max_iso +
+                   (double)pf->n_pos * s->max_qty * (top_mark + s->max_entry);
+    if (bound < 1e300)
+        return;
     char a[40], b[40], c[40];
     for (size_t i = 0; i < pf->n_accts; i++) {
         const lc__acct *ac = &pf->accts[i];

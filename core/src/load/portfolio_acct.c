@@ -76,6 +76,8 @@ static void position_value(pload *s, int key, const lc__event *v, lc__pos *p, si
                              (int)v->len, v->s);
             else
                 p->qty = x;
+            if (fabs(x) > s->max_qty)
+                s->max_qty = fabs(x);
         }
         break;
     case Q_ENTRY:
@@ -85,6 +87,8 @@ static void position_value(pload *s, int key, const lc__event *v, lc__pos *p, si
                              "expected an entry price above 0, got %.*s", (int)v->len, v->s);
             else
                 p->entry = x;
+            if (fabs(x) > s->max_entry)
+                s->max_entry = fabs(x);
         }
         break;
     case Q_ISO:
@@ -95,6 +99,8 @@ static void position_value(pload *s, int key, const lc__event *v, lc__pos *p, si
                              v->s);
             else
                 p->iso_margin = x;
+            if (fabs(x) > s->max_iso)
+                s->max_iso = fabs(x);
         }
         break;
     }
@@ -323,8 +329,11 @@ static void account_value(pload *s, int key, const lc__event *v, size_t a, bool 
         break;
     case A_COLLATERAL: {
         double x;
-        if (lc__ps_number(s, v, &x))
+        if (lc__ps_number(s, v, &x)) {
             pf->accts[a].collateral = x;
+            if (fabs(x) > s->max_collateral)
+                s->max_collateral = fabs(x);
+        }
         break;
     }
     case A_POSITIONS:

@@ -302,6 +302,11 @@ bool lc__ps_par_join(pload *s, lc__ps_par *par)
         }
         pf->n_pos += q->n_pos;
         lc__arena_adopt(&pf->arena, &q->arena);
+        s->max_qty = pt->s.max_qty > s->max_qty ? pt->s.max_qty : s->max_qty;
+        s->max_entry = pt->s.max_entry > s->max_entry ? pt->s.max_entry : s->max_entry;
+        s->max_iso = pt->s.max_iso > s->max_iso ? pt->s.max_iso : s->max_iso;
+        s->max_collateral =
+            pt->s.max_collateral > s->max_collateral ? pt->s.max_collateral : s->max_collateral;
         /* The first use of each market, for the checks after the document. */
         for (size_t m = 0; m < nm; m++) {
             if (!s->use_line[m] && pt->s.use_line[m]) {

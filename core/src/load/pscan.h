@@ -34,6 +34,8 @@ typedef struct pload {
     const lc_portfolio *head;  /* SCAN_ACCOUNTS: the stream's marks and open interest */
     const char *end;           /* the end of the text */
     unsigned threads;          /* SCAN_DOC: threads that may read the accounts */
+    double max_qty, max_entry, max_iso, max_collateral; /* largest |value| read, which
+                                  bound every sum the evaluation makes (check_finite) */
     lc__behind *behind;        /* JSON from a mapped file: where read pages go back */
     const char *behind_from;   /* ... and from where this reader has not handed any */
 } pload;
