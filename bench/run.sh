@@ -117,7 +117,7 @@ if command -v valgrind >/dev/null 2>&1; then
     # extensions where it has them; valgrind's virtual CPU has none, so it counts the
     # portable code's instructions instead. Shown apart, and the rest without it.
     sha=$(callgrind_annotate --inclusive=yes "$cg" 2>/dev/null |
-        awk '/:lc__sha256_hex / { gsub(",", "", $1); print $1; exit }')
+        awk '/:lc__sha256_hex(_behind)? / { gsub(",", "", $1); print $1; exit }')
     if [ -n "$sha" ]; then
         echo "  of which the input's SHA-256: $((sha / 100000)) per position" \
             "($(grep -qw sha_ni /proc/cpuinfo 2>/dev/null && echo 'this CPU has SHA extensions, valgrind does not' || echo 'this CPU has no SHA extensions'));" \
