@@ -371,16 +371,12 @@ size_t lc__dtoa(double v, char *out)
 size_t lc__dtoa_long(double v, char *out)
 {
     lc_assert(isfinite(v));
-    size_t n = 0;
-    if (v == 0) {
+    if (v == 0) { /* either sign: "0", as lc__dtoa writes it */
         out[0] = '0';
         return 1;
     }
-    if (v < 0) {
-        out[n++] = '-';
-        v = -v;
-    }
-    return general(v, out, n);
+    out[0] = '-'; /* written over by the digits when v is positive */
+    return general(fabs(v), out, v < 0);
 }
 
 char *lc__numstr(double v, char *buf)
