@@ -275,8 +275,9 @@ static inline double lc__plain_value(uint64_t mant, size_t frac, bool neg)
  * inf, nan, Infinity...), so loaders can say "expected a finite number". */
 bool lc__is_nonfinite_word(const char *s, size_t len);
 
-/* Writes the shortest digits of finite "v" that read back to the same double (Schubfach),
- * in JSON syntax, to "out" (at least 32 bytes). Returns the length; no NUL written. */
+/* Writes the shortest digits of finite "v" that read back to the same double (Dragonbox,
+ * Schubfach for the rest; see dtoa.c), in JSON syntax, to "out" (at least 32 bytes).
+ * Returns the length; no NUL written. */
 size_t lc__dtoa(double v, char *out);
 /* The same text, for values that are seldom short decimals (see dtoa.c). */
 size_t lc__dtoa_long(double v, char *out);
