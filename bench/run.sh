@@ -46,9 +46,14 @@ done
 printf 'to /dev/null: '
 "$build/bin/bench_cli" /dev/null "$build/bin/levcal" eval \
     --policy "$data/policy.yaml" --portfolio "$data/book.json" --threads 1
-sync
-printf 'to a file, --threads 2: '
-"$build/bin/bench_cli" "$data/report.json" "$build/bin/levcal" eval \
+for run in 1 2 3 4 5; do
+    sync
+    printf 'to a file, --threads 2, run %s: ' "$run"
+    "$build/bin/bench_cli" "$data/report.json" "$build/bin/levcal" eval \
+        --policy "$data/policy.yaml" --portfolio "$data/book.json" --threads 2
+done
+printf 'to /dev/null, --threads 2: '
+"$build/bin/bench_cli" /dev/null "$build/bin/levcal" eval \
     --policy "$data/policy.yaml" --portfolio "$data/book.json" --threads 2
 printf 'report: %s MB\n' "$(( $(wc -c <"$data/report.json") / 1000000 ))"
 echo "== scaling: levcal eval at 10k, 100k, 1M and 3M positions, 1 thread and all cores (JSON to a file) =="
