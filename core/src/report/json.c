@@ -129,13 +129,38 @@ static inline char *put_cached(char *w, const char *s, size_t n, size_t block)
     return w + n;
 }
 
+/* Whether slot "e" holds the text of position p's market and tier figures, bit for bit. */
+static inline bool cached(const struct lc__text_entry *e, const lc_position_result *p)
+{
+    return e->market == p->market && e->tier == p->tier && same(e->lev, p->max_leverage) &&
+           same(e->mmr, p->mmr) && same(e->amount, p->maintenance_amount);
+}
+
 static void write_fixed(lc__out *o, const lc_position_result *p, lc__text_cache *tc)
 {
-    size_t h = ((size_t)(uintptr_t)p->market >> 4) * 31 + p->tier;
-    __typeof__(tc->e[0]) *e = tc ? &tc->e[h & 255] : NULL;
+    /* The market's string (the policy's, by address) and the tier, mixed by one
+     * multiplication whose high bits pick the slot: the strings lie a few bytes apart,
+     * which a sum of the low bits would crowd into a few slots. */
+    uint64_t h = ((uint64_t)(uintptr_t)p->market ^ (uint64_t)p->tier << 48) *
+                 UINT64_C(0x9E3779B97F4A7C15);
+    _Static_assert(LC__TEXT_CACHE_SLOTS == 1 << 10, "slots are the top 10 bits");
+    struct lc__text_entry *e = NULL;
+    bool hit = false;
+    if (tc) {
+        /* Two slots per pair, the second where the first holds another: a pair that
+         * meets another in its slot does not push it out. */
+        size_t i = (size_t)(h >> (64 - 10));
+        e = &tc->e[i];
+        hit = cached(e, p);
+        if (!hit && e->market) {
+            struct lc__text_entry *e2 = &tc->e[i ^ 1];
+            hit = cached(e2, p);
+            if (hit || !e2->market)
+                e = e2;
+        }
+    }
     char *w;
-    if (e && e->market == p->market && e->tier == p->tier && same(e->lev, p->max_leverage) &&
-        same(e->mmr, p->mmr) && same(e->amount, p->maintenance_amount)) {
+    if (hit) {
         w = lc__out_reserve(o, CACHED_ROOM);
         w = put_cached(w, e->name, e->name_len, 32);
         w = lc__put_num(w, ",\"qty\":", p->qty);
@@ -434,7 +459,7 @@ void lc__json_tail(lc__out *o, const lc_summary *s)
 static lc_status write_each(lc__source *src, lc__out *o, const char *first_sep,
                             const char *sep, const char *end)
 {
-    lc__text_cache *tc = lc__calloc(1, sizeof(*tc));
+    lc__text_cache *tc = src->tc ? src->tc : lc__calloc(1, sizeof(*tc));
     if (!tc)
         return LC_ENOMEM;
     memset(&src->summary, 0, sizeof src->summary);
@@ -451,7 +476,8 @@ static lc_status write_each(lc__source *src, lc__out *o, const char *first_sep,
         write_account(o, a, pos, src->pol->mixed_basis, tc);
         lc__out_mem(o, end, end_len);
     }
-    lc__free(tc);
+    if (tc != src->tc)
+        lc__free(tc);
     if (got < 0)
         return src->failed;
     src->summary.accounts = src->n_acc;

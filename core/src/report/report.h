@@ -14,8 +14,11 @@
 /* Text the JSON writers render once and copy after: a market's name as a JSON string, and
  * a tier's fixed figures (",\"tier\":...\"maintenance_amount\":..."), each kept with
  * exactly what it was rendered from and used only where that matches, bit for bit. */
+/* A book's markets times the tiers its positions fall in: a few hundred pairs, in slots
+ * taken two at a time (json.c), with room to spare. */
+#define LC__TEXT_CACHE_SLOTS 1024
 typedef struct lc__text_cache {
-    struct {
+    struct lc__text_entry {
         const char *market; /* the policy's string: compared by address */
         unsigned tier;
         double lev, mmr, amount;
@@ -24,7 +27,7 @@ typedef struct lc__text_cache {
         char name[160];     /* "\"market\":\"NAME\"" */
         char fixed[160];
         char mark_text[40];
-    } e[256];
+    } e[LC__TEXT_CACHE_SLOTS];
 } lc__text_cache;
 
 typedef struct lc__source {
@@ -43,6 +46,8 @@ typedef struct lc__source {
     const lc_write_options *opts; /* which accounts to write; NULL: all */
     const size_t *order;       /* the order to write them in; NULL: the book's */
     lc_status failed;          /* why get returned NULL */
+    lc__text_cache *tc;        /* the writer's text cache, kept from block to block by a
+                                  worker; NULL: the writer makes one for the call */
     size_t first;              /* streaming source: the book's index of account 0 */
     struct lc__lua *lua;       /* streaming source: the scripts' state; NULL: the policy's */
 } lc__source;

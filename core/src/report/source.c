@@ -101,9 +101,9 @@ lc_status lc_report_write(const lc_report *r, lc_format fmt, FILE *out)
  * scratch space for the largest of them; the scripts in "lua", or the policy's own state
  * when NULL. */
 static lc_status write_on_the_fly(const lc_policy *pol, const lc_portfolio *pf, size_t first,
-                                  size_t n, struct lc__lua *lua, lc_format fmt, FILE *out,
-                                  lc__out *entries, const lc_write_options *opts,
-                                  lc_summary *summary)
+                                  size_t n, struct lc__lua *lua, lc__text_cache *tc,
+                                  lc_format fmt, FILE *out, lc__out *entries,
+                                  const lc_write_options *opts, lc_summary *summary)
 {
     size_t largest = 1, n_pos = 0;
     for (size_t i = first; i < first + n; i++) {
@@ -115,6 +115,7 @@ static lc_status write_on_the_fly(const lc_policy *pol, const lc_portfolio *pf, 
     src.pf = pf;
     src.first = first;
     src.lua = lua;
+    src.tc = tc;
     src.scratch_pos = lc__malloc(largest * sizeof(*src.scratch_pos));
     if (!src.scratch_pos)
         return LC_ENOMEM;
@@ -130,22 +131,41 @@ static lc_status write_on_the_fly(const lc_policy *pol, const lc_portfolio *pf, 
     return rc;
 }
 
-/* One block of a report written by several threads (parallel.c), the scripts in the
- * thread's own clone of the policy's state (*worker, made at its first block). */
+/* What a writing thread keeps from block to block: its clone of the policy's scripts
+ * (NULL without scripts) and its text cache, warm after the first block. */
+typedef struct worker_state {
+    struct lc__lua *lua;
+    lc__text_cache *tc;
+} worker_state;
+
+static void worker_free(void *w)
+{
+    worker_state *ws = w;
+    if (!ws)
+        return;
+    lc__lua_free(ws->lua);
+    lc__free(ws->tc);
+    lc__free(ws);
+}
+
+/* One block of a report written by several threads (parallel.c), with the thread's own
+ * state (*worker, made at its first block). */
 static lc_status write_block(const lc_policy *pol, const lc_portfolio *pf, size_t first,
                              size_t n, const lc_write_options *opts, bool json, lc__out *out,
                              lc_summary *summary, void **worker)
 {
-    if (pol->lua && !*worker && !(*worker = lc__lua_clone(pol->lua)))
-        return LC_ENOMEM;
-    return write_on_the_fly(pol, pf, first, n, *worker,
+    worker_state *ws = *worker;
+    if (!ws) {
+        if (!(ws = lc__calloc(1, sizeof(*ws))))
+            return LC_ENOMEM;
+        *worker = ws; /* freed by worker_free, made or not */
+        if (!(ws->tc = lc__calloc(1, sizeof(*ws->tc))) ||
+            (pol->lua && !(ws->lua = lc__lua_clone(pol->lua))))
+            return LC_ENOMEM;
+    }
+    return write_on_the_fly(pol, pf, first, n, ws->lua, ws->tc,
                             json ? LC_FORMAT_JSON : LC__FORMAT_NDJSON_LINES, NULL, out, opts,
                             summary);
-}
-
-static void worker_free(void *w)
-{
-    lc__lua_free(w);
 }
 
 lc_status lc_evaluate_write_with(const lc_policy *pol, const lc_portfolio *pf, lc_format fmt,
@@ -212,7 +232,7 @@ lc_status lc__evaluate_write_stream(const lc_policy *pol, const lc_portfolio *pf
 {
     if (!pol || !pf || !out || pf->pol != pol)
         return LC_EINVAL;
-    return write_on_the_fly(pol, pf, 0, pf->n_accts, NULL, fmt, out, NULL, opts, summary);
+    return write_on_the_fly(pol, pf, 0, pf->n_accts, NULL, NULL, fmt, out, NULL, opts, summary);
 }
 
 
