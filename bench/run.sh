@@ -33,28 +33,23 @@ echo "== library (one core) =="
 "$build/bin/bench_eval" "$data/policy.yaml" "$data/book.json" "$data/policy-hook.yaml" \
     "$data/policy-delev.yaml"
 echo "== levcal eval, JSON book to full JSON report, one thread (targets: <= 0.5 s, <= 150 MB; --threads 2 <= 0.3 s) =="
-# Five runs writing a real file (the kernel's page-cache work varies from run to run on a
-# shared machine: its copy of the report takes 0.1 s in most runs, up to 0.4 s in some),
-# then one to /dev/null: the engine's own cost. Each after a sync, so that the previous
-# report's writeback does not share the cores with this run.
-for run in 1 2 3 4 5; do
-    sync
-    printf 'to a file, run %s: ' "$run"
-    "$build/bin/bench_cli" "$data/report.json" "$build/bin/levcal" eval \
-        --policy "$data/policy.yaml" --portfolio "$data/book.json" --threads 1
-done
-printf 'to /dev/null: '
-"$build/bin/bench_cli" /dev/null "$build/bin/levcal" eval \
-    --policy "$data/policy.yaml" --portfolio "$data/book.json" --threads 1
-for run in 1 2 3 4 5; do
-    sync
-    printf 'to a file, --threads 2, run %s: ' "$run"
-    "$build/bin/bench_cli" "$data/report.json" "$build/bin/levcal" eval \
-        --policy "$data/policy.yaml" --portfolio "$data/book.json" --threads 2
-done
-printf 'to /dev/null, --threads 2: '
-"$build/bin/bench_cli" /dev/null "$build/bin/levcal" eval \
-    --policy "$data/policy.yaml" --portfolio "$data/book.json" --threads 2
+# runs THREADS LABEL: five runs writing a real file (the kernel's page-cache work varies
+# from run to run on a shared machine: its copy of the report takes 0.1 s in most runs, up
+# to 0.4 s in some), then one to /dev/null: the engine's own cost. Each after a sync, so
+# that the previous report's writeback does not share the cores with this run.
+runs() {
+    for run in 1 2 3 4 5; do
+        sync
+        printf 'to a file%s, run %s: ' "$2" "$run"
+        "$build/bin/bench_cli" "$data/report.json" "$build/bin/levcal" eval \
+            --policy "$data/policy.yaml" --portfolio "$data/book.json" --threads "$1"
+    done
+    printf 'to /dev/null%s: ' "$2"
+    "$build/bin/bench_cli" /dev/null "$build/bin/levcal" eval \
+        --policy "$data/policy.yaml" --portfolio "$data/book.json" --threads "$1"
+}
+runs 1 ''
+runs 2 ', --threads 2'
 printf 'report: %s MB\n' "$(( $(wc -c <"$data/report.json") / 1000000 ))"
 echo "== scaling: levcal eval at 10k, 100k, 1M and 3M positions, 1 thread and all cores (JSON to a file) =="
 for size in 10000 100000 1000000 3000000; do
