@@ -68,9 +68,11 @@ done
 "$levcal" eval --policy "$top/policies/default.yaml" --portfolio "$out/book.json" --threads 0 \
     >/dev/null 2>&1 && fail "--threads 0 accepted"
 # A book above 4 MB is hashed on a thread of its own while it is parsed: the provenance
-# still names its sha256, as sha256sum computes it. Above 8 MiB, the pages the parser and
-# the hash have both passed go back to the kernel as they go: the report is the same as
-# from standard input, whose bytes are read into memory that is never handed back.
+# still names its sha256, as sha256sum computes it. Every 4 MiB, the pages a reader and
+# the hash have both passed go back to the kernel: the report is the same as from
+# standard input, whose bytes are read into memory that is never handed back. With two
+# threads each part is longer than that, so the books below whose parts do not join are
+# read again, by the first reader, over pages its part's reader has handed back.
 awk 'BEGIN {
     printf "{\"marks\": {\"BTCUSDT\": 67800}, \"accounts\": [\n"
     for (i = 0; i < 100000; i++)

@@ -204,7 +204,7 @@ typedef struct lc__behind {
 } lc__behind;
 
 /* The step in which readers hand pages back: a few calls for a large book. */
-#define LC__BEHIND_STEP ((size_t)8 << 20)
+#define LC__BEHIND_STEP ((size_t)4 << 20)
 
 /* Hands back the whole pages of [from, to) that the hash has read too; returns where the
  * next call should start (from, when nothing was handed back). "b" may be NULL. */
