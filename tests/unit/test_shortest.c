@@ -58,6 +58,10 @@ static void check(double v)
     other[lc__dtoa_long(v, other)] = '\0';
     if (strcmp(other, buf) != 0 && failures++ < 20)
         fprintf(stderr, "%.17g printed as %s, and as %s by lc__dtoa_long\n", v, buf, other);
+    /* No zero ends a fraction (the digit count below ignores them): "1.5", never "1.50". */
+    const char *e = strchr(buf, 'e'), *end = e ? e : buf + strlen(buf);
+    if (strchr(buf, '.') && (end[-1] == '0' || end[-1] == '.') && failures++ < 20)
+        fprintf(stderr, "%.17g printed as %s, with a trailing zero or point\n", v, buf);
     if (strtod(buf, NULL) != v) {
         if (failures++ < 20)
             fprintf(stderr, "%.17g printed as %s does not read back\n", v, buf);

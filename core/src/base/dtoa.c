@@ -114,8 +114,11 @@ static void mul_parity(uint64_t x, u128 g, int32_t beta, bool *parity, bool *exa
 }
 
 /* As schubfach, for a normal double that is not a power of two, whose biased exponent
- * is at least 6 (10^-k within the table). Section 5 of the paper, with kappa = 2. */
-static void dragonbox(uint64_t ieee_m, uint32_t ieee_e, uint64_t *digits, int32_t *exp)
+ * is at least 6 (10^-k within the table). Section 5 of the paper, with kappa = 2.
+ * Returns whether the digits may end in zeros: only when the shorter length was taken.
+ * One digit more never ends in 0, as the shorter number that would then be in the
+ * interval is what the first step finds whenever there is one. */
+static bool dragonbox(uint64_t ieee_m, uint32_t ieee_e, uint64_t *digits, int32_t *exp)
 {
     uint64_t c = (UINT64_C(1) << MANTISSA_BITS) | ieee_m;
     int32_t q = (int32_t)ieee_e - 1075;
@@ -155,7 +158,7 @@ static void dragonbox(uint64_t ieee_m, uint32_t ieee_e, uint64_t *digits, int32_
     }
     *digits = s;
     *exp = k + 3;
-    return;
+    return true;
 one_more:
     /* One digit more: the nearest to v of the multiples of 100 in the interval, found
      * from the distance to its middle (dist / 100 by multiplying by 656 / 2^16, exact
@@ -176,6 +179,7 @@ one_more:
     }
     *digits = s;
     *exp = k + 2;
+    return false;
 }
 
 static size_t write_exponent(int e, char *p)
@@ -238,11 +242,12 @@ static __attribute__((noinline)) size_t general(double v, char *out, size_t n)
     memcpy(&bits, &v, sizeof bits);
     uint64_t ieee_m = bits & ((UINT64_C(1) << MANTISSA_BITS) - 1);
     uint32_t ieee_e = (uint32_t)(bits >> MANTISSA_BITS) & 0x7ff;
+    bool zeros = true;
     if (ieee_e >= 6 && ieee_m != 0)
-        dragonbox(ieee_m, ieee_e, &dg, &e10);
+        zeros = dragonbox(ieee_m, ieee_e, &dg, &e10);
     else
         schubfach(ieee_m, ieee_e, &dg, &e10);
-    while (dg % 10 == 0) { /* the shortest has none: 1e23 comes as 10 * 10^22 */
+    while (zeros && dg % 10 == 0) { /* the shortest has none: 1e23 comes as 10 * 10^22 */
         dg /= 10;
         e10++;
     }
