@@ -368,34 +368,6 @@ void lc__out_printf(lc__out *o, const char *fmt, ...) LC_PRINTF(2, 3);
  * NULL). "key" is a string literal, written with its comma: lc__out_key_num(o, ",\"qty\":", v). */
 void lc__out_key_num_n(lc__out *o, const char *key, size_t len, double v);
 void lc__out_key_str_n(lc__out *o, const char *key, size_t len, const char *s);
-/* The report's most frequent call, inline where the key and a number fit. */
-static inline void lc__out_key_num_i(lc__out *o, const char *key, size_t len, double v,
-                                     bool seldom_short)
-{
-    if (v - v == 0 && o->cap - o->len >= len + 32) { /* finite */
-        memcpy(o->buf + o->len, key, len);
-        char *p = o->buf + o->len + len;
-        o->len += len + (seldom_short ? lc__dtoa_long(v, p) : lc__dtoa(v, p));
-    } else {
-        lc__out_key_num_n(o, key, len, v);
-    }
-}
-#define lc__out_key_num(o, key, v) lc__out_key_num_i((o), "" key, sizeof(key) - 1, (v), false)
-/* The same for a figure that is seldom a short decimal (lc__dtoa_long): the same text. */
-#define lc__out_key_num_long(o, key, v)                                                   \
-    lc__out_key_num_i((o), "" key, sizeof(key) - 1, (v), true)
-#define lc__out_key_str(o, key, s) lc__out_key_str_n((o), "" key, sizeof(key) - 1, (s))
-
-/* Reserves "n" bytes and returns where to write them; the caller then adds what it
- * wrote to o->len. Never NULL: the buffer is at least 64 KiB and n must be below that. */
-static inline char *lc__out_reserve(lc__out *o, size_t n)
-{
-    lc_assert(n < 65536);
-    if (o->cap - o->len < n)
-        lc__out_flush(o);
-    return o->buf + o->len;
-}
-
 /* A run of members written through a local pointer into room reserved for all of them
  * (each takes at most its key's length and LC__PUT_NUM_ROOM bytes): the key and the
  * number, or null if it is not finite, at w; returns the end. Keeping the place in a
@@ -413,5 +385,27 @@ static inline char *lc__put_key_num(char *w, const char *key, size_t len, double
 }
 #define lc__put_num(w, key, v) lc__put_key_num((w), "" key, sizeof(key) - 1, (v), false)
 #define lc__put_num_long(w, key, v) lc__put_key_num((w), "" key, sizeof(key) - 1, (v), true)
+
+/* The report's most frequent call, inline where the key and a number fit. */
+static inline void lc__out_key_num_i(lc__out *o, const char *key, size_t len, double v)
+{
+    if (o->cap - o->len >= len + LC__PUT_NUM_ROOM)
+        o->len = (size_t)(lc__put_key_num(o->buf + o->len, key, len, v, false) - o->buf);
+    else
+        lc__out_key_num_n(o, key, len, v);
+}
+#define lc__out_key_num(o, key, v) lc__out_key_num_i((o), "" key, sizeof(key) - 1, (v))
+#define lc__out_key_str(o, key, s) lc__out_key_str_n((o), "" key, sizeof(key) - 1, (s))
+
+/* Reserves "n" bytes and returns where to write them; the caller then adds what it
+ * wrote to o->len. Never NULL: the buffer is at least 64 KiB and n must be below that. */
+static inline char *lc__out_reserve(lc__out *o, size_t n)
+{
+    lc_assert(n < 65536);
+    if (o->cap - o->len < n)
+        lc__out_flush(o);
+    return o->buf + o->len;
+}
+
 
 #endif

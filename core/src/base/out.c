@@ -246,15 +246,14 @@ void lc__out_printf(lc__out *o, const char *fmt, ...)
 
 void lc__out_key_num_n(lc__out *o, const char *key, size_t len, double v)
 {
-    if (!isfinite(v) || len > 64) {
+    if (len > 64) {
         lc__out_mem(o, key, len);
         lc__out_num(o, v);
         return;
     }
     /* The report's usual field: room for the key and the number at once. */
-    char *p = lc__out_reserve(o, len + 32);
-    memcpy(p, key, len);
-    o->len += len + lc__dtoa(v, p + len);
+    char *p = lc__out_reserve(o, len + LC__PUT_NUM_ROOM);
+    o->len = (size_t)(lc__put_key_num(p, key, len, v, false) - o->buf);
 }
 
 void lc__out_key_str_n(lc__out *o, const char *key, size_t len, const char *s)
