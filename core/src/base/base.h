@@ -199,7 +199,6 @@ void lc__file_close(lc__file *f);
  * back from the page cache, where anonymous memory would come back zeroed. */
 typedef struct lc__behind {
     const char *base;       /* the mapped text; NULL: nothing is ever handed back */
-    size_t len;
     _Atomic size_t hashed;  /* how far the hash has read */
 } lc__behind;
 

@@ -347,7 +347,7 @@ lc_status lc_portfolio_load_threads(const lc_policy *pol, const char *path, lc_i
     lc_status rc = lc__file_open(&f, path, diags);
     if (rc)
         return rc;
-    lc__behind behind = {f.map ? f.data : NULL, f.len, 0};
+    lc__behind behind = {f.map ? f.data : NULL, 0};
     rc = load_buffer(pol, strcmp(path, "-") == 0 ? "<stdin>" : path, f.data, f.len, fmt,
                      threads, pp, diags, &behind);
     lc__file_close(&f);
