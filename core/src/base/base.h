@@ -406,5 +406,4 @@ static inline char *lc__out_reserve(lc__out *o, size_t n)
     return o->buf + o->len;
 }
 
-
 #endif

@@ -79,8 +79,6 @@ void lc__ps_par_free(lc__ps_par *par);
 extern size_t lc__ps_par_min_bytes;
 extern unsigned long lc__ps_par_joined;
 
-/* Whether the scan must stop (out of memory, a syntax error, too many errors). Asked
- * before every value, so inline. */
 /* After an account: hands back the pages this reader has passed, a step at a time. */
 static inline void lc__ps_hand_back(pload *s)
 {
@@ -93,6 +91,8 @@ static inline void lc__ps_hand_back(pload *s)
         s->behind_from = lc__behind_drop(s->behind, s->behind_from, p);
 }
 
+/* Whether the scan must stop (out of memory, a syntax error, too many errors). Asked
+ * before every value, so inline. */
 static inline bool lc__ps_stop(pload *s)
 {
     if (s->ld.oom)
